@@ -1,0 +1,120 @@
+"""Latest-period summaries of one area: what a report's indicator table shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .catalogue import load_catalogue
+from .schemas import Indicator, Published, Scorecard
+
+_SERVICE_ORDER = [
+    "Children's social care",
+    "Early help",
+    "Youth justice",
+    "SEND",
+    "Early years",
+    "Education",
+    "Vulnerable learners",
+]
+
+
+def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catalogue=None) -> pd.DataFrame:
+    """One row per block and indicator: the latest value, its trend and the published judgement.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Rows of :func:`kccperf.load_scorecard`, usually for one area.
+    published : DataFrame
+        Rows of :func:`kccperf.load_published` for the same area.
+    catalogue : Catalogue, optional
+        Reference data; defaults to :func:`kccperf.load_catalogue`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``area, service, block, indicator, title, polarity, period_type,
+        unit, latest_period, value, numerator, denominator, trend, target,
+        rag_published, dot_published``; ``trend`` holds the series' values in
+        period order (missing periods as NaN). Rows are ordered by service,
+        block and the order the scorecard prints them.
+
+    Examples
+    --------
+    >>> from kccperf import load_scorecard, load_published
+    >>> s = indicator_summary(load_scorecard(area="Kent"), load_published(area="Kent"))
+    >>> s.loc[s.indicator == "cic_kcc_foster_care", ["value", "rag_published"]].to_dict("records")
+    [{'value': 73.1, 'rag_published': 'RED'}]
+    """
+    cat = catalogue or load_catalogue()
+    ind = cat.indicators.set_index(Indicator.indicator)
+    keys = [Scorecard.area, Scorecard.block, Scorecard.indicator]
+    ordered = scorecard.sort_values([*keys, Scorecard.period], kind="stable")
+    trend = ordered.groupby(keys, sort=False)[Scorecard.value].agg(list).rename("trend")
+    labels = ordered.groupby(keys, sort=False)[Scorecard.period_label].agg(list).rename("trend_periods")
+    latest = ordered[ordered[Scorecard.is_latest]].set_index(keys)
+    pub = (
+        published.sort_values(Published.source_row, kind="stable")
+        .drop_duplicates([Published.area, Published.block, Published.indicator])
+        .set_index(keys)[[Published.rag, Published.dot, Published.target]]
+        .rename(columns={Published.rag: "rag_published", Published.dot: "dot_published"})
+    )
+    out = (
+        latest[
+            [
+                Scorecard.title,
+                Scorecard.polarity,
+                Scorecard.period_type,
+                Scorecard.period_label,
+                Scorecard.value,
+                Scorecard.numerator,
+                Scorecard.denominator,
+                Scorecard.source_file,
+                Scorecard.source_row,
+            ]
+        ]
+        .join([trend, labels])
+        .join(pub)
+    )
+    out = out.rename(columns={Scorecard.period_label: "latest_period"}).reset_index()
+    out["service"] = out[Scorecard.indicator].map(ind[Indicator.service])
+    out["unit"] = out[Scorecard.indicator].map(ind[Indicator.unit])
+    out["short_title"] = out[Scorecard.indicator].map(ind[Indicator.description])
+    rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
+    out = out.assign(_s=out["service"].map(rank).fillna(len(rank)))
+    out = out.sort_values(["_s", Scorecard.block, Scorecard.source_file, Scorecard.source_row], kind="stable")
+    for c in ("rag_published", "dot_published"):
+        out[c] = out[c].fillna("")
+    cols = [
+        "area",
+        "service",
+        "block",
+        "indicator",
+        "title",
+        "polarity",
+        "period_type",
+        "unit",
+        "latest_period",
+        "value",
+        "numerator",
+        "denominator",
+        "trend",
+        "trend_periods",
+        "target",
+        "rag_published",
+        "dot_published",
+    ]
+    return out[cols].reset_index(drop=True)
+
+
+def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataFrame:
+    """How many indicators are RED, AMBER and GREEN (and without a rating) in a summary.
+
+    Examples
+    --------
+    >>> rag_counts(pd.DataFrame({"rag_published": ["RED", "GREEN", "GREEN", ""]})).to_dict("records")
+    [{'rag': 'RED', 'count': 1}, {'rag': 'AMBER', 'count': 0}, {'rag': 'GREEN', 'count': 2}, {'rag': 'Not rated', 'count': 1}]
+    """
+    rag = summary[column].where(summary[column].isin(["RED", "AMBER", "GREEN"]), "Not rated")
+    counts = rag.value_counts().reindex(["RED", "AMBER", "GREEN", "Not rated"], fill_value=0)
+    return counts.rename_axis("rag").reset_index(name="count")

@@ -1,0 +1,57 @@
+"""Shared fixtures: the real October 2024 edition and small synthetic tables in the published layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kccperf
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw" / "scorecard" / "2024-10"
+
+MONTHLY_HEADER = [
+    "Integrated Children's Services Monthly Indicators\t\tPolarity\tData Period\tQPR\tMonthly Trends\t\t\t\t\t\t"
+    "Latest Month\t\t\tDOT\tTarget 2024-25\tRAG 2024-25\tKent Outturn 2023-24\tTarget 2023-24\tRAG 2023-24\t"
+    "Benchmark Group 2023-24\tEngland 2023-24",
+    "\t\t\t\t\t\t\t\t\t\t\tMeasure\tNumerator\tDenominator\t\t\t\t\t\t\t\t",
+    "\t\t\t\t\tApr-24\tMay-24\tJun-24\tJul-24\tAug-24\tSep-24\tOct-24\t\t\t\t\t\t\t\t\t\t",
+]
+RE_REFERRALS = (
+    "SCS03\tPercentage re-referrals to Children's Social Work Services within 12 months of a previous referral (R12M)"
+    "\tL\tR12M\t\t23.6\t23.4\t23.2\t23.1\t23.4\t23.4\t23.0\t5,499\t23,954\t↑\t25.0\tGREEN\t23.5\t25.0\tGREEN\t19.2\t22.4"
+)
+CASELOAD = (
+    "SCS43\tAverage caseloads in the CSWT Teams\tL\tMS\t\t21.5\t22.1\t21.9\t22.2\t20.0\t20.0\t20.9\t5,560\t266.0\t↓\t18.0"
+    "\tAMBER\t21.8\t18.0\tAMBER\tN/A\tN/A"
+)
+
+
+@pytest.fixture(scope="session")
+def scorecard():
+    return kccperf.load_scorecard("2024-10")
+
+
+@pytest.fixture(scope="session")
+def published():
+    return kccperf.load_published("2024-10")
+
+
+@pytest.fixture(scope="session")
+def quality_log():
+    return kccperf.load_quality_log("2024-10")
+
+
+@pytest.fixture
+def write_table(tmp_path):
+    """Write lines of a table to ``<tmp>/2024-10/<name>`` and return the path."""
+
+    def _write(lines: list[str], name: str = "kent__ics_monthly.tsv") -> Path:
+        folder = tmp_path / "2024-10"
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return _write

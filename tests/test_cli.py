@@ -1,0 +1,65 @@
+"""The command line, run as a user would: one sentence on stderr for bad input, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import RAW
+
+KCCPERF = [sys.executable, "-m", "kccperf.cli"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*KCCPERF, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_validate_lists_anomalies_with_row_and_column():
+    res = run("validate", str(RAW / "canterbury__education_termly.tsv"))
+    assert res.returncode == 0, res.stderr
+    assert "termly table" in res.stdout
+    assert "row 4, column A: [wrong_code] code EY14 belongs to" in res.stdout
+
+
+def test_validate_strict_fails_on_anomalies():
+    assert run("validate", "--strict", str(RAW / "canterbury__education_termly.tsv")).returncode == 1
+    assert run("validate", "--strict", str(RAW / "kent__education_termly.tsv")).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["validate", "missing.tsv"], "missing.tsv: file not found"),
+        (["report", "--period", "2031-01"], "period '2031-01' is not available"),
+        (["report", "--areas", "Narnia"], "area 'Narnia' is not known"),
+        (["quality", "--period", "nope"], "period 'nope' is not available"),
+    ],
+)
+def test_bad_input_is_one_line_without_traceback(tmp_path, args, needle):
+    res = run(*args, "--out", str(tmp_path / "out")) if args[0] == "report" else run(*args)
+    assert res.returncode == 2
+    assert needle in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_table_file_via_validate(tmp_path):
+    bad = tmp_path / "kent__ics_monthly.tsv"
+    bad.write_text("", encoding="utf-8")
+    res = run("validate", str(bad))
+    assert res.returncode == 2 and "is empty" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_quality_export_and_periods(tmp_path):
+    out = tmp_path / "log.csv"
+    res = run("quality", "--out", str(out))
+    assert res.returncode == 0 and out.read_text().startswith("source_file,row,column")
+    assert run("periods").stdout.split() == ["2024-10"]
+
+
+def test_bad_jobs_value_is_rejected_by_argparse():
+    res = run("report", "--jobs", "0")
+    assert res.returncode == 2 and "must be 1 or more" in res.stderr and "Traceback" not in res.stderr

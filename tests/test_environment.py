@@ -1,0 +1,40 @@
+"""The project's set-up files agree with each other."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from .conftest import ROOT
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_and_pyproject_declare_the_same_runtime_packages():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip = {_name(d) for d in pyproject["project"]["dependencies"]}
+    assert conda == pip, f"only in environment.yml: {conda - pip}; only in pyproject.toml: {pip - conda}"
+    assert "conda-forge" in env["channels"]
+
+
+def test_core_packages_are_declared():
+    deps = {_name(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel"} <= deps
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make report" in readme
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_outputs_are_ignored_except_the_readme():
+    ignore = (ROOT / ".gitignore").read_text().splitlines()
+    assert "outputs/*" in ignore and "!outputs/README.md" in ignore

@@ -1,0 +1,64 @@
+"""Every notebook executes end to end, and every notebook stays thin (the house rules)."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import papermill as pm
+import pytest
+
+from kccperf.report import kernel_name
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PARAMETERS = {"district_report.ipynb": [{"area": "Kent", "period": "2024-10"}, {"area": "Dover", "period": "2024-10"}]}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean_and_thin(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert "parameters" in code[0].metadata.get("tags", [])
+    for node in ast.parse(code[0].source).body:
+        assert isinstance(node, ast.AnnAssign), "parameters are typed literals: name: type = value"
+        assert isinstance(ast.literal_eval(node.value), (str, int, float, bool))
+    for cell in code:
+        assert not cell.get("outputs") and cell.get("execution_count") is None
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)), cell.source
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert all(m.split(".")[0] == "kccperf" for m in mods), cell.source
+        assert "sys.path" not in cell.source and "filterwarnings" not in cell.source and "%run" not in cell.source
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [(p, params) for p in NOTEBOOKS for params in PARAMETERS.get(p.name, [{}])],
+    ids=lambda x: x.name if hasattr(x, "name") else "-".join(map(str, x.values())),
+)
+def test_notebook_executes(tmp_path, path, params):
+    out = tmp_path / path.name
+    pm.execute_notebook(
+        str(path), str(out), parameters=params, kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=False
+    )
+    nb = nbformat.read(out, as_version=4)
+    assert nb.metadata.papermill.parameters == params
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+
+
+def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / "district_report.ipynb"),
+            str(tmp_path / "x.ipynb"),
+            parameters={"area": "Atlantis", "period": "2024-10"},
+            kernel_name=kernel_name(),
+            progress_bar=False,
+        )
+    assert err.value.ename == "ParameterError" and "area 'Atlantis' is not known" in err.value.evalue
