@@ -639,32 +639,6 @@ def read_scorecard(
                     found=ptype,
                     expected=ind.at[indicator, Indicator.period_type],
                 )
-        for k, p in enumerate(seq):
-            v, d, _ = nums[k]
-            latest = k == n - 1
-            value_rows.append(
-                {
-                    "_num_dec": nums[n][1] if latest else np.nan,
-                    "_den_dec": nums[n + 1][1] if latest else np.nan,
-                    Scorecard.area: area_name,
-                    Scorecard.block: block,
-                    Scorecard.indicator: indicator,
-                    Scorecard.code_published: code,
-                    Scorecard.title: text_title,
-                    Scorecard.polarity: pol,
-                    Scorecard.period_type: ptype,
-                    Scorecard.period: p.key,
-                    Scorecard.period_label: p.label,
-                    Scorecard.value: v,
-                    Scorecard.numerator: nums[n][0] if latest else np.nan,
-                    Scorecard.denominator: nums[n + 1][0] if latest else np.nan,
-                    Scorecard.decimals: d,
-                    Scorecard.is_latest: latest,
-                    Scorecard.table: table_name,
-                    Scorecard.source_file: src,
-                    Scorecard.source_row: rn,
-                }
-            )
         pub = {
             Published.area: area_name,
             Published.block: block,
@@ -725,6 +699,35 @@ def read_scorecard(
         if "england" in tail:
             pub[Published.england_label] = tail["england"][1]
         pub_rows.append(pub)
+        for k, p in enumerate(seq):
+            v, d, _ = nums[k]
+            latest = k == n - 1
+            value_rows.append(
+                {
+                    "_num_dec": nums[n][1] if latest else np.nan,
+                    "_den_dec": nums[n + 1][1] if latest else np.nan,
+                    Scorecard.area: area_name,
+                    Scorecard.block: block,
+                    Scorecard.indicator: indicator,
+                    Scorecard.code_published: code,
+                    Scorecard.title: text_title,
+                    Scorecard.polarity: pol,
+                    Scorecard.period_type: ptype,
+                    Scorecard.period: p.key,
+                    Scorecard.period_label: p.label,
+                    Scorecard.value: v,
+                    Scorecard.numerator: nums[n][0] if latest else np.nan,
+                    Scorecard.denominator: nums[n + 1][0] if latest else np.nan,
+                    Scorecard.decimals: d,
+                    # The printed benchmarks apply to the latest period's value.
+                    Scorecard.england: pub[Published.england] if latest else np.nan,
+                    Scorecard.regional: pub[Published.benchmark] if latest else np.nan,
+                    Scorecard.is_latest: latest,
+                    Scorecard.table: table_name,
+                    Scorecard.source_file: src,
+                    Scorecard.source_row: rn,
+                }
+            )
 
     values = pd.DataFrame(value_rows, columns=[*Scorecard.to_schema().columns, "_num_dec", "_den_dec"])
     published = pd.DataFrame(pub_rows, columns=list(Published.to_schema().columns))

@@ -31,6 +31,16 @@ def _read_reference(name: str, model, data_dir) -> pd.DataFrame:
         raise InputError(
             f"{path}: cannot be read as CSV ({str(exc).strip()}); expected a comma-separated file with a header row."
         ) from None
+    if model is Indicator:
+        # CSV booleans are text: only 'True' and 'False' are accepted, so a typo cannot turn into True.
+        for col in (Indicator.seasonal, Indicator.qpr):
+            bad = ~frame[col].isin(["True", "False"])
+            if bad.any():
+                raise InputError(
+                    f"{path} row {int(frame.index[bad][0]) + 2}, column '{col}': expected True or False, "
+                    f"found {frame.loc[bad, col].iloc[0]!r}."
+                )
+            frame[col] = frame[col] == "True"
     return frame if model is None else schemas.validate(frame, model, str(path))
 
 

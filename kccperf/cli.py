@@ -70,6 +70,78 @@ def _cmd_quality(args) -> int:
     return 0
 
 
+def _write_csv(frame, out: str) -> Path:
+    path = Path(out)
+    if not path.parent.is_dir():
+        raise ParameterError(f"parameter '--out' names {path}, whose folder does not exist; expected a path in an existing folder.")
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    tmp.replace(path)
+    return path
+
+
+def _cmd_qa(args) -> int:
+    from .reconcile import reconcile
+
+    rec = reconcile(args.period)
+    summary = rec.summary()
+    for r in summary.itertuples(index=False):
+        print(f"{r.category}: {r.disagree} disagreement(s), {r.agree} check(s) agree ({r.meaning})")
+    if args.out:
+        print(f"{len(rec.findings)} findings written to {_write_csv(rec.findings, args.out)}")
+    else:
+        for r in rec.findings.itertuples(index=False):
+            where = " / ".join(x for x in (r.area, r.block, r.indicator) if x)
+            print(f"[{r.category}] {where}: published {r.published}; computed {r.computed}. {r.explanation}")
+    return 0
+
+
+def _cmd_floors(args) -> int:
+    from ._paths import data_root
+    from .catalogue import load_catalogue
+    from .floors import with_inferred_floors
+    from .reconcile import floor_inference
+
+    floors, unexplained = floor_inference(args.period)
+    for r in floors.itertuples(index=False):
+        print(f"{r.indicator} {r.year} ({r.polarity}): floor {r.floor:g} [{r.floor_source}], interval "
+              f"{r.floor_low:g} to {r.floor_high:g}, {r.n_explained} of {r.n_rags} RAGs explained")
+    for r in unexplained.itertuples(index=False):
+        print(f"unexplained: {r.area} / {r.block or '-'} / {r.indicator}: {r.rag} at {r.value:g} (target {r.target:g}): {r.reason}")
+    if args.write:
+        path = data_root() / "reference" / "targets.csv"
+        updated = with_inferred_floors(load_catalogue().targets, floors, args.period)
+        tmp = path.with_name(".targets.csv.tmp")
+        updated.to_csv(tmp, index=False, float_format="%g")
+        tmp.replace(path)
+        print(f"inferred floors written to {path}")
+    return 0
+
+
+def _cmd_budget_qa(args) -> int:
+    from .budget import load_budget, reconcile
+
+    budget = load_budget(args.year)
+    checks = reconcile(budget.figures, budget.claims)
+    bad = checks[checks["status"] == "mismatch"]
+    if args.out:
+        out = Path(args.out)
+        if not out.parent.is_dir():
+            raise ParameterError(f"parameter '--out' names {out}, whose folder does not exist; expected a path in an existing folder.")
+        tmp = out.with_name(f".{out.name}.tmp")
+        checks.to_csv(tmp, index=False)
+        tmp.replace(out)
+        print(f"{len(checks)} checks written to {out}")
+    for r in bad.itertuples(index=False):
+        num = [f"{v:,.4f}".rstrip("0").rstrip(".") for v in (r.stated, r.computed, r.difference)]
+        print(f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "
+              f"difference {num[2]}: {r.likely_cause} [{r.source_file} line {r.line}]")
+    n_ok = int((checks["status"] == "ok").sum())
+    n_round = int((checks["status"] == "rounding").sum())
+    print(f"{len(checks)} checks: {n_ok} add up, {n_round} agree within rounding, {len(bad)} do not add up")
+    return 0
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -107,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
     qua.add_argument("--area", default=None)
     qua.add_argument("--out", default=None, help="write CSV here instead of printing")
     qua.set_defaults(func=_cmd_quality)
+
+    qa = sub.add_parser("qa", help="reconcile every published figure and judgement with the computed one")
+    qa.add_argument("--period", default=DEFAULT_PERIOD)
+    qa.add_argument("--out", default=None, help="write the findings as CSV here")
+    qa.set_defaults(func=_cmd_qa)
+
+    flo = sub.add_parser("floors", help="infer floor standards from the published RAGs")
+    flo.add_argument("--period", default=DEFAULT_PERIOD)
+    flo.add_argument("--write", action="store_true", help="store the inferred floors in data/reference/targets.csv")
+    flo.set_defaults(func=_cmd_floors)
+    bqa = sub.add_parser("budget-qa", help="recompute every total and text claim of the draft budget report")
+    bqa.add_argument("--year", default="2025-26", help="budget year, a folder under data/raw/budget/ (default %(default)s)")
+    bqa.add_argument("--out", default=None, help="also write every check as CSV here")
+    bqa.set_defaults(func=_cmd_budget_qa)
     return parser
 
 

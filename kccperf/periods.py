@@ -148,3 +148,49 @@ def year_label(text: str) -> str | None:
 def previous_year(year: str) -> str:
     y = int(year[:4]) - 1
     return f"{y:04d}-{(y + 1) % 100:02d}"
+
+
+# The scorecard's data-period codes and the unit their series are counted in.
+KIND_OF_PERIOD_TYPE = {"MS": "monthly", "R12M": "monthly", "YTD": "monthly", "Q": "quarterly", "T": "termly", "A": "annual"}
+
+
+def ordinals(keys, period_types):
+    """Integer ordinals for sortable period keys, vectorised through the few distinct (key, type) pairs.
+
+    Returns a float array (NaN where a key cannot be read) so that consecutive periods differ by 1.
+    """
+    import numpy as np
+    import pandas as pd
+
+    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    out = np.full(len(uniques), np.nan)
+    for i, (key, ptype) in enumerate(uniques):
+        kind = KIND_OF_PERIOD_TYPE.get(ptype)
+        try:
+            out[i] = from_key(str(key), kind).ordinal if kind else np.nan
+        except (ValueError, IndexError):
+            out[i] = np.nan
+    return out[codes]
+
+
+def reporting_years(keys, period_types):
+    """The reporting year (``2024-25``) of each period key, vectorised through the distinct pairs."""
+    import numpy as np
+    import pandas as pd
+
+    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    years = np.array([from_key(str(k), KIND_OF_PERIOD_TYPE[t]).reporting_year for k, t in uniques], dtype=object)
+    return years[codes]
+
+
+def labels(keys, period_types):
+    """Printed labels (``Oct-24``) of period keys, vectorised through the distinct pairs."""
+    import numpy as np
+    import pandas as pd
+
+    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    out = np.array([from_key(str(k), KIND_OF_PERIOD_TYPE[t]).label for k, t in uniques], dtype=object)
+    return out[codes]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 from IPython.display import HTML
 
+from ._format import format_value
 from .summary import rag_counts
 
 # Text/background pairs with a contrast ratio of at least 4.5:1 (WCAG 2.2 AA).
@@ -24,7 +25,6 @@ RAG_STYLE = {
     "GREEN": ("#ffffff", "#00703c"),
 }
 DOT_WORDS = {"↑": "improved", "↓": "worsened", "↔": "no change"}
-_UNIT_DECIMALS = {"percent": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
 _CSS = """
 <style>
 .kcc-table{border-collapse:collapse;font-family:Arial,Helvetica,sans-serif;font-size:0.9rem;width:100%;color:#0b0c0c;table-layout:auto !important}
@@ -47,22 +47,6 @@ _CSS = """
 
 def _esc(text) -> str:
     return html.escape("" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text))
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value as the reports print it: ``73.1%``, ``1,674``, ``368.6 days``, ``-0.12``; a dash when missing.
-
-    Examples
-    --------
-    >>> format_value(73.1, "percent"), format_value(1674, "count"), format_value(float("nan"), "percent")
-    ('73.1%', '1,674', '–')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "score":
-        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
-    text = f"{value:,.{_UNIT_DECIMALS.get(unit, 1)}f}"
-    return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)
 
 
 def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = "", title: str = "") -> str:
@@ -188,4 +172,189 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
         f"<h2>{_esc(area)}: {_esc(info.get('edition_label', ''))} scorecard</h2>"
         f"<p>Figures as published in the {_esc(info.get('title', 'scorecard'))} "
         f"(published {_esc(info.get('publication_date', ''))}).</p>"
+    )
+
+
+# --- Budget risk views: charts (PNG with alt text and caption) and tables ---------------------------
+
+
+class Chart:
+    """A matplotlib chart as a PNG, with alt text and a visible caption.
+
+    In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the
+    image, the caption beneath), and also carries ``image/png`` for other front ends.
+    """
+
+    def __init__(self, png: bytes, alt: str, caption: str) -> None:
+        self.png, self.alt, self.caption = png, alt, caption
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<figure class="kcc-figure" style="margin:0.5rem 0"><img src="data:image/png;base64,{data}" '
+            f'alt="{_esc(self.alt)}" style="max-width:100%"/>'
+            f'<figcaption style="font-family:Arial,Helvetica,sans-serif;font-size:0.9rem">{_esc(self.caption)}</figcaption></figure>'
+        )
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _png(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _money(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"£{value:,.1f}m" if unit == "£m" else f"£{value:,.0f}k"
+
+
+def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood against exposure") -> Chart:
+    """The risk heat map: likelihood (1-5) against exposure band, each cell labelled with its risks and score.
+
+    ``scores`` is the output of :func:`kccperf.budget.risk_scores`. Shading follows the
+    score, and every cell also prints the score and its risks, so colour is never the
+    only carrier of meaning.
+    """
+    from .budget import band_labels
+
+    labels = band_labels()
+    fig = _figure(11, 6.5)
+    ax = fig.add_subplot()
+    grid = [[0.0] * 5 for _ in range(5)]
+    for lik in range(1, 6):
+        for band in range(1, 6):
+            grid[lik - 1][band - 1] = lik * band
+    ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")
+    for (lik, band), cell in scores.groupby(["likelihood", "band"]):
+        if band == 1:
+            text = f"{len(cell)} risks\n(no individual amount\nor under £10m)"
+        else:
+            text = "\n".join(f"{r.risk} {str(r.title)[:28]}" for r in cell.itertuples())
+        ax.text(band - 1, lik - 1, f"score {lik * band}\n{text}", ha="center", va="center", fontsize=7, color="#0b0c0c")
+    ax.set_xticks(range(5), [lbl.replace(" or ", "\nor ") for lbl in labels], fontsize=8)
+    ax.set_yticks(range(5), [f"{i}" for i in range(1, 6)])
+    ax.set_xlabel("Estimated exposure (annual, else lifetime), £m")
+    ax.set_ylabel("Current likelihood (1 very unlikely to 5 very likely)")
+    ax.set_title(title)
+    top = scores.sort_values(["score", "exposure_m"], ascending=False).head(3)
+    alt = (
+        f"Heat map of {len(scores)} budget risks by likelihood and exposure band. Highest scores: "
+        + "; ".join(f"{r.title} (likelihood {r.likelihood}, £{r.exposure_m:,.1f}m, score {r.score})" for r in top.itertuples())
+        + "."
+    )
+    caption = f"{title}. Score = likelihood × exposure band (1-25). {alt}"
+    return Chart(_png(fig), alt, caption)
+
+
+def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
+    """A revenue bridge (:func:`kccperf.budget.revenue_bridge`) as a waterfall chart.
+
+    Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
+    and each bar is labelled with its signed amount, so colour is never needed to read it.
+    """
+    unit = str(bridge["unit"].iloc[0]) if "unit" in bridge else "£000s"
+    fig = _figure(11, 5.5)
+    ax = fig.add_subplot()
+    styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
+    changes = bridge[bridge["kind"] == "change"]
+    span = changes["amount"].abs().sum() or 1.0
+    base_min = min(bridge["before"].where(bridge["kind"] == "change").min(), bridge["after"].where(bridge["kind"] == "change").min())
+    floor = 0.0 if bridge["kind"].eq("start").any() and bridge["amount"].iloc[0] == 0 else max(base_min - 0.15 * span, 0.0)
+    for i, r in enumerate(bridge.itertuples(index=False)):
+        kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
+        colour, hatch = styles[kind]
+        bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
+        height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
+        ax.bar(i, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
+        sign = "" if r.kind in ("start", "end") else ("+" if r.amount >= 0 else "−")
+        ax.text(i, max(r.before, r.after) if r.kind == "change" else r.after, f"{sign}{abs(r.amount):,.0f}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge["label"]], rotation=55, ha="right", fontsize=7)
+    ax.set_ylabel(f"{unit}")
+    ax.set_ylim(bottom=floor)
+    ax.set_title(title)
+    first, last = bridge.iloc[0], bridge.iloc[-1]
+    ups = changes[changes["amount"] > 0].nlargest(2, "amount")
+    downs = changes[changes["amount"] < 0].nsmallest(2, "amount")
+    alt = (
+        f"Waterfall from {first['label']} {first['amount']:,.1f} to {last['label']} {last['amount']:,.1f} ({unit}). "
+        f"Largest increases: {', '.join(f'{r.label} +{r.amount:,.1f}' for r in ups.itertuples()) or 'none'}. "
+        f"Largest decreases: {', '.join(f'{r.label} {r.amount:,.1f}' for r in downs.itertuples()) or 'none'}."
+    )
+    return Chart(_png(fig), alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}")
+
+
+def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
+    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
+    wide = profile.pivot_table(index="year", columns="group", values="amount", aggfunc="sum", sort=False).fillna(0.0)
+    fig = _figure(11, 5)
+    ax = fig.add_subplot()
+    hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
+    colours = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#b58840", "#5694ca", "#d4351c", "#505a5f"]
+    bottom = pd.Series(0.0, index=wide.index)
+    for i, group in enumerate(wide.columns):
+        ax.bar(
+            wide.index, wide[group] / 1000, bottom=bottom / 1000, label=str(group)[:45],
+            color=colours[i % 8], hatch=hatches[i % 8], edgecolor="#0b0c0c", linewidth=0.5,
+        )
+        bottom = bottom + wide[group]
+    for x, total in bottom.items():
+        ax.text(x, total / 1000, f"{total / 1000:,.1f}", ha="center", va="bottom", fontsize=7)
+    ax.set_ylabel("£m")
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title(title)
+    alt = (
+        f"Stacked bars of capital spend by year, {wide.index[0]} to {wide.index[-1]}, in {len(wide.columns)} groups "
+        f"({', '.join(map(str, wide.columns))}). Totals by year in £m: "
+        + ", ".join(f"{y} {v / 1000:,.1f}" for y, v in bottom.items())
+        + "."
+    )
+    return Chart(_png(fig), alt, f"{title}. {alt}")
+
+
+def money_table(frame: pd.DataFrame, *, caption: str, columns: dict[str, str], money: dict[str, str] | None = None,
+                percent: Sequence[str] = (), max_rows: int | None = None) -> HTML:
+    """:func:`data_table` with money columns (``money`` maps column -> unit ``£m`` or ``£000s``) and percentages formatted."""
+    shown = frame.copy()
+    for col, unit in (money or {}).items():
+        shown[col] = shown[col].map(lambda v, u=unit: _money(v, u))
+    for col in percent:
+        shown[col] = shown[col].map(lambda v: "–" if v != v else f"{v * 100:.1f}%")
+    return data_table(shown, caption=caption, columns=columns, max_rows=max_rows)
+
+
+def qa_summary(checks: pd.DataFrame) -> HTML:
+    """One sentence: how many totals and claims were checked, how many add up, within rounding, or not."""
+    n = len(checks)
+    ok = int((checks["status"] == "ok").sum())
+    rnd = int((checks["status"] == "rounding").sum())
+    bad = n - ok - rnd
+    return HTML(
+        _CSS + f'<p class="kcc-footer" style="border:0">{n} totals, cross-table figures and text claims recomputed: '
+        f"<strong>{ok}</strong> add up exactly, <strong>{rnd}</strong> agree within rounding, "
+        f"<strong>{bad}</strong> do not add up.</p>"
+    )
+
+
+def budget_heading(params: dict[str, str]) -> HTML:
+    """The budget report's visible heading: the directorate view and the budget year."""
+    who = "the whole council" if params.get("directorate") == "ALL" else params.get("directorate", "")
+    return HTML(
+        f"<h2>Budget risk view {_esc(params.get('year', ''))}: {_esc(who)}</h2>"
+        "<p>Figures as printed in the draft revenue budget 2025-26 and MTFP 2025-28 report to the CYPE Cabinet "
+        "Committee (16 January 2025), with every total recomputed.</p>"
     )

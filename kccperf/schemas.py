@@ -30,6 +30,8 @@ class Scorecard(pa.DataFrameModel):
     numerator: Series[float] = pa.Field(nullable=True)
     denominator: Series[float] = pa.Field(nullable=True)
     decimals: Series[float] = pa.Field(nullable=True)
+    england: Series[float] = pa.Field(nullable=True)
+    regional: Series[float] = pa.Field(nullable=True)
     is_latest: Series[bool]
     table: Series[str]
     source_file: Series[str]
@@ -120,7 +122,11 @@ class Target(pa.DataFrameModel):
     indicator: Series[str]
     year: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
     target: Series[float] = pa.Field(nullable=True)
+    # For T indicators the floor is a distance: the furthest from the target that still meets the floor.
     floor: Series[float] = pa.Field(nullable=True)
+    floor_source: Series[str] = pa.Field(isin=("stated", "inferred", "unknown"))
+    floor_low: Series[float] = pa.Field(nullable=True)
+    floor_high: Series[float] = pa.Field(nullable=True)
     range_low: Series[float] = pa.Field(nullable=True)
     range_high: Series[float] = pa.Field(nullable=True)
     provenance: Series[str]
@@ -196,3 +202,269 @@ def validate(frame, model, source: str):
                 f"{source}: {where}, column '{first['column']}' failed check {first['check']} (found {first['failure_case']!r})."
             ) from None
         raise ValidationError(f"{source}: {exc}") from None
+
+
+# --- Budget: the draft revenue budget 2025-26 report (data/raw/budget/<year>/) -------------------------
+
+BUDGET_ROW_TYPES = ("heading", "item", "total", "aggregate")
+BUDGET_UNITS = ("£m", "£000s")
+BUDGET_CHECK_KINDS = ("row_total", "column_total", "cross_table", "claim")
+BUDGET_CHECK_STATUSES = ("ok", "rounding", "mismatch")
+EXPOSURE_BASES = ("annual", "lifetime", "none")
+
+
+class BudgetRows(pa.DataFrameModel):
+    """Columns every raw budget table carries besides its printed cells.
+
+    ``line`` is the source line, ``row`` a key unique in the file (the printed row
+    reference where there is one), ``parts`` the rows a total sums, e.g. ``+1 +2 -3``.
+    """
+
+    line: Series[int]
+    row: Series[str] = pa.Field(unique=True)
+    label: Series[str]
+    section: Series[str]
+    row_type: Series[str] = pa.Field(isin=BUDGET_ROW_TYPES)
+    parts: Series[str]
+
+
+class Table1Raw(BudgetRows):
+    """Table 1: CYPE spend, saving and net by Cabinet Member, November draft against latest (£m)."""
+
+    education_spend: Series[str]
+    education_saving: Series[str]
+    education_net: Series[str]
+    ics_spend: Series[str]
+    ics_saving: Series[str]
+    ics_net: Series[str]
+    cype_spend: Series[str]
+    cype_saving: Series[str]
+    cype_net: Series[str]
+
+
+class _CapitalYears(BudgetRows):
+    y2025_26: Series[str]
+    y2026_27: Series[str]
+    y2027_28: Series[str]
+    y2028_29: Series[str]
+    y2029_30: Series[str]
+    y2030_31: Series[str]
+    y2031_32: Series[str]
+    y2032_33: Series[str]
+    y2033_34: Series[str]
+    y2034_35: Series[str]
+
+
+class CapitalSummaryRaw(_CapitalYears):
+    """Appendix A: capital by directorate and by funding source (£000s)."""
+
+    dir: Series[str]
+    total_cost: Series[str]
+    prior_years: Series[str]
+
+
+class CypeCapitalRaw(_CapitalYears):
+    """Appendix B: CYPE capital by project, with the printed footnote markers (£000s)."""
+
+    footnotes: Series[str]
+    description: Series[str]
+    total_cost: Series[str]
+    prior_years: Series[str]
+
+
+class PotentialProjectsRaw(_CapitalYears):
+    """Appendix C: potential capital projects (£000s)."""
+
+    directorate: Series[str]
+    description: Series[str]
+    total_cost: Series[str]
+
+
+class RevenuePlanRaw(BudgetRows):
+    """Appendix D: the council's revenue plan, core, external and total per year (£000s)."""
+
+    y2024_25_core: Series[str]
+    y2024_25_external: Series[str]
+    y2024_25_total: Series[str]
+    y2025_26_core: Series[str]
+    y2025_26_external: Series[str]
+    y2025_26_total: Series[str]
+    y2026_27_core: Series[str]
+    y2026_27_external: Series[str]
+    y2026_27_total: Series[str]
+    y2027_28_core: Series[str]
+    y2027_28_external: Series[str]
+    y2027_28_total: Series[str]
+
+
+class RevenueFundingRaw(BudgetRows):
+    """Appendix D: funding per the settlement and local taxation, one total per year (£000s)."""
+
+    y2024_25: Series[str]
+    y2025_26: Series[str]
+    y2026_27: Series[str]
+    y2027_28: Series[str]
+
+
+class CypeRevenueRaw(BudgetRows):
+    """Appendix E: CYPE core budget changes 2025-26 by Cabinet Member (£000s)."""
+
+    cype: Series[str]
+    sue_chandler: Series[str]
+    rory_love: Series[str]
+    total: Series[str]
+
+
+class RiskRegisterRaw(BudgetRows):
+    """Appendix F: the budget risk register (£m)."""
+
+    directorate: Series[str]
+    likelihood: Series[str]
+    annual_exposure_m: Series[str]
+    lifetime_exposure_m: Series[str]
+    summary: Series[str]
+
+
+class BudgetManifest(pa.DataFrameModel):
+    """``MANIFEST.tsv``: each table file, its title, unit and source lines."""
+
+    file: Series[str] = pa.Field(unique=True)
+    table: Series[str] = pa.Field(unique=True)
+    title: Series[str]
+    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+    source_lines: Series[str]
+
+    class Config:
+        strict = True
+
+
+class CapitalFootnote(pa.DataFrameModel):
+    """``appendix_b_footnotes.tsv``: what each printed marker means, and the flag it sets."""
+
+    line: Series[int]
+    marker: Series[str] = pa.Field(unique=True, str_matches=r"^\[\d+\]$")
+    flag: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z_]+$")
+    text: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetClaim(pa.DataFrameModel):
+    """``claims.tsv``: an amount the report's text states about its own tables, and what it is computed from.
+
+    ``terms`` are signed amounts printed in the text (``-0.9``) or cells
+    (``+table1:net_total_change:education_net``), summed in the claim's unit.
+    """
+
+    claim: Series[str] = pa.Field(unique=True)
+    line: Series[int]
+    paragraph: Series[str]
+    quote: Series[str]
+    stated: Series[str]
+    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+    terms: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetFigure(pa.DataFrameModel):
+    """Every printed figure of the budget tables: one row per table, row and column."""
+
+    table: Series[str]
+    source_file: Series[str]
+    line: Series[int]
+    row: Series[str]
+    label: Series[str]
+    section: Series[str]
+    row_type: Series[str] = pa.Field(isin=BUDGET_ROW_TYPES)
+    parts: Series[str]
+    column: Series[str]
+    printed: Series[str]
+    value: Series[float] = pa.Field(nullable=True)
+    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["table", "row", "column"]
+
+
+class Risk(pa.DataFrameModel):
+    """One risk of the register, with the exposure used to rank it."""
+
+    source_file: Series[str]
+    line: Series[int]
+    risk: Series[str] = pa.Field(unique=True)
+    section: Series[str]
+    directorate: Series[str]
+    title: Series[str]
+    summary: Series[str]
+    likelihood: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 5})
+    annual_exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
+    lifetime_exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
+    exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
+    exposure_basis: Series[str] = pa.Field(isin=EXPOSURE_BASES)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CapitalProject(pa.DataFrameModel):
+    """One project of Appendix B with the flags its footnote markers set."""
+
+    row: Series[str] = pa.Field(unique=True)
+    project: Series[str]
+    section: Series[str]
+    footnotes: Series[str]
+    unsecured_funding: Series[bool]
+    estimated_allocation: Series[bool]
+    rolling_programme: Series[bool]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetCheck(pa.DataFrameModel):
+    """One reconciliation: a stated total or claim against what its parts give."""
+
+    check: Series[str]
+    kind: Series[str] = pa.Field(isin=BUDGET_CHECK_KINDS)
+    table: Series[str]
+    row: Series[str]
+    label: Series[str]
+    column: Series[str]
+    stated: Series[float]
+    computed: Series[float]
+    difference: Series[float]
+    tolerance: Series[float] = pa.Field(ge=0)
+    ok: Series[bool]
+    status: Series[str] = pa.Field(isin=BUDGET_CHECK_STATUSES)
+    likely_cause: Series[str]
+    source_file: Series[str]
+    line: Series[int]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetCleaning(pa.DataFrameModel):
+    """The log of page-number artefacts the budget reader removed from cells."""
+
+    source_file: Series[str]
+    line: Series[int]
+    row: Series[str]
+    column: Series[str]
+    found: Series[str]
+    cleaned: Series[str]
+    message: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True

@@ -48,7 +48,9 @@ def test_stated_floors_ranges_and_targets(indicator, year, column, value):
 
 def test_unknown_floors_stay_empty():
     t = load_catalogue().targets
-    assert t["floor"].notna().sum() == 2
+    assert (t["floor_source"] == "stated").sum() == 2
+    assert t.loc[t["floor_source"] == "unknown", "floor"].isna().all()
+    assert t.loc[t["floor_source"] != "unknown", "floor"].notna().all()
     assert (t["provenance"] != "").all()
 
 

@@ -1,0 +1,25 @@
+"""Number formatting shared by the commentary and the display layer."""
+
+from __future__ import annotations
+
+import math
+
+_UNIT_DECIMALS = {"percent": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value as the reports print it: ``73.1%``, ``1,674``, ``368.6 days``, ``-0.12``; a dash when missing.
+
+    Examples
+    --------
+    >>> format_value(73.1, "percent"), format_value(1674, "count"), format_value(float("nan"), "percent")
+    ('73.1%', '1,674', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "score":
+        # Scores are printed to two decimals (34.16, -0.12) unless the second is a zero (47.0).
+        text = f"{value:.2f}"
+        return text[:-1] if text.endswith("0") else text
+    text = f"{value:,.{_UNIT_DECIMALS.get(unit, 1)}f}"
+    return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)

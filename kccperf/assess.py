@@ -1,0 +1,175 @@
+"""The assessment: every judgement the scorecard makes, computed from the data and explained."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import periods as P
+from .benchmark import benchmark
+from .catalogue import load_catalogue
+from .errors import ValidationError
+from .rag import rag_arrays
+from .travel import direction
+
+KEY = ["area", "block", "indicator", "period"]
+REQUIRED = ("area", "block", "indicator", "polarity", "period_type", "period", "value")
+TARGET_COLUMNS = ("indicator", "year", "target", "floor", "range_low", "range_high")
+
+
+def _rows(mask, frame: pd.DataFrame, limit: int = 5) -> str:
+    idx = frame.index[np.asarray(mask)][:limit]
+    return ", ".join(map(str, idx))
+
+
+def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Raise ValidationError naming the offending rows when ``df`` or ``targets`` cannot be assessed."""
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ValidationError(f"assess: column '{missing[0]}' is missing; expected columns {', '.join(REQUIRED)}.")
+    missing_t = [c for c in TARGET_COLUMNS if c not in targets.columns]
+    if missing_t:
+        raise ValidationError(f"assess: the targets frame lacks column '{missing_t[0]}'; expected {', '.join(TARGET_COLUMNS)}.")
+    bad = ~df["polarity"].isin(["H", "L", "T"])
+    if bad.any():
+        raise ValidationError(
+            f"assess: rows {_rows(bad, df)}, column 'polarity': expected H, L or T, found {df.loc[bad, 'polarity'].iloc[0]!r}."
+        )
+    bad = ~df["period_type"].isin(list(P.KIND_OF_PERIOD_TYPE))
+    if bad.any():
+        raise ValidationError(
+            f"assess: rows {_rows(bad, df)}, column 'period_type': expected MS, R12M, Q, T or A, "
+            f"found {df.loc[bad, 'period_type'].iloc[0]!r}."
+        )
+    for col in ("value", "numerator", "denominator"):
+        if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
+            coerced = pd.to_numeric(df[col], errors="coerce")
+            bad = coerced.isna() & df[col].notna()
+            if bad.any():
+                raise ValidationError(
+                    f"assess: rows {_rows(bad, df)}, column '{col}': expected a number, found {df.loc[bad, col].iloc[0]!r}."
+                )
+    dup = df.duplicated(KEY, keep=False)
+    if dup.any():
+        first = df.loc[dup, KEY].iloc[0].tolist()
+        raise ValidationError(
+            f"assess: rows {_rows(dup, df)} repeat one area, block, indicator and period ({', '.join(map(str, first))}); "
+            "expected one row each."
+        )
+
+
+def assess(
+    df: pd.DataFrame,
+    *,
+    targets: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    county: str = "Kent",
+) -> pd.DataFrame:
+    """Compute RAG, direction of travel and benchmark comparisons for each series at its latest period.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The long scorecard from :func:`kccperf.load_scorecard` (or any frame with ``area, block,
+        indicator, polarity, period_type, period, value``; optional ``numerator, denominator,
+        decimals, england, regional``).
+    targets : DataFrame, optional
+        Targets, floors and ranges per indicator and reporting year; defaults to
+        ``data/reference/targets.csv``.
+    indicators : DataFrame, optional
+        The catalogue (``indicator, seasonal, unit``); defaults to ``data/reference/indicators.csv``.
+    county : str
+        The county area: comparator for the districts and excluded from their ranks.
+
+    Returns
+    -------
+    DataFrame
+        A new frame, one row per area, block and indicator at its latest period, with the targets used,
+        ``rag``, ``rag_reason``, ``dot``, ``dot_arrow``, ``dot_compared_label``, ``dot_reason`` and the
+        benchmark columns of :func:`kccperf.benchmark.benchmark`.
+
+    Raises
+    ------
+    ValidationError
+        A required column is missing, a polarity or period type is unknown, a value is not numeric
+        or one area, block, indicator and period appears twice; nothing is computed.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> a = assess(kccperf.load_scorecard(area="Kent"))
+    >>> a.loc[a.indicator == "cic_kcc_foster_care", ["value", "rag", "rag_reason", "dot"]].values.tolist()
+    [[73.1, 'RED', 'below floor 75.0', 'improved']]
+    """
+    cat = None
+    if targets is None or indicators is None:
+        cat = load_catalogue()
+    targets = cat.targets if targets is None else targets
+    indicators = cat.indicators if indicators is None else indicators
+    validate_input(df, targets)
+    df = df.assign(value=pd.to_numeric(df["value"]))
+    for col in ("numerator", "denominator", "decimals", "england", "regional"):
+        df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
+    ind = indicators.drop_duplicates("indicator").set_index("indicator")
+    seasonal = df["indicator"].map(ind["seasonal"]).fillna(False).astype(bool) if "seasonal" in ind else False
+    unit = df["indicator"].map(ind["unit"]).fillna("") if "unit" in ind else ""
+    df = df.assign(seasonal=seasonal, unit=unit)
+
+    # Targets for each series' latest reporting year (T indicators need them for direction too).
+    tgt = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
+    travel_in = df
+    dot = direction(travel_in)
+    latest_key = pd.MultiIndex.from_frame(dot[KEY])
+    full = df.set_index(KEY)
+    latest = full.reindex(latest_key).reset_index()
+    years = P.reporting_years(latest["period"].to_numpy(), latest["period_type"].to_numpy())
+    tkey = pd.MultiIndex.from_arrays([latest["indicator"].to_numpy(), years])
+    for col in ("target", "floor", "range_low", "range_high"):
+        latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
+    latest["floor_source"] = tgt["floor_source"].reindex(tkey).fillna("").to_numpy() if "floor_source" in tgt else ""
+    latest["target_year"] = years
+    latest["period_label"] = P.labels(latest["period"].to_numpy(), latest["period_type"].to_numpy())
+
+    # T direction depends on the target: recompute those series with their targets attached.
+    is_t = latest["polarity"] == "T"
+    if is_t.any():
+        t_series = latest.loc[is_t, ["area", "block", "indicator", "target", "range_low", "range_high"]]
+        t_rows = df.merge(t_series, on=["area", "block", "indicator"])
+        t_dot = direction(t_rows).set_index(KEY)
+        dot = dot.set_index(KEY)
+        dot.update(t_dot)
+        dot = dot.reset_index()
+
+    r, why = rag_arrays(
+        latest["value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"]
+    )
+    dcols = ["dot", "dot_arrow", "dot_compared_period", "dot_compared_label", "dot_compared_value", "dot_reason"]
+    dots = dot.set_index(KEY)[dcols].reindex(latest_key)
+    out = latest.assign(rag=r, rag_reason=why, **{c: dots[c].to_numpy() for c in dcols})
+    out = benchmark(out, county=county)
+    front = [
+        "area",
+        "block",
+        "indicator",
+        "title",
+        "polarity",
+        "period_type",
+        "period",
+        "period_label",
+        "value",
+        "numerator",
+        "denominator",
+        "target_year",
+        "target",
+        "floor",
+        "floor_source",
+        "range_low",
+        "range_high",
+        "rag",
+        "rag_reason",
+        *dcols,
+    ]
+    front = [c for c in front if c in out.columns]
+    drop = {"is_latest", "source_file", "source_row", "table", "code_published", "seasonal"}
+    rest = [c for c in out.columns if c not in front and c not in drop]
+    return out[front + rest].reset_index(drop=True)

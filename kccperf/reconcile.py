@@ -1,0 +1,382 @@
+"""Reconciliation: every published figure and judgement against the one computed from the data.
+
+Nothing is corrected. Each disagreement becomes one row with what was published, what was
+computed, a category and the most likely cause in plain English; agreements are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import floors as F
+from .assess import assess
+from .catalogue import load_catalogue
+from .io import load_published, load_quality_log, load_scorecard
+from .rag import rag_arrays
+
+FINDING_COLUMNS = ["area", "block", "indicator", "category", "published", "computed", "explanation", "source_file", "source_row"]
+CATEGORIES = {
+    "value_vs_fraction": "value disagrees with its numerator and denominator",
+    "rag": "published RAG differs from the computed RAG",
+    "dot": "published direction of travel differs from the computed one",
+    "conflicting_figures": "one indicator printed with different figures",
+    "impossible_value": "a value that cannot be right",
+    "code_contradicts_title": "the printed code belongs to another indicator",
+    "polarity": "published judgements fit the opposite polarity",
+}
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Disagreements (one row each) and, per category, how many checks agreed."""
+
+    findings: pd.DataFrame
+    agreed: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """Per category: checks agreeing, disagreements, and what the category means."""
+        dis = self.findings.groupby("category").size().rename("disagree")
+        out = self.agreed.set_index("category").join(dis, how="outer").fillna(0).astype(int)
+        out["meaning"] = out.index.map(CATEGORIES)
+        return out.reset_index()
+
+
+def _fmt(x) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:g}"
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogue) -> pd.DataFrame:
+    """Assess each printed row on its own terms: its series up to the period the row reports, its year's targets.
+
+    One row per published row (same order), so tables that print one indicator for different latest
+    periods (the vulnerable-learner tables) are each judged against what they showed.
+    """
+    rows = published[["area", "block", "indicator", "latest_period"]].reset_index(drop=True)
+    rows["rowid"] = rows.index.astype(str)
+    series = scorecard.merge(rows, on=["area", "block", "indicator"])
+    series = series[series["period"] <= series["latest_period"]]
+    series = series.assign(area=series["rowid"], block="").drop(columns=["rowid", "latest_period"])
+    judged = assess(series, targets=catalogue.targets, indicators=catalogue.indicators, county="")
+    return judged.set_index("area").reindex(rows["rowid"]).reset_index(drop=True)
+
+
+def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mism = log[log["category"] == "value_mismatch"]
+    lat = scorecard[scorecard["is_latest"]].set_index(["source_file", "source_row"])
+    rows = []
+    for r in mism.itertuples(index=False):
+        s = lat.loc[(r.source_file, r.row)]
+        s = s.iloc[0] if isinstance(s, pd.DataFrame) else s
+        implied = s["value"] / 100 * s["denominator"]
+        if abs(implied - s["numerator"] * 10) <= 10:
+            why = f"the numerator appears to have lost a digit: {s['value']:g}% of {s['denominator']:,g} is about {implied:,.0f}"
+        elif abs(implied * 10 - s["numerator"]) <= 10:
+            why = "the numerator appears to have gained a digit"
+        elif abs(s["numerator"] / s["denominator"] * 100 - s["value"]) < 1:
+            why = "a rounding difference: the value was probably computed before the counts were rounded or updated"
+        else:
+            why = "the value and its numerator/denominator seem to come from different extracts"
+        rows.append(
+            {
+                "area": r.area,
+                "block": r.block,
+                "indicator": r.indicator,
+                "category": "value_vs_fraction",
+                "published": f"{s['value']:g} ({s['numerator']:,g} / {s['denominator']:,g})",
+                "computed": r.expected,
+                "explanation": why,
+                "source_file": r.source_file,
+                "source_row": r.row,
+            }
+        )
+    checked = int((scorecard["is_latest"] & scorecard["numerator"].notna() & scorecard["denominator"].gt(0)).sum())
+    return _frame(rows), checked - len(rows)
+
+
+def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mask = published["rag"].isin(["RED", "AMBER", "GREEN"]).to_numpy()
+    pub = published[mask]
+    got = context[mask]
+    computed = got["rag"].fillna("").to_numpy(object)
+    agree = computed == pub["rag"].to_numpy(object)
+    consistent = np.zeros(len(pub), dtype=bool)
+    v, pol = got["value"].to_numpy(float), got["polarity"].to_numpy(object)
+    t, f = got["target"].to_numpy(float), got["floor"].to_numpy(float)
+    lo, hi = got["range_low"].to_numpy(float), got["range_high"].to_numpy(float)
+    prev_t = pub["prev_target"].to_numpy(float)
+    rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
+    pv = got["dot_compared_value"].to_numpy(float)
+    hyps = [
+        (
+            "the published RAG matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
+            rag_arrays(v, pol, prev_t, f, lo, hi)[0],
+        ),
+        ("the published RAG fits the opposite polarity (" + rev + ")", rag_arrays(v, rev, t, f, lo, hi)[0]),
+        (
+            "the published RAG matches the previous period's value " + pd.Series(pv).map(_fmt).to_numpy(object),
+            rag_arrays(pv, pol, t, f, lo, hi)[0],
+        ),
+    ]
+    pr = pub["rag"].to_numpy(object)
+    explanation = np.full(len(pub), "", dtype=object)
+    for text, alt in hyps:
+        fill = (explanation == "") & (alt == pr)
+        explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
+    no_value = ~np.isfinite(v)
+    explanation = np.where(no_value, "a RAG is published although no value is", explanation)
+    explanation = np.where(
+        explanation == "",
+        np.where(
+            (pr == "GREEN"),
+            "GREEN although the value misses the target " + pd.Series(t).map(_fmt).to_numpy(object),
+            np.where(
+                (computed == "GREEN"),
+                pr + " although the value meets the target " + pd.Series(t).map(_fmt).to_numpy(object),
+                "the published RAG implies a different floor from the one that explains most RAGs ("
+                + pd.Series(f).map(_fmt).to_numpy(object)
+                + ")",
+            ),
+        ),
+        explanation,
+    )
+    bad = ~agree & ~consistent
+    sub = pub[bad]
+    rows = pd.DataFrame(
+        {
+            "area": sub["area"].to_numpy(),
+            "block": sub["block"].to_numpy(),
+            "indicator": sub["indicator"].to_numpy(),
+            "category": "rag",
+            "published": sub["rag"].to_numpy(),
+            "computed": np.where(
+                computed[bad] == "", "not rated: " + got["rag_reason"].fillna("").to_numpy(object)[bad], computed[bad]
+            ),
+            "explanation": explanation[bad],
+            "source_file": sub["source_file"].to_numpy(),
+            "source_row": sub["source_row"].to_numpy(),
+        }
+    )
+    return rows[FINDING_COLUMNS], int((~bad).sum())
+
+
+def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mask = published["dot"].isin(["↑", "↓", "↔"]).to_numpy()
+    pub = published[mask]
+    got = context[mask]
+    comp = got["dot_arrow"].fillna("").to_numpy(object)
+    pd_ = pub["dot"].to_numpy(object)
+    agree = comp == pd_
+    v, pv = got["value"].to_numpy(float), got["dot_compared_value"].to_numpy(float)
+    pol = got["polarity"].to_numpy(object)
+    outturn = pub["prev_outturn"].to_numpy(float)
+
+    def arrow(now, before, polarity):
+        gain = np.where(polarity == "H", now - before, np.where(polarity == "L", before - now, np.nan))
+        return np.select([~np.isfinite(gain), np.abs(gain) < 1e-9, gain > 0], ["", "↔", "↑"], default="↓")
+
+    rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
+    raw = np.select([~np.isfinite(v - pv), np.abs(v - pv) < 1e-9, v > pv], ["", "↔", "↑"], default="↓")
+    hyps = [
+        (
+            "the published arrow compares with last year's outturn " + pd.Series(outturn).map(_fmt).to_numpy(object),
+            arrow(v, outturn, pol),
+        ),
+        ("the published arrow fits the opposite polarity (" + rev + ")", arrow(v, pv, rev)),
+        ("the published arrow shows the direction of the number, not of performance", raw),
+    ]
+    explanation = np.full(len(pub), "", dtype=object)
+    for text, alt in hyps:
+        fill = (explanation == "") & (alt == pd_) & (alt != "")
+        explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
+    reason = got["dot_reason"].fillna("").to_numpy(object)
+    seasonal = np.char.find(reason.astype(str), "seasonal") >= 0
+    explanation = np.where(
+        (explanation == "") & (comp == "") & seasonal,
+        "the indicator is seasonally affected, so it should be compared with the same period a year earlier, which the table does not print",
+        explanation,
+    )
+    explanation = np.where(explanation == "", "no comparison in the printed series gives the published arrow", explanation)
+    bad = ~agree
+    sub = pub[bad]
+    rows = pd.DataFrame(
+        {
+            "area": sub["area"].to_numpy(),
+            "block": sub["block"].to_numpy(),
+            "indicator": sub["indicator"].to_numpy(),
+            "category": "dot",
+            "published": sub["dot"].to_numpy(),
+            "computed": np.where(
+                comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
+            ),
+            "explanation": explanation[bad],
+            "source_file": sub["source_file"].to_numpy(),
+            "source_row": sub["source_row"].to_numpy(),
+        }
+    )
+    return rows[FINDING_COLUMNS], int(agree.sum())
+
+
+def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    rows = [
+        {
+            "area": r.area,
+            "block": r.block,
+            "indicator": r.indicator,
+            "category": "conflicting_figures",
+            "published": f"{r.found} ({r.column})",
+            "computed": f"{r.expected} in the other table",
+            "explanation": r.message,
+            "source_file": r.source_file,
+            "source_row": r.row,
+        }
+        for r in log[log["category"] == "conflicting_figures"].itertuples(index=False)
+    ]
+    # Shared team blocks are printed on two districts' pages: their figures must match.
+    shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
+    sb = scorecard[scorecard["block"].isin(shared)]
+    spread = sb.groupby(["block", "indicator", "period"])["value"].agg(lambda s: s.nunique(dropna=False))
+    for block, ind, period in spread[spread > 1].index:
+        hits = sb[(sb["block"] == block) & (sb["indicator"] == ind) & (sb["period"] == period)]
+        shown = "; ".join(f"{a}: {_fmt(v)}" for a, v in zip(hits["area"], hits["value"]))
+        rows.append(
+            {
+                "area": hits["area"].iloc[0],
+                "block": block,
+                "indicator": ind,
+                "category": "conflicting_figures",
+                "published": shown,
+                "computed": "one figure for a shared block",
+                "explanation": f"the shared block is printed with different figures on two districts' pages ({hits['period_label'].iloc[0]})",
+                "source_file": hits["source_file"].iloc[0],
+                "source_row": int(hits["source_row"].iloc[0]),
+            }
+        )
+    return _frame(rows), int((spread <= 1).sum())
+
+
+def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.Series) -> tuple[pd.DataFrame, int]:
+    unit = scorecard["indicator"].map(units).fillna("")
+    neg = scorecard["value"].lt(0) & unit.isin(["percent", "count", "days", "caseload", "rate"])
+    over = scorecard["value"].gt(100) & unit.eq("percent")
+    frac = scorecard["numerator"].gt(scorecard["denominator"]) & unit.eq("percent")
+    bad = scorecard[neg | over | frac]
+    why = np.select(
+        [over[bad.index], neg[bad.index]],
+        ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
+        default="a numerator larger than its denominator",
+    )
+    rows = pd.DataFrame(
+        {
+            "area": bad["area"],
+            "block": bad["block"],
+            "indicator": bad["indicator"],
+            "category": "impossible_value",
+            "published": bad["value"].map(_fmt) + " (" + bad["period_label"] + ")",
+            "computed": "0-100",
+            "explanation": why,
+            "source_file": bad["source_file"],
+            "source_row": bad["source_row"],
+        }
+    )
+    return rows[FINDING_COLUMNS].reset_index(drop=True), int(scorecard["value"].notna().sum() - len(bad))
+
+
+def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    wrong = log[(log["category"] == "wrong_code") & log["message"].str.contains("belongs to")]
+    rows = [
+        {
+            "area": r.area,
+            "block": r.block,
+            "indicator": r.indicator,
+            "category": "code_contradicts_title",
+            "published": r.found,
+            "computed": r.expected,
+            "explanation": r.message,
+            "source_file": r.source_file,
+            "source_row": r.row,
+        }
+        for r in wrong.itertuples(index=False)
+    ]
+    return _frame(rows), int((published["code_published"] != "").sum() - len(rows))
+
+
+def reconcile_frames(scorecard, published, log, assessed, catalogue, previous=None) -> Reconciliation:
+    """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
+    parts, agreed = [], []
+    units = catalogue.indicators.set_index("indicator")["unit"]
+    context = published_context(published, scorecard, catalogue)
+    for cat_name, (frame, ok) in {
+        "value_vs_fraction": _value_findings(scorecard, log),
+        "rag": _rag_findings(context, published),
+        "dot": _dot_findings(context, published),
+        "conflicting_figures": _conflict_findings(scorecard, log, catalogue.blocks),
+        "impossible_value": _impossible_findings(scorecard, log, units),
+        "code_contradicts_title": _code_findings(log, published),
+    }.items():
+        parts.append(frame)
+        agreed.append({"category": cat_name, "agree": ok})
+    latest = scorecard[scorecard["is_latest"]]
+    judged = F.judged_rows(published, latest, catalogue.targets)
+    prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
+    flips = F.polarity_check(judged, prev)
+    pol_rows = [
+        {
+            "area": "",
+            "block": "",
+            "indicator": r.indicator,
+            "category": "polarity",
+            "published": r.printed,
+            "computed": r.better_polarity,
+            "explanation": (
+                f"{r.fits_reversed} of {2 * r.n} published RAGs and arrows fit polarity {r.better_polarity}, "
+                f"only {r.fits_printed} fit the printed {r.printed}"
+            ),
+            "source_file": "",
+            "source_row": 0,
+        }
+        for r in flips.itertuples(index=False)
+    ]
+    parts.append(_frame(pol_rows))
+    agreed.append({"category": "polarity", "agree": int(judged["indicator"].nunique() - len(flips))})
+    findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
+    findings["source_row"] = findings["source_row"].astype(int)
+    return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed))
+
+
+def reconcile(period: str = "2024-10", *, data_dir=None) -> Reconciliation:
+    """Compare every published figure and judgement of an edition with the computed one.
+
+    Returns
+    -------
+    Reconciliation
+        ``findings``: one row per disagreement (``area, block, indicator, category, published,
+        computed, explanation, source_file, source_row``); ``agreed``: checks that agreed per category.
+
+    Examples
+    --------
+    >>> rec = reconcile("2024-10")
+    >>> "rag" in set(rec.findings["category"])
+    True
+    """
+    cat = load_catalogue(data_dir)
+    scorecard = load_scorecard(period, data_dir=data_dir)
+    published = load_published(period, data_dir=data_dir)
+    log = load_quality_log(period, data_dir=data_dir)
+    assessed = assess(scorecard, targets=cat.targets, indicators=cat.indicators)
+    return reconcile_frames(scorecard, published, log, assessed, cat)
+
+
+def floor_inference(period: str = "2024-10", *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Infer floors from an edition's published RAGs: (floors per indicator and year, RAGs no floor explains)."""
+    cat = load_catalogue(data_dir)
+    scorecard = load_scorecard(period, data_dir=data_dir)
+    judged = F.judged_rows(load_published(period, data_dir=data_dir), scorecard[scorecard["is_latest"]], cat.targets)
+    floors = F.infer_floors(judged, cat.targets[cat.targets["floor_source"] == "stated"])
+    return floors, F.unexplained_rags(judged, floors)

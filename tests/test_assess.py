@@ -1,0 +1,83 @@
+"""assess() on the real edition and on small synthetic frames, including every bad-input case."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import kccperf
+from kccperf import ValidationError, assess
+
+
+def small():
+    return pd.DataFrame(
+        {
+            "area": "Kent",
+            "block": "",
+            "indicator": "cic_kcc_foster_care",
+            "polarity": "H",
+            "period_type": "MS",
+            "period": ["2024-09", "2024-10"],
+            "value": [72.7, 73.1],
+            "numerator": [math.nan, 757],
+            "denominator": [math.nan, 1036],
+        }
+    )
+
+
+def test_one_row_per_series_at_its_latest_period(scorecard):
+    a = assess(scorecard)
+    assert not a.duplicated(["area", "block", "indicator"]).any()
+    assert len(a) == scorecard[scorecard.is_latest][["area", "block", "indicator"]].drop_duplicates().shape[0]
+
+
+@pytest.mark.parametrize(
+    ("area", "block", "indicator", "rag", "dot"),
+    [
+        ("Kent", "", "cic_kcc_foster_care", "RED", "improved"),
+        ("Kent", "", "cswt_re_referrals", "GREEN", "improved"),
+        ("Kent", "", "cp_plan_repeat", "GREEN", "worsened"),
+        ("Ashford", "Ashford CSWT", "caseload_cswt", "RED", "worsened"),
+        ("Kent", "", "primary_first_preference", "", "improved"),
+    ],
+)
+def test_real_judgements(scorecard, area, block, indicator, rag, dot):
+    a = assess(scorecard).set_index(["area", "block", "indicator"])
+    row = a.loc[(area, block, indicator)]
+    assert (row.rag, row["dot"]) == (rag, dot)
+
+
+def test_targets_come_from_the_reporting_year():
+    a = assess(small()).iloc[0]
+    assert (a.target_year, a.target, a.floor, a.floor_source) == ("2024-25", 85.0, 75.0, "stated")
+    assert a.rag_reason == "below floor 75.0"
+
+
+def test_input_frame_is_not_changed():
+    df = small()
+    before = df.copy()
+    assess(df)
+    pd.testing.assert_frame_equal(df, before)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.assign(polarity=["H", "Q"]), "rows 1, column 'polarity': expected H, L or T, found 'Q'"),
+        (lambda d: d.assign(value=["72.7", "lots"]), "rows 1, column 'value': expected a number, found 'lots'"),
+        (lambda d: d.assign(period=["2024-10", "2024-10"]), "rows 0, 1 repeat one area, block, indicator and period"),
+        (lambda d: d.drop(columns="period_type"), "column 'period_type' is missing"),
+        (lambda d: d.assign(period_type=["MS", "Weekly"]), "rows 1, column 'period_type'"),
+    ],
+)
+def test_bad_input_names_the_rows(change, message):
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        assess(change(small()))
+
+
+def test_missing_target_columns():
+    targets = kccperf.load_catalogue().targets.drop(columns="floor")
+    with pytest.raises(ValidationError, match="targets frame lacks column 'floor'"):
+        assess(small(), targets=targets)
