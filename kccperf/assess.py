@@ -49,13 +49,6 @@ def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
                 raise ValidationError(
                     f"assess: rows {_rows(bad, df)}, column '{col}': expected a number, found {df.loc[bad, col].iloc[0]!r}."
                 )
-    dup = df.duplicated(KEY, keep=False)
-    if dup.any():
-        first = df.loc[dup, KEY].iloc[0].tolist()
-        raise ValidationError(
-            f"assess: rows {_rows(dup, df)} repeat one area, block, indicator and period ({', '.join(map(str, first))}); "
-            "expected one row each."
-        )
 
 
 def assess(
@@ -111,18 +104,16 @@ def assess(
     for col in ("numerator", "denominator", "decimals", "england", "regional"):
         df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
     ind = indicators.drop_duplicates("indicator").set_index("indicator")
-    seasonal = df["indicator"].map(ind["seasonal"]).fillna(False).astype(bool) if "seasonal" in ind else False
-    unit = df["indicator"].map(ind["unit"]).fillna("") if "unit" in ind else ""
-    df = df.assign(seasonal=seasonal, unit=unit)
+    # Catalogue facts per row, looked up once per distinct indicator.
+    codes, uniq = pd.factorize(df["indicator"])
+    seasonal = ind["seasonal"].reindex(uniq).fillna(False).astype(bool).to_numpy()[codes] if "seasonal" in ind else False
+    df = df.assign(seasonal=seasonal)
 
-    # Targets for each series' latest reporting year (T indicators need them for direction too).
-    tgt = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
-    travel_in = df
-    dot = direction(travel_in)
-    latest_key = pd.MultiIndex.from_frame(dot[KEY])
-    full = df.set_index(KEY)
-    latest = full.reindex(latest_key).reset_index()
+    dot = direction(df, targets=targets)
+    latest = df.iloc[dot["row"].to_numpy()].reset_index(drop=True)
+    latest["unit"] = ind["unit"].reindex(latest["indicator"]).fillna("").to_numpy() if "unit" in ind else ""
     years = P.reporting_years(latest["period"].to_numpy(), latest["period_type"].to_numpy())
+    tgt = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
     tkey = pd.MultiIndex.from_arrays([latest["indicator"].to_numpy(), years])
     for col in ("target", "floor", "range_low", "range_high"):
         latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
@@ -130,22 +121,11 @@ def assess(
     latest["target_year"] = years
     latest["period_label"] = P.labels(latest["period"].to_numpy(), latest["period_type"].to_numpy())
 
-    # T direction depends on the target: recompute those series with their targets attached.
-    is_t = latest["polarity"] == "T"
-    if is_t.any():
-        t_series = latest.loc[is_t, ["area", "block", "indicator", "target", "range_low", "range_high"]]
-        t_rows = df.merge(t_series, on=["area", "block", "indicator"])
-        t_dot = direction(t_rows).set_index(KEY)
-        dot = dot.set_index(KEY)
-        dot.update(t_dot)
-        dot = dot.reset_index()
-
     r, why = rag_arrays(
         latest["value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"]
     )
     dcols = ["dot", "dot_arrow", "dot_compared_period", "dot_compared_label", "dot_compared_value", "dot_reason"]
-    dots = dot.set_index(KEY)[dcols].reindex(latest_key)
-    out = latest.assign(rag=r, rag_reason=why, **{c: dots[c].to_numpy() for c in dcols})
+    out = latest.assign(rag=r, rag_reason=why, **{c: dot[c].to_numpy() for c in dcols})
     out = benchmark(out, county=county)
     front = [
         "area",

@@ -154,16 +154,25 @@ def previous_year(year: str) -> str:
 KIND_OF_PERIOD_TYPE = {"MS": "monthly", "R12M": "monthly", "YTD": "monthly", "Q": "quarterly", "T": "termly", "A": "annual"}
 
 
+def _pair_codes(keys, period_types):
+    """Integer codes for (key, type) pairs and the distinct pairs, from two cheap single-column factorisations."""
+    import numpy as np
+    import pandas as pd
+
+    kc, ku = pd.factorize(np.asarray(keys, dtype=object))
+    tc, tu = pd.factorize(np.asarray(period_types, dtype=object))
+    codes, pairs = pd.factorize(kc.astype(np.int64) * (len(tu) + 1) + tc)
+    return codes, [(ku[p // (len(tu) + 1)], tu[p % (len(tu) + 1)]) for p in pairs]
+
+
 def ordinals(keys, period_types):
     """Integer ordinals for sortable period keys, vectorised through the few distinct (key, type) pairs.
 
     Returns a float array (NaN where a key cannot be read) so that consecutive periods differ by 1.
     """
     import numpy as np
-    import pandas as pd
 
-    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    codes, uniques = _pair_codes(keys, period_types)
     out = np.full(len(uniques), np.nan)
     for i, (key, ptype) in enumerate(uniques):
         kind = KIND_OF_PERIOD_TYPE.get(ptype)
@@ -177,10 +186,8 @@ def ordinals(keys, period_types):
 def reporting_years(keys, period_types):
     """The reporting year (``2024-25``) of each period key, vectorised through the distinct pairs."""
     import numpy as np
-    import pandas as pd
 
-    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    codes, uniques = _pair_codes(keys, period_types)
     years = np.array([from_key(str(k), KIND_OF_PERIOD_TYPE[t]).reporting_year for k, t in uniques], dtype=object)
     return years[codes]
 
@@ -188,9 +195,7 @@ def reporting_years(keys, period_types):
 def labels(keys, period_types):
     """Printed labels (``Oct-24``) of period keys, vectorised through the distinct pairs."""
     import numpy as np
-    import pandas as pd
 
-    pairs = pd.DataFrame({"k": np.asarray(keys, dtype=object), "t": np.asarray(period_types, dtype=object)})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    codes, uniques = _pair_codes(keys, period_types)
     out = np.array([from_key(str(k), KIND_OF_PERIOD_TYPE[t]).label for k, t in uniques], dtype=object)
     return out[codes]

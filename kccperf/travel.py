@@ -33,7 +33,7 @@ def _distance(v, t, lo, hi):
     return np.where(has_range, np.maximum(np.maximum(lo - v, v - hi), 0.0), np.abs(v - t))
 
 
-def direction(frame: pd.DataFrame) -> pd.DataFrame:
+def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Direction of travel of each series at its latest period.
 
     Parameters
@@ -42,11 +42,15 @@ def direction(frame: pd.DataFrame) -> pd.DataFrame:
         The long scorecard (all periods): ``area, block, indicator, polarity, period_type, period, value``;
         optional ``decimals`` (published precision), ``seasonal`` (bool) and, for T indicators,
         ``target``, ``range_low``, ``range_high``.
+    targets : DataFrame, optional
+        ``indicator, year, target, range_low, range_high``: where given, T series are judged against the
+        target of their latest period's reporting year (instead of columns of ``frame``).
 
     Returns
     -------
     DataFrame
-        One row per series: its key, ``period`` (latest), ``value``, ``dot`` (improved, worsened,
+        One row per series: its key, ``row`` (position of the latest row in ``frame``), ``period``
+        (latest), ``value``, ``dot`` (improved, worsened,
         same, not comparable), ``dot_arrow`` (↑ ↓ ↔ or empty), ``dot_compared_period`` (label),
         ``dot_compared_value`` and ``dot_reason``.
 
@@ -71,6 +75,12 @@ def direction(frame: pd.DataFrame) -> pd.DataFrame:
     ordinal = ordinal.astype(np.int64)
     order = np.lexsort((ordinal, series))
     s_sorted, o_sorted = series[order], ordinal[order]
+    dup = np.flatnonzero((s_sorted[1:] == s_sorted[:-1]) & (o_sorted[1:] == o_sorted[:-1]))
+    if len(dup):
+        rows = sorted({*frame.index[order[dup]][:3], *frame.index[order[dup + 1]][:3]})
+        raise ValidationError(
+            f"rows {', '.join(map(str, rows))} repeat one area, block, indicator and period; expected one row each."
+        )
     last = np.r_[s_sorted[1:] != s_sorted[:-1], True]
     latest = order[last]
 
@@ -104,6 +114,14 @@ def direction(frame: pd.DataFrame) -> pd.DataFrame:
     t = frame["target"].to_numpy(dtype=float)[latest] if "target" in frame else np.full(len(latest), np.nan)
     lo = frame["range_low"].to_numpy(dtype=float)[latest] if "range_low" in frame else np.full(len(latest), np.nan)
     hi = frame["range_high"].to_numpy(dtype=float)[latest] if "range_high" in frame else np.full(len(latest), np.nan)
+    if targets is not None and (pol == "T").any():
+        is_t = pol == "T"
+        years = P.reporting_years(frame["period"].to_numpy()[latest][is_t], ptype[latest][is_t])
+        tk = pd.MultiIndex.from_arrays([frame["indicator"].to_numpy()[latest][is_t], years])
+        tg = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
+        t[is_t] = tg["target"].reindex(tk).to_numpy(float)
+        lo[is_t] = tg["range_low"].reindex(tk).to_numpy(float)
+        hi[is_t] = tg["range_high"].reindex(tk).to_numpy(float)
     # Better is positive: H wants up, L wants down, T wants a smaller distance from success.
     # T: leaving or entering the range decides first; within it (or equally far out), closeness to the target does.
     t_gain = _distance(pr, t, lo, hi) - _distance(vr, t, lo, hi)
@@ -135,6 +153,7 @@ def direction(frame: pd.DataFrame) -> pd.DataFrame:
     ).astype(object)
     out = frame.iloc[latest][list(REQUIRED)].reset_index(drop=True)
     return out.assign(
+        row=latest,
         dot=dot,
         dot_arrow=np.array([ARROW[x] for x in dot], dtype=object),
         dot_compared_period=np.where(found, want_keys, ""),
