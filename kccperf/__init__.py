@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from ._reader import ScorecardTable, read_scorecard
 from .assess import assess
+from .budget import (
+    BudgetFileError,
+    available_budget_years,
+    capital_profile,
+    check_budget_parameters,
+    cype_exposure_share,
+    exposure_by_directorate,
+    load_budget,
+    november_bridge,
+    read_budget_table,
+    revenue_bridge,
+    revenue_bridge_by_member,
+    risk_matrix,
+    risk_scores,
+    top_risks,
+    unresolved_balances,
+    unsecured_capital_share,
+)
+from .budget import reconcile as reconcile_budget
 from .catalogue import Catalogue, load_catalogue
 from .commentary import commentary
 from .errors import InputError, KccperfError, ParameterError, ScorecardFileError, ValidationError
@@ -22,6 +41,23 @@ from .summary import indicator_summary, rag_counts
 __version__ = "0.1.0"
 
 __all__ = [
+    "BudgetFileError",
+    "available_budget_years",
+    "capital_profile",
+    "check_budget_parameters",
+    "cype_exposure_share",
+    "exposure_by_directorate",
+    "load_budget",
+    "november_bridge",
+    "read_budget_table",
+    "reconcile_budget",
+    "revenue_bridge",
+    "revenue_bridge_by_member",
+    "risk_matrix",
+    "risk_scores",
+    "top_risks",
+    "unresolved_balances",
+    "unsecured_capital_share",
     "Catalogue",
     "Reconciliation",
     "InputError",

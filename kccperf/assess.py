@@ -125,7 +125,9 @@ def assess(
         latest["value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"]
     )
     dcols = ["dot", "dot_arrow", "dot_compared_period", "dot_compared_label", "dot_compared_value", "dot_reason"]
-    out = latest.assign(rag=r, rag_reason=why, **{c: dot[c].to_numpy() for c in dcols})
+    # The previous period's value judged against the same thresholds: what changed since then.
+    prev_rag, _ = rag_arrays(dot["dot_compared_value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"])
+    out = latest.assign(rag=r, rag_reason=why, previous_rag=prev_rag, **{c: dot[c].to_numpy() for c in dcols})
     out = benchmark(out, county=county)
     front = [
         "area",
@@ -147,6 +149,7 @@ def assess(
         "range_high",
         "rag",
         "rag_reason",
+        "previous_rag",
         *dcols,
     ]
     front = [c for c in front if c in out.columns]
