@@ -36,7 +36,8 @@ from .io import (
     load_scorecard,
 )
 from .reconcile import Reconciliation, floor_inference, reconcile
-from .summary import indicator_summary, rag_counts
+from .summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
+from .suppress import suppress
 
 __version__ = "0.1.0"
 
@@ -67,12 +68,14 @@ __all__ = [
     "ScorecardTable",
     "ValidationError",
     "__version__",
+    "area_view",
     "assess",
     "available_periods",
     "check_parameters",
     "commentary",
     "floor_inference",
     "indicator_summary",
+    "league_table",
     "load_edition_info",
     "rag_counts",
     "load_catalogue",
@@ -82,4 +85,6 @@ __all__ = [
     "load_scorecard",
     "read_scorecard",
     "reconcile",
+    "suppress",
+    "vulnerable_gaps",
 ]

@@ -112,6 +112,7 @@ def assess(
     dot = direction(df, targets=targets)
     latest = df.iloc[dot["row"].to_numpy()].reset_index(drop=True)
     latest["unit"] = ind["unit"].reindex(latest["indicator"]).fillna("").to_numpy() if "unit" in ind else ""
+    latest["service"] = ind["service"].reindex(latest["indicator"]).fillna("").to_numpy() if "service" in ind else ""
     years = P.reporting_years(latest["period"].to_numpy(), latest["period_type"].to_numpy())
     tgt = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
     tkey = pd.MultiIndex.from_arrays([latest["indicator"].to_numpy(), years])

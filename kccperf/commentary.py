@@ -127,6 +127,9 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         + "."
     )
     sentence = np.where(a["value"].isna(), title + ": no value was published for " + a["period_label"].fillna("") + ".", sentence)
+    if "suppressed" in a:
+        # A withheld figure must not reappear in words.
+        sentence = np.where(a["suppressed"].to_numpy(bool), title + ": the figure for " + a["period_label"].fillna("") + " is withheld because it is based on small numbers.", sentence)
     return pd.DataFrame(
         {"area": a["area"], "block": a["block"], "indicator": a["indicator"], "rag": rag, "sentence": sentence}
     ).reset_index(drop=True)

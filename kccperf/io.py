@@ -267,7 +267,7 @@ def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, st
     return dict(zip(frame["key"], frame["value"]))
 
 
-def check_parameters(*, area: str, period: str, data_dir=None) -> dict[str, str]:
+def check_parameters(*, area: str, period: str, suppress_threshold: int | None = None, data_dir=None) -> dict:
     """Validate report parameters; return the canonical area name, its slug and the period.
 
     Papermill only warns about a misspelt parameter name, so notebooks call this
@@ -285,4 +285,9 @@ def check_parameters(*, area: str, period: str, data_dir=None) -> dict[str, str]
         raise ParameterError(f"parameter 'area' is {area!r}; expected an area name such as 'Kent' or 'Ashford'.")
     cat = load_catalogue(data_dir)
     name = cat.area_name(area)
-    return {"area": name, "slug": cat.area_slug(name), "period": period}
+    out = {"area": name, "slug": cat.area_slug(name), "period": period}
+    if suppress_threshold is not None:
+        from .suppress import check_threshold
+
+        out["suppress_threshold"] = check_threshold(suppress_threshold)
+    return out

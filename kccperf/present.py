@@ -16,7 +16,10 @@ import pandas as pd
 from IPython.display import HTML
 
 from ._format import format_value
+from .figures import Chart
+from .figures import png_bytes as _png
 from .summary import rag_counts
+from .suppress import FOOTNOTE, MARKER
 
 # Text/background pairs with a contrast ratio of at least 4.5:1 (WCAG 2.2 AA).
 RAG_STYLE = {
@@ -175,45 +178,116 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
     )
 
 
-# --- Budget risk views: charts (PNG with alt text and caption) and tables ---------------------------
+WITHHELD_CELL = '<td class="kcc-rag">Withheld</td>'
 
 
-class Chart:
-    """A matplotlib chart as a PNG, with alt text and a visible caption.
+def _cell_value(value, unit: str, suppressed: bool) -> str:
+    return f'<abbr title="withheld: small numbers">{MARKER}</abbr>' if suppressed else _esc(format_value(value, unit))
 
-    In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the
-    image, the caption beneath), and also carries ``image/png`` for other front ends.
+
+def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
+    if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return "–"
+    sign = "+" if gap > 0 else ""
+    # A difference between two percentages is in percentage points.
+    text = f"{sign}{gap:.1f} pp" if unit in ("percent", "rate") else f"{sign}{format_value(gap, unit)}"
+    words = judgement or ""
+    if sig:
+        words = sig
+    return f"{_esc(text)} <span>{_esc(words)}</span>"
+
+
+def headline_panel(assessed: pd.DataFrame) -> HTML:
+    """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
+    shown = assessed[~assessed["suppressed"]] if "suppressed" in assessed else assessed
+    rag = rag_counts(shown, "rag")
+    tiles = []
+    for r in rag.itertuples(index=False):
+        style = ""
+        if r.rag in RAG_STYLE:
+            fg, bg = RAG_STYLE[r.rag]
+            style = f' style="color:{fg};background:{bg}"'
+        tiles.append(f'<div role="listitem"{style}><strong>{r.count}</strong>{_esc(r.rag)}</div>')
+    dots = shown["dot"].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
+    travel = "".join(f'<div role="listitem"><strong>{n}</strong>{_esc(k)}</div>' for k, n in dots.items())
+    moved = shown[(shown["previous_rag"] != "") & (shown["rag"] != "") & (shown["previous_rag"] != shown["rag"])]
+    items = "".join(
+        f"<li>{_esc(r.title)}{' (' + _esc(r.block) + ')' if r.block else ''}: {_esc(r.previous_rag)} in "
+        f"{_esc(r.dot_compared_label)} → {_esc(r.rag)} in {_esc(r.period_label)}</li>"
+        for r in moved.itertuples(index=False)
+    )
+    changes = f"<ul>{items}</ul>" if items else "<p>No indicator changed its RAG rating since the previous period.</p>"
+    return HTML(
+        _CSS + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
+        + "".join(tiles) + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
+        + travel + "</div><h3>What changed since the previous period</h3>" + changes
+    )
+
+
+def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent") -> HTML:
+    """The full indicator table: grouped by service, with value, trend, target, floor, RAG, direction and comparisons.
+
+    ``series`` is the long scorecard for the same area (for the trend sparklines); suppressed figures
+    (``suppressed`` True) show the marker ``c`` instead of the figure.
     """
+    trend = series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+    head = (
+        '<thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Value</th>'
+        '<th scope="col">Trend</th><th scope="col">Target</th><th scope="col">Floor</th><th scope="col">RAG</th>'
+        f'<th scope="col">Direction</th><th scope="col">Against {_esc(county)}</th><th scope="col">Against England</th></tr></thead>'
+    )
+    body = []
+    for service, rows in assessed.groupby("service", sort=False):
+        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="10">{_esc(service)}</th></tr>')
+        for r in rows.itertuples(index=False):
+            sup = bool(getattr(r, "suppressed", False))
+            block = f'<span class="kcc-block">{_esc(r.block)}</span>' if r.block else ""
+            t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
+            spark = "–" if sup or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title)
+            if r.polarity == "T" and pd.notna(r.range_low):
+                target = f"{format_value(r.range_low, r.unit)} to {format_value(r.range_high, r.unit)}"
+                floor = "–" if pd.isna(r.floor) else f"within {format_value(r.floor, r.unit)}"
+            else:
+                target, floor = format_value(r.target, r.unit), format_value(r.floor, r.unit)
+            floor += " (inferred)" if r.floor_source == "inferred" and floor != "–" else ""
+            body.append(
+                "<tr>"
+                f'<th scope="row">{_esc(r.title)}{block}</th><td>{_esc(r.period_label)}</td>'
+                f'<td class="num">{_cell_value(r.value, r.unit, sup)}</td><td>{spark}</td>'
+                f'<td class="num">{_esc(target)}</td><td class="num">{_esc(floor)}</td>'
+                f"{rag_cell(r.rag) if not sup else WITHHELD_CELL}{dot_cell(r.dot_arrow)}"
+                f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>"
+                f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
+                "</tr>"
+            )
+    table = f'<table class="kcc-table"><caption>{_esc(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
+    return HTML(_CSS + table)
 
-    def __init__(self, png: bytes, alt: str, caption: str) -> None:
-        self.png, self.alt, self.caption = png, alt, caption
 
-    def _repr_png_(self) -> bytes:
-        return self.png
+def commentary_list(comments: pd.DataFrame, *, rags: tuple[str, ...] = ("RED", "AMBER")) -> HTML:
+    """Commentary drafts as a list, RED first, then AMBER (escaped)."""
+    order = {r: i for i, r in enumerate(rags)}
+    picked = comments[comments["rag"].isin(rags)].assign(_o=lambda d: d["rag"].map(order)).sort_values("_o", kind="stable")
+    if picked.empty:
+        return HTML("<p>No indicator is rated " + " or ".join(rags) + ".</p>")
+    items = "".join(f"<li><strong>{_esc(r.rag)}:</strong> {_esc(r.sentence)}</li>" for r in picked.itertuples(index=False))
+    return HTML(_CSS + f'<ul class="kcc-commentary">{items}</ul>')
 
-    def _repr_html_(self) -> str:
-        import base64
 
-        data = base64.b64encode(self.png).decode("ascii")
-        return (
-            f'<figure class="kcc-figure" style="margin:0.5rem 0"><img src="data:image/png;base64,{data}" '
-            f'alt="{_esc(self.alt)}" style="max-width:100%"/>'
-            f'<figcaption style="font-family:Arial,Helvetica,sans-serif;font-size:0.9rem">{_esc(self.caption)}</figcaption></figure>'
-        )
+def suppression_note(threshold: int, withheld: int) -> HTML:
+    """The footnote explaining the small-number marker."""
+    if threshold == 0:
+        return HTML("<p><strong>Not for circulation:</strong> small-number suppression is switched off in this run.</p>")
+    return HTML(f'<p class="kcc-note">{_esc(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>')
+
+
+# --- Budget risk views: charts (PNG with alt text and caption) and tables ---------------------------
 
 
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
-
-
-def _png(fig) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 def _money(value: float, unit: str) -> str:

@@ -36,6 +36,11 @@ class Reconciliation:
     findings: pd.DataFrame
     agreed: pd.DataFrame
 
+    def for_area(self, area: str) -> pd.DataFrame:
+        """The findings about one area (indicator-wide findings, such as polarity, are included)."""
+        f = self.findings
+        return f[(f["area"] == area) | (f["area"] == "")].reset_index(drop=True)
+
     def summary(self) -> pd.DataFrame:
         """Per category: checks agreeing, disagreements, and what the category means."""
         dis = self.findings.groupby("category").size().rename("disagree")

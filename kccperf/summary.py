@@ -118,3 +118,49 @@ def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataF
     rag = summary[column].where(summary[column].isin(["RED", "AMBER", "GREEN"]), "Not rated")
     counts = rag.value_counts().reindex(["RED", "AMBER", "GREEN", "Not rated"], fill_value=0)
     return counts.rename_axis("rag").reset_index(name="count")
+
+
+def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
+    """One area's assessed rows in report order: by service, then as the scorecard prints them.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> v = area_view(kccperf.assess(kccperf.load_scorecard(area="Dover")), "Dover")
+    >>> v["service"].iloc[0], v["area"].unique().tolist()
+    ("Children's social care", ['Dover'])
+    """
+    rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
+    view = assessed[assessed["area"] == area]
+    view = view.assign(_s=view["service"].map(rank).fillna(len(rank)), _o=range(len(view)))
+    return view.sort_values(["_s", "block", "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
+
+
+def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
+    """Districts side by side: how many indicators each has RED, AMBER and GREEN, and how often it ranks in the best
+    and worst quarter of the districts. Ordered by most GREEN, then fewest RED.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> lt = league_table(kccperf.assess(kccperf.load_scorecard()))
+    >>> len(lt), list(lt.columns[:4])
+    (12, ['area', 'RED', 'AMBER', 'GREEN'])
+    """
+    d = assessed[assessed["area"] != county]
+    if "suppressed" in d:
+        d = d[~d["suppressed"]]
+    counts = pd.crosstab(d["area"], d["rag"]).reindex(columns=["RED", "AMBER", "GREEN"], fill_value=0)
+    quart = pd.crosstab(d["area"], d["quartile"]).reindex(columns=["A", "D"], fill_value=0)
+    out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
+    out["median rank"] = d.groupby("area")["rank"].median()
+    out = out.sort_values(["GREEN", "RED"], ascending=[False, True])
+    return out.reset_index()
+
+
+def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
+    """The county's attainment gaps for vulnerable learners (FSM, children in care, SEN) and Progress 8 by group."""
+    d = assessed[(assessed["area"] == county) & (assessed["service"] == "Vulnerable learners")
+                 | (assessed["area"] == county) & assessed["indicator"].str.endswith("_fsm_gap")]
+    cols = ["title", "period_label", "value", "dot_compared_value", "dot", "target", "rag", "england", "regional", "unit"]
+    return d[cols].reset_index(drop=True)

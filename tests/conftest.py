@@ -43,6 +43,15 @@ def quality_log():
     return kccperf.load_quality_log("2024-10")
 
 
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory):
+    """The whole batch, as `make report` runs it, into a temporary folder (shared by report and browser tests)."""
+    from kccperf.report import build_reports
+
+    out = tmp_path_factory.mktemp("outputs")
+    return build_reports("2024-10", "all", out_dir=out, jobs=2)
+
+
 @pytest.fixture
 def write_table(tmp_path):
     """Write lines of a table to ``<tmp>/2024-10/<name>`` and return the path."""

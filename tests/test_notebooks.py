@@ -13,7 +13,12 @@ from kccperf.report import kernel_name
 from .conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PARAMETERS = {"district_report.ipynb": [{"area": "Kent", "period": "2024-10"}, {"area": "Dover", "period": "2024-10"}]}
+PARAMETERS = {
+    "district_report.ipynb": [{"area": "Kent", "period": "2024-10"}, {"area": "Dover", "period": "2024-10", "suppress_threshold": 0}],
+    "kent_scorecard.ipynb": [{"period": "2024-10"}],
+    "explore.ipynb": [{"area": "Thanet"}],
+    "budget_risk.ipynb": [{"directorate": "ALL"}],
+}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
