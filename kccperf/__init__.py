@@ -28,6 +28,7 @@ from .commentary import commentary
 from .errors import InputError, KccperfError, ParameterError, ScorecardFileError, ValidationError
 from .io import (
     available_periods,
+    check_parameter_names,
     check_parameters,
     load_edition_info,
     load_headline,
@@ -71,6 +72,7 @@ __all__ = [
     "area_view",
     "assess",
     "available_periods",
+    "check_parameter_names",
     "check_parameters",
     "commentary",
     "floor_inference",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import periods as P
 from .catalogue import Catalogue, load_catalogue, normalise_title
-from .errors import ScorecardFileError
+from .errors import ParameterError, ScorecardFileError
 from .schemas import Anomaly, Indicator, Published, Scorecard
 
 ARROWS = {"↑": "improved", "↓": "worsened", "↔": "same"}
@@ -93,23 +93,33 @@ class _Log:
         return frame
 
 
-def _read_cells(path: Path) -> list[list[str]]:
+def _read_cells(path: Path) -> tuple[list[list[str]], bool]:
+    """The file's cells, and whether it ends with a line break (a file cut off mid-row does not)."""
     if not path.exists():
         raise ScorecardFileError(f"{path}: file not found; expected a scorecard table (.tsv, .csv or .xlsx).")
     if path.is_dir():
         raise ScorecardFileError(f"{path}: is a folder; expected a scorecard table file (.tsv, .csv or .xlsx).")
     suffix = path.suffix.lower()
     if suffix in (".tsv", ".txt", ".csv"):
+        raw = path.read_bytes()
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
             raise ScorecardFileError(
-                f"{path}: byte {exc.start} is not UTF-8 text; expected a tab-separated or CSV table saved as UTF-8."
+                f"{path} row {line}: byte {exc.start} is not UTF-8 text; expected a table saved as UTF-8 "
+                "(in Excel: Save As 'CSV UTF-8')."
             ) from None
+        complete = text == "" or text.endswith(("\n", "\r"))
         lines = text.splitlines()
         if suffix == ".csv":
-            return [list(r) for r in csv.reader(lines)]
-        return [line.split("\t") for line in lines]
+            # Excel writes ';' in many European locales: take whichever delimiter the header uses.
+            try:
+                dialect = csv.Sniffer().sniff("\n".join(lines[:5]), delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            return [list(r) for r in csv.reader(lines, dialect)], complete
+        return [line.split("\t") for line in lines], complete
     if suffix == ".xlsx":
         import openpyxl
 
@@ -122,7 +132,7 @@ def _read_cells(path: Path) -> list[list[str]]:
         for r in sheet.iter_rows(values_only=True):
             rows.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r])
         book.close()
-        return rows
+        return rows, True
     raise ScorecardFileError(f"{path}: unsupported file type '{suffix}'; expected .tsv, .csv or .xlsx.")
 
 
@@ -243,12 +253,14 @@ def read_scorecard(
     else:
         area_name = ""
     area_slug = cat.area_slug(area_name) if area_name else ""
-    if edition is None and re.match(r"^\d{4}-\d{2}$", path.parent.name):
+    if edition is None and re.match(r"^\d{4}-(0[1-9]|1[0-2])$", path.parent.name):
         edition = path.parent.name
+    if edition is not None and not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", str(edition)):
+        raise ParameterError(f"parameter 'edition' is {edition!r}; expected a scorecard edition such as '2024-10' (year and month).")
     src = str(path)
     log = _Log(src, area_name)
 
-    rows = _read_cells(path)
+    rows, complete = _read_cells(path)
     if not any(c.strip() for r in rows for c in r):
         raise ScorecardFileError(
             f"{path}: the file is empty; expected a scorecard table with a header row naming 'Polarity' and 'Data Period'."
@@ -496,6 +508,9 @@ def read_scorecard(
             _cell(cells, N_FIXED) == "N/A" and n > 1 and all(not _cell(cells, j) for j in range(N_FIXED + 1, N_FIXED + n - 1))
         )
         width = tail_start + len(roles)
+        # Spreadsheets drop empty cells at the end of a row; only a last row cut off mid-line is truncated.
+        if not merged and len(cells) < width and (complete or i != len(rows) - 1):
+            cells = cells + [""] * (width - len(cells))
         if not merged and len(cells) < width:
             names = [p.label for p in seq] + ["Numerator", "Denominator"] + [lab for _, lab in roles]
             missing = len(cells) - N_FIXED
@@ -570,8 +585,10 @@ def read_scorecard(
             try:
                 nums.append(_parse_number(raw))
             except ValueError:
+                hint = (" (a '?' usually means the file was saved in a non-UTF-8 encoding and lost its arrows; save it as "
+                        "CSV UTF-8)") if raw.strip() == "?" else ""
                 raise ScorecardFileError(
-                    f"{path} row {rn}, column '{colname}' ({_column_name(j)}): expected a number, 'N/A' or a blank, found '{raw.strip()}'."
+                    f"{path} row {rn}, column '{colname}' ({_column_name(j)}): expected a number, 'N/A' or a blank, found '{raw.strip()}'{hint}."
                 ) from None
         tail = {}
         for t, (role, lab) in enumerate(roles):
@@ -722,6 +739,8 @@ def read_scorecard(
                     # The printed benchmarks apply to the latest period's value.
                     Scorecard.england: pub[Published.england] if latest else np.nan,
                     Scorecard.regional: pub[Published.benchmark] if latest else np.nan,
+                    Scorecard.england_label: pub[Published.england_label] if latest else "",
+                    Scorecard.regional_label: pub[Published.benchmark_label] if latest else "",
                     Scorecard.is_latest: latest,
                     Scorecard.table: table_name,
                     Scorecard.source_file: src,

@@ -24,6 +24,10 @@ def _rows(mask, frame: pd.DataFrame, limit: int = 5) -> str:
 
 def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
     """Raise ValidationError naming the offending rows when ``df`` or ``targets`` cannot be assessed."""
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError(f"assess: expected a DataFrame such as kccperf.load_scorecard() returns, got {type(df).__name__}.")
+    if df.empty:
+        raise ValidationError("assess: the frame has no rows; expected at least one area, block, indicator and period.")
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise ValidationError(f"assess: column '{missing[0]}' is missing; expected columns {', '.join(REQUIRED)}.")

@@ -96,7 +96,7 @@ class Catalogue:
 
 
 @lru_cache(maxsize=8)
-def _load(root: str) -> Catalogue:
+def _load(root: str, _signature: tuple) -> Catalogue:
     ind = _read_reference("indicators.csv", Indicator, root)
     tgt = _read_reference("targets.csv", None, root).replace("", None)
     tgt = schemas.validate(tgt, Target, str(Path(root) / "reference" / "targets.csv"))
@@ -114,6 +114,13 @@ def _load(root: str) -> Catalogue:
         blocks=_read_reference("blocks.csv", Block, root),
         tables=_read_reference("tables.csv", Table, root),
     )
+
+
+def _reference_signature(root: Path) -> tuple:
+    folder = root / "reference"
+    if not folder.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
 
 
 def load_catalogue(data_dir=None) -> Catalogue:
@@ -135,4 +142,7 @@ def load_catalogue(data_dir=None) -> Catalogue:
     >>> cat.indicators.set_index("indicator").loc["cswt_re_referrals", "polarity"]
     'L'
     """
-    return _load(str(data_root(data_dir).resolve()))
+    root = data_root(data_dir).resolve()
+    cat = _load(str(root), _reference_signature(root))
+    # Copies, so that a caller's edits never leak into the cache (and so into later assessments).
+    return Catalogue(*(getattr(cat, f).copy() for f in ("indicators", "targets", "areas", "blocks", "tables")))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ._format import format_value
+from .errors import ValidationError
 
 
 def _fmt(values: pd.Series, units: pd.Series) -> pd.Series:
@@ -43,6 +44,14 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     RED, below the floor standard of 75.0% (target 85.0%); it improved from 72.7% in Sep-24;
     England average not published, benchmark group not published.'
     """
+    needed = ("area", "block", "indicator", "polarity", "value", "period_label", "target", "floor", "range_low", "range_high",
+              "rag", "rag_reason", "dot", "dot_compared_label", "dot_compared_value", "dot_reason", "england", "regional")
+    if not isinstance(assessed, pd.DataFrame) or any(c not in assessed.columns for c in needed):
+        have = assessed.columns if isinstance(assessed, pd.DataFrame) else []
+        missing = next(c for c in needed if c not in have) if isinstance(assessed, pd.DataFrame) else needed[0]
+        raise ValidationError(
+            f"commentary: column '{missing}' is missing; expected the frame kccperf.assess() returns (assess the scorecard first)."
+        )
     a = assessed
     unit = a["unit"].fillna("") if "unit" in a else pd.Series("", index=a.index)
     f = {
@@ -94,14 +103,21 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     vs = {"better": "better", "worse": "worse", "same": "no better"}
     eng_cmp = a["vs_england"].fillna("").map(vs).fillna("")
     reg_cmp = a["vs_regional"].fillna("").map(vs).fillna("")
+    # Name the comparators as printed: "England & Wales" and "the South East" for youth justice, for example.
+    elabel = a["england_label"].fillna("") if "england_label" in a else pd.Series("", index=a.index)
+    rlabel = a["regional_label"].fillna("") if "regional_label" in a else pd.Series("", index=a.index)
+    england_name = np.where(elabel.str.startswith("England & Wales"), "England & Wales", "England").astype(object)
+    south_east = rlabel.str.startswith("South East").to_numpy()
+    regional_name = np.where(south_east, "the South East", "benchmark group").astype(object)
+    regional_short = np.where(south_east, "the South East", "the group").astype(object)
     england = np.where(
         a["england"].notna(),
-        "England " + f["england"] + np.where(eng_cmp != "", " (" + eng_cmp + " than England)", ""),
+        england_name + " " + f["england"] + np.where(eng_cmp != "", " (" + eng_cmp + " than " + england_name + ")", ""),
         "England average not published",
     )
     regional = np.where(
         a["regional"].notna(),
-        "benchmark group " + f["regional"] + np.where(reg_cmp != "", " (" + reg_cmp + " than the group)", ""),
+        regional_name + " " + f["regional"] + np.where(reg_cmp != "", " (" + reg_cmp + " than " + regional_short + ")", ""),
         "benchmark group not published",
     )
     county_clause = np.where(

@@ -19,6 +19,7 @@ from .schemas import Anomaly, Headline, Published, Scorecard
 __all__ = [
     "ScorecardTable",
     "available_periods",
+    "check_parameter_names",
     "check_parameters",
     "load_edition_info",
     "load_headline",
@@ -267,17 +268,51 @@ def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, st
     return dict(zip(frame["key"], frame["value"]))
 
 
-def check_parameters(*, area: str, period: str, suppress_threshold: int | None = None, data_dir=None) -> dict:
+# Names a Jupyter kernel defines itself; anything else bound to a plain value is a parameter.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def check_parameter_names(namespace: dict | None, expected) -> None:
+    """Refuse parameters a notebook does not take (papermill only warns about a misspelt name).
+
+    ``namespace`` is the notebook's ``globals()``; every name bound to a plain value (str, int,
+    float, bool) must be one of ``expected``.
+
+    Examples
+    --------
+    >>> check_parameter_names({"area": "Kent", "arae": "Dover"}, ["area", "period"])
+    Traceback (most recent call last):
+    ...
+    kccperf.errors.ParameterError: parameter 'arae' is not one this notebook takes; expected area, period.
+    """
+    if namespace is None:
+        return
+    expected = list(expected)
+    for name, value in namespace.items():
+        if name.startswith("_") or name in _KERNEL_NAMES or name in expected:
+            continue
+        if isinstance(value, (str, int, float, bool)):
+            raise ParameterError(f"parameter '{name}' is not one this notebook takes; expected {', '.join(expected)}.")
+
+
+def check_parameters(
+    *, area: str, period: str, suppress_threshold: int | None = None, namespace: dict | None = None,
+    extra: tuple[str, ...] = (), data_dir=None,
+) -> dict:
     """Validate report parameters; return the canonical area name, its slug and the period.
 
     Papermill only warns about a misspelt parameter name, so notebooks call this
-    first: a bad value stops the run with one clear sentence.
+    first: a bad value stops the run with one clear sentence. Pass the notebook's
+    ``globals()`` as ``namespace`` to refuse unknown parameter names too (``extra``
+    names further parameters the notebook takes).
 
     Examples
     --------
     >>> check_parameters(area="tunbridge-wells", period="2024-10")
     {'area': 'Tunbridge Wells', 'slug': 'tunbridge-wells', 'period': '2024-10'}
     """
+    names = ["area", "period"] + (["suppress_threshold"] if suppress_threshold is not None else []) + list(extra)
+    check_parameter_names(namespace, names)
     if not isinstance(period, str):
         raise ParameterError(f"parameter 'period' is {period!r}; expected a string such as '2024-10'.")
     scorecard_dir(period, data_dir)

@@ -179,6 +179,41 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
 
 
 WITHHELD_CELL = '<td class="kcc-rag">Withheld</td>'
+POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
+# Plain-English names for the reader's data-quality categories.
+QUALITY_LABELS = {
+    "wrong_code": "Code does not match the indicator",
+    "missing_code": "No code printed",
+    "reused_code": "One code on two indicators",
+    "unknown_title": "Indicator title not recognised",
+    "misaligned_header": "Column headings out of line with the figures",
+    "missing_period_labels": "Period headings missing (inferred)",
+    "garbled_period_label": "Unreadable period heading",
+    "stale_header": "Heading names the wrong year",
+    "unexpected_latest_period": "Latest period not the expected one",
+    "merged_na": "Merged 'N/A' cells (figures re-aligned)",
+    "misaligned_row": "Row missing a cell (re-aligned)",
+    "missing_block_heading": "Team heading missing (assigned)",
+    "unknown_block": "Team not recognised",
+    "percent_over_100": "Percentage over 100",
+    "value_mismatch": "Figure disagrees with its numerator and denominator",
+    "conflicting_figures": "Same indicator printed with different figures",
+    "area_mismatch": "Heading names another area",
+    "polarity_mismatch": "Polarity differs from the catalogue",
+    "period_type_mismatch": "Data period differs from the catalogue",
+    "unknown_header": "Unrecognised column heading",
+    "unexpected_text": "Unexpected text in a RAG or arrow cell",
+}
+
+
+def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HTML:
+    """The reader's findings for directors: plain-English category, where (file name, row, column) and what."""
+    shown = log.assign(
+        category=log["category"].map(QUALITY_LABELS).fillna(log["category"]),
+        file=log["source_file"].str.rsplit("/", n=1).str[-1],
+    )
+    return data_table(shown, caption=caption, columns={"category": "What", "block": "Team", "indicator": "Indicator",
+                                                        "message": "Detail", "file": "Table file", "row": "Row", "column": "Column"})
 
 
 def _cell_value(value, unit: str, suppressed: bool) -> str:
@@ -241,7 +276,7 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
         body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="10">{_esc(service)}</th></tr>')
         for r in rows.itertuples(index=False):
             sup = bool(getattr(r, "suppressed", False))
-            block = f'<span class="kcc-block">{_esc(r.block)}</span>' if r.block else ""
+            block = f'<span class="kcc-block">{_esc(POLARITY_WORDS.get(r.polarity, ""))}{"; " + _esc(r.block) if r.block else ""}</span>'
             t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
             spark = "–" if sup or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title)
             if r.polarity == "T" and pd.notna(r.range_low):

@@ -22,6 +22,7 @@ CATEGORIES = {
     "value_vs_fraction": "value disagrees with its numerator and denominator",
     "rag": "published RAG differs from the computed RAG",
     "dot": "published direction of travel differs from the computed one",
+    "dot_unchecked": "published direction of travel that the printed series cannot confirm",
     "conflicting_figures": "one indicator printed with different figures",
     "impossible_value": "a value that cannot be right",
     "code_contradicts_title": "the printed code belongs to another indicator",
@@ -111,7 +112,6 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     got = context[mask]
     computed = got["rag"].fillna("").to_numpy(object)
     agree = computed == pub["rag"].to_numpy(object)
-    consistent = np.zeros(len(pub), dtype=bool)
     v, pol = got["value"].to_numpy(float), got["polarity"].to_numpy(object)
     t, f = got["target"].to_numpy(float), got["floor"].to_numpy(float)
     lo, hi = got["range_low"].to_numpy(float), got["range_high"].to_numpy(float)
@@ -151,7 +151,7 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
         ),
         explanation,
     )
-    bad = ~agree & ~consistent
+    bad = ~agree
     sub = pub[bad]
     rows = pd.DataFrame(
         {
@@ -215,7 +215,8 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
             "area": sub["area"].to_numpy(),
             "block": sub["block"].to_numpy(),
             "indicator": sub["indicator"].to_numpy(),
-            "category": "dot",
+            # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
+            "category": np.where(comp[bad] == "", "dot_unchecked", "dot"),
             "published": sub["dot"].to_numpy(),
             "computed": np.where(
                 comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
@@ -272,11 +273,10 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
     over = scorecard["value"].gt(100) & unit.eq("percent")
     frac = scorecard["numerator"].gt(scorecard["denominator"]) & unit.eq("percent")
     bad = scorecard[neg | over | frac]
-    why = np.select(
-        [over[bad.index], neg[bad.index]],
-        ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
-        default="a numerator larger than its denominator",
-    )
+    kind = [over[bad.index], neg[bad.index]]
+    why = np.select(kind, ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
+                    default="a numerator larger than its denominator")
+    allowed = np.select(kind, ["0-100", "0 or more"], default="numerator no larger than denominator")
     rows = pd.DataFrame(
         {
             "area": bad["area"],
@@ -284,7 +284,7 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
             "indicator": bad["indicator"],
             "category": "impossible_value",
             "published": bad["value"].map(_fmt) + " (" + bad["period_label"] + ")",
-            "computed": "0-100",
+            "computed": allowed,
             "explanation": why,
             "source_file": bad["source_file"],
             "source_row": bad["source_row"],
@@ -312,7 +312,7 @@ def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataF
     return _frame(rows), int((published["code_published"] != "").sum() - len(rows))
 
 
-def reconcile_frames(scorecard, published, log, assessed, catalogue, previous=None) -> Reconciliation:
+def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconciliation:
     """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
     parts, agreed = [], []
     units = catalogue.indicators.set_index("indicator")["unit"]

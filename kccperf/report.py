@@ -251,6 +251,8 @@ def build_reports(
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
 
     root = Path(out_dir) if out_dir is not None else project_root() / "outputs"
+    if not root.parent.is_dir():
+        raise ParameterError(f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place.")
     dest = root / period
     dest.mkdir(parents=True, exist_ok=True)
     kernel = kernel_name()

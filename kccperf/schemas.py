@@ -32,6 +32,8 @@ class Scorecard(pa.DataFrameModel):
     decimals: Series[float] = pa.Field(nullable=True)
     england: Series[float] = pa.Field(nullable=True)
     regional: Series[float] = pa.Field(nullable=True)
+    england_label: Series[str]
+    regional_label: Series[str]
     is_latest: Series[bool]
     table: Series[str]
     source_file: Series[str]

@@ -53,8 +53,12 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     trend = ordered.groupby(keys, sort=False)[Scorecard.value].agg(list).rename("trend")
     labels = ordered.groupby(keys, sort=False)[Scorecard.period_label].agg(list).rename("trend_periods")
     latest = ordered[ordered[Scorecard.is_latest]].set_index(keys)
+    # Pair each value with the judgement printed beside it: the row from the table whose figures were kept.
+    source = latest[Scorecard.source_file].rename("kept_file")
+    pub = published.join(source, on=keys)
     pub = (
-        published.sort_values(Published.source_row, kind="stable")
+        pub.assign(_other=pub[Published.source_file] != pub["kept_file"])
+        .sort_values(["_other", Published.source_row], kind="stable")
         .drop_duplicates([Published.area, Published.block, Published.indicator])
         .set_index(keys)[[Published.rag, Published.dot, Published.target]]
         .rename(columns={Published.rag: "rag_published", Published.dot: "dot_published"})

@@ -79,7 +79,8 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     if len(dup):
         rows = sorted({*frame.index[order[dup]][:3], *frame.index[order[dup + 1]][:3]})
         raise ValidationError(
-            f"rows {', '.join(map(str, rows))} repeat one area, block, indicator and period; expected one row each."
+            f"direction: rows {', '.join(map(str, rows))} repeat one area, block, indicator and period "
+            "(columns area, block, indicator, period); expected one row each."
         )
     last = np.r_[s_sorted[1:] != s_sorted[:-1], True]
     latest = order[last]

@@ -56,11 +56,11 @@ def full_run(tmp_path_factory):
 def write_table(tmp_path):
     """Write lines of a table to ``<tmp>/2024-10/<name>`` and return the path."""
 
-    def _write(lines: list[str], name: str = "kent__ics_monthly.tsv") -> Path:
+    def _write(lines: list[str], name: str = "kent__ics_monthly.tsv", *, final_newline: bool = True) -> Path:
         folder = tmp_path / "2024-10"
         folder.mkdir(exist_ok=True)
         path = folder / name
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text("\n".join(lines) + ("\n" if final_newline else ""), encoding="utf-8")
         return path
 
     return _write

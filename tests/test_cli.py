@@ -63,3 +63,28 @@ def test_quality_export_and_periods(tmp_path):
 def test_bad_jobs_value_is_rejected_by_argparse():
     res = run("report", "--jobs", "0")
     assert res.returncode == 2 and "must be 1 or more" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_qa_floors_and_budget_qa(tmp_path):
+    res = run("qa", "--out", str(tmp_path / "qa.csv"))
+    assert res.returncode == 0 and "rag:" in res.stdout and (tmp_path / "qa.csv").read_text().startswith("area,block,indicator")
+    res = run("floors")
+    assert res.returncode == 0 and "cic_kcc_foster_care 2024-25 (H): floor 75 [stated]" in res.stdout
+    res = run("budget-qa")
+    assert res.returncode == 0 and "TOTAL SPENDING" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["validate", "--edition", "2024-13", str(RAW / "kent__ics_quarterly.tsv")], "parameter 'edition' is '2024-13'"),
+        (["validate", "--edition", "nonsense", str(RAW / "kent__ics_quarterly.tsv")], "parameter 'edition' is 'nonsense'"),
+        (["report", "--areas", "Kent", "--out", "/nonexistent-kccperf/x"], "parent folder does not exist"),
+        (["qa", "--period", "2030-01"], "period '2030-01' is not available"),
+        (["qa", "--out", "/nonexistent-kccperf/qa.csv"], "whose folder does not exist"),
+        (["budget-qa", "--year", "2031-32"], "parameter 'year' is '2031-32'"),
+    ],
+)
+def test_more_bad_parameters(args, needle):
+    res = run(*args)
+    assert res.returncode == 2 and needle in res.stderr and "Traceback" not in res.stderr

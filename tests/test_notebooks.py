@@ -67,3 +67,15 @@ def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path):
             progress_bar=False,
         )
     assert err.value.ename == "ParameterError" and "area 'Atlantis' is not known" in err.value.evalue
+
+
+@pytest.mark.parametrize(
+    ("name", "parameters", "misspelt"),
+    [("district_report.ipynb", {"arae": "Dover"}, "arae"), ("kent_scorecard.ipynb", {"perod": "2024-10"}, "perod"),
+     ("budget_risk.ipynb", {"directorat": "ALL"}, "directorat")],
+)
+def test_misspelt_parameter_names_stop_the_notebook(tmp_path, name, parameters, misspelt):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(ROOT / "notebooks" / name), str(tmp_path / name), parameters=parameters,
+                            kernel_name=kernel_name(), progress_bar=False)
+    assert err.value.ename == "ParameterError" and f"parameter '{misspelt}' is not one this notebook takes" in err.value.evalue
