@@ -54,9 +54,14 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80) -> Chart:
-    """A figure as a :class:`Chart`: an embedded PNG inside ``<figure>`` with alt text and a visible caption."""
-    fig.set_layout_engine("tight")
+def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80, tight: bool = True) -> Chart:
+    """A figure as a :class:`Chart`: an embedded PNG inside ``<figure>`` with alt text and a visible caption.
+
+    Grids of many small charts set their spacing themselves (``tight=False``): measuring every
+    label for a tight layout would double their drawing time.
+    """
+    if tight:
+        fig.set_layout_engine("tight")
     return Chart(png_bytes(fig, dpi), alt, caption)
 
 
@@ -71,13 +76,15 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
     ``assessed`` gives each series' target and floor. Series without any value are left out.
     """
     a = assessed.set_index(["block", "indicator"])
-    keys = series.groupby(["block", "indicator"], sort=False)["value"].apply(lambda v: v.notna().any())
-    keys = [k for k, has in keys.items() if has and k in a.index]
+    # Panels in the order of the indicator table; series with no value at all are left out.
+    has_values = series.groupby(["block", "indicator"])["value"].count()
+    keys = [k for k in a.index if has_values.get(k, 0) > 0]
     if not keys:
         return HTML("<p>No indicator has a series to chart.</p>")
     rows = math.ceil(len(keys) / columns)
     fig = Figure(figsize=(3.4 * columns, 2.3 * rows))
     axes = fig.subplots(rows, columns, squeeze=False)
+    fig.subplots_adjust(left=0.05, right=0.98, top=1 - 0.35 / (2.3 * rows), bottom=0.3 / (2.3 * rows), hspace=0.55, wspace=0.28)
     for ax in axes.flat[len(keys):]:
         ax.set_visible(False)
     for ax, key in zip(axes.flat, keys):
@@ -94,7 +101,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
         ax.set_xticks([x[0], x[-1]], [s["period_label"].iloc[0], s["period_label"].iloc[-1]], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         block = f" ({key[0]})" if key[0] else ""
-        ax.set_title(_short(row["title"] + block, 52), fontsize=8, loc="left")
+        ax.set_title(_short(row["title"] + block, 44), fontsize=8, loc="left")
         rag = row["rag"]
         if rag in RAG_FILL:
             ax.text(0.99, 0.95, rag, transform=ax.transAxes, ha="right", va="top", fontsize=7, fontweight="bold",
@@ -102,7 +109,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
     alt = (f"{len(keys)} small line charts, one per indicator for {area}, each showing the printed values over time "
            "with the target as a dashed line and the floor standard as a dotted line (a shaded band for indicators "
            "with a target range), and the computed RAG rating written in the corner. The indicator table gives the figures.")
-    return figure_html(fig, alt=alt, caption=f"Trends for {area}: values over the printed periods, with target and floor.")
+    return figure_html(fig, alt=alt, caption=f"Trends for {area}: values over the printed periods, with target and floor.", tight=False)
 
 
 def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limit: int = 6, columns: int = 3) -> HTML:

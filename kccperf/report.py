@@ -146,8 +146,49 @@ class ReportTask:
     area: str
 
 
+_KERNEL = None  # this worker's warm kernel manager, started on first use
+
+
+def _warm_kernel(kernel: str, cwd: str):
+    """Start (once per worker process) a kernel whose imports and caches serve every report the worker builds."""
+    global _KERNEL
+    if _KERNEL is None:
+        from multiprocessing import util
+
+        from jupyter_client.manager import KernelManager
+
+        km = KernelManager(kernel_name=kernel)
+        km.start_kernel(cwd=cwd)
+        _KERNEL = km
+        # Shut the kernel down when the worker process exits.
+        util.Finalize(None, _stop_kernel, exitpriority=10)
+    return _KERNEL
+
+
+def _stop_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown_kernel(now=True)
+        _KERNEL = None
+
+
+def _reset_namespace(km) -> None:
+    """Clear the kernel's variables before the next report (a fresh client: papermill closes its own)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60)
+    finally:
+        kc.stop_channels()
+
+
 def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at: str) -> ReportResult:
-    """Execute and export one report in a worker process; never raises."""
+    """Execute and export one report in a worker process; never raises.
+
+    Papermill runs each notebook on the worker's warm kernel, whose namespace is reset first, so
+    every report starts from a clean namespace but not from a cold import of pandas and matplotlib.
+    """
     import papermill as pm
 
     start = time.perf_counter()
@@ -155,8 +196,10 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
     executed = work_dir / f"{task.slug}.ipynb"
     page = work_dir / f"{task.slug}.html"
     try:
+        km = _warm_kernel(kernel, str(Path(task.template).parent))
+        _reset_namespace(km)
         pm.execute_notebook(
-            task.template, str(executed), parameters=task.parameters, kernel_name=kernel,
+            task.template, str(executed), parameters=task.parameters, kernel_name=kernel, km=km,
             cwd=str(Path(task.template).parent), progress_bar=False, log_output=False, execution_timeout=timeout,
         )
         _export_html(executed, page, task.title, generated_at)
@@ -166,6 +209,8 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
         expected = ("ParameterError", "ScorecardFileError", "InputError", "ValidationError", "BudgetFileError")
         message = evalue if ename in expected else f"{ename}: {evalue}"
         first = str(message).strip().splitlines()[0] if str(message).strip() else ename
+        # A failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one.
+        _stop_kernel()
         return ReportResult(task.area, task.slug, False, time.perf_counter() - start, error=first,
                             notebook=executed if executed.exists() else None)
     return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
@@ -261,14 +306,11 @@ def build_reports(
     generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     say = progress or (lambda _line: None)
     try:
-        if jobs == 1:
-            results = (_render(t, str(work), kernel, timeout, generated_at) for t in tasks)
-            _collect(results, run, dest, len(tasks), say, downloads)
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
-                _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
+        # Worker processes own their warm kernels, which end with them (even with --jobs 1).
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+            futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
+            _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
         order = {t.slug: i for i, t in enumerate(tasks)}
         run.results.sort(key=lambda r: order[r.slug])
         run.index = dest / "index.html"
