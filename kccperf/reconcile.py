@@ -16,8 +16,9 @@ from .assess import assess
 from .catalogue import load_catalogue
 from .io import load_published, load_quality_log, load_scorecard
 from .rag import rag_arrays
+from .schemas import Finding
 
-FINDING_COLUMNS = ["area", "block", "indicator", "category", "published", "computed", "explanation", "source_file", "source_row"]
+FINDING_COLUMNS = list(Finding.to_schema().columns)
 CATEGORIES = {
     "value_vs_fraction": "value disagrees with its numerator and denominator",
     "rag": "published RAG differs from the computed RAG",

@@ -97,6 +97,61 @@ class Anomaly(pa.DataFrameModel):
         coerce = True
 
 
+class Assessed(pa.DataFrameModel):
+    """The output of :func:`kccperf.assess`: one row per area, block and indicator at its latest period."""
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    polarity: Series[str] = pa.Field(isin=POLARITIES)
+    period: Series[str]
+    period_label: Series[str]
+    value: Series[float] = pa.Field(nullable=True)
+    target_year: Series[str]
+    target: Series[float] = pa.Field(nullable=True)
+    floor: Series[float] = pa.Field(nullable=True)
+    floor_source: Series[str] = pa.Field(isin=("", "stated", "inferred", "unknown"))
+    rag: Series[str] = pa.Field(isin=("", *RAGS))
+    rag_reason: Series[str]
+    previous_rag: Series[str] = pa.Field(isin=("", *RAGS))
+    dot: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
+    dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
+    dot_compared_label: Series[str]
+    dot_reason: Series[str]
+    vs_england: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
+    vs_county: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
+    rank: Series[float] = pa.Field(nullable=True, ge=1)
+    quartile: Series[str] = pa.Field(isin=("", "A", "B", "C", "D"))
+    ci_low: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    ci_high: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    sig_vs_county: Series[str] = pa.Field(isin=("", "significantly better", "significantly worse", "not significantly different"))
+    sig_vs_england: Series[str] = pa.Field(isin=("", "significantly better", "significantly worse", "not significantly different"))
+
+    class Config:
+        strict = False  # further benchmark and catalogue columns follow these
+        unique = ["area", "block", "indicator"]
+
+
+class Finding(pa.DataFrameModel):
+    """One disagreement found by :func:`kccperf.reconcile`."""
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    category: Series[str] = pa.Field(
+        isin=("value_vs_fraction", "rag", "dot", "dot_unchecked", "conflicting_figures", "impossible_value",
+              "code_contradicts_title", "polarity")
+    )
+    published: Series[str]
+    computed: Series[str]
+    explanation: Series[str] = pa.Field(str_length={"min_value": 1})
+    source_file: Series[str]
+    source_row: Series[int]
+
+    class Config:
+        strict = True
+
+
 class Indicator(pa.DataFrameModel):
     """The indicator catalogue in ``data/reference/indicators.csv``."""
 

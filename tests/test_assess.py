@@ -9,6 +9,7 @@ import pytest
 
 import kccperf
 from kccperf import ValidationError, assess
+from kccperf.schemas import Assessed
 
 
 def small():
@@ -29,6 +30,7 @@ def small():
 
 def test_one_row_per_series_at_its_latest_period(scorecard):
     a = assess(scorecard)
+    Assessed.validate(a, lazy=True)
     assert not a.duplicated(["area", "block", "indicator"]).any()
     assert len(a) == scorecard[scorecard.is_latest][["area", "block", "indicator"]].drop_duplicates().shape[0]
 

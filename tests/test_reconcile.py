@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 import kccperf
+from kccperf.schemas import Finding
 
 from .conftest import RAW, ROOT
 
@@ -52,6 +53,11 @@ def _findings(data, category):
 def test_real_findings(rec, category, indicator, needle):
     hits = rec.findings[(rec.findings.category == category) & (rec.findings.indicator == indicator)]
     assert hits["explanation"].str.contains(needle, regex=False).any()
+
+
+def test_findings_follow_their_schema(rec):
+    Finding.validate(rec.findings, lazy=True)
+    assert len(rec.findings) > 0
 
 
 def test_agreements_are_counted(rec):
