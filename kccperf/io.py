@@ -52,7 +52,8 @@ def scorecard_dir(period: str, data_dir=None) -> Path:
     """The folder of one edition; raises ParameterError naming the editions on disk when it is unknown."""
     known = available_periods(data_dir)
     if not isinstance(period, str) or period not in known:
-        listed = ", ".join(known) if known else "none"
+        # An installed (not editable) copy has no data folder beside it: say how to point at one.
+        listed = ", ".join(known) if known else "none (set KCCPERF_DATA to the data folder, or install with pip install -e .)"
         raise ParameterError(
             f"period '{period}' is not available; expected one of: {listed} "
             f"(folders under {data_root(data_dir) / 'raw' / 'scorecard'})."
@@ -110,26 +111,19 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
         dropped = values[dup]
         other = kept.loc[pd.MultiIndex.from_frame(dropped[_KEY])]
         differs = ~np.isclose(dropped[Scorecard.value].to_numpy(), other[Scorecard.value].to_numpy(), equal_nan=True)
-        rows = []
-        for d, o in zip(dropped[differs].itertuples(index=False), other[differs].itertuples(index=False)):
-            rows.append(
-                {
-                    Anomaly.source_file: d.source_file,
-                    Anomaly.row: d.source_row,
-                    Anomaly.column: d.period_label,
-                    Anomaly.area: d.area,
-                    Anomaly.block: d.block,
-                    Anomaly.indicator: d.indicator,
-                    Anomaly.category: "conflicting_figures",
-                    Anomaly.found: f"{d.value:g}" if d.value == d.value else "N/A",
-                    Anomaly.expected: f"{o.value:g}" if o.value == o.value else "N/A",
-                    Anomaly.message: (
-                        f"{d.table} prints {d.value:g} for {d.period_label} where {o.table} prints "
-                        f"{o.value:g}; the {o.table} figure is used."
-                    ),
-                }
-            )
-        anomalies = pd.concat([anomalies, pd.DataFrame(rows, columns=anomalies.columns)], ignore_index=True)
+        d, o = dropped[differs], other[differs]
+        fmt = lambda x: x.map(lambda v: "N/A" if v != v else f"{v:g}").to_numpy(object)  # noqa: E731
+        rows = pd.DataFrame({
+            Anomaly.source_file: d[Scorecard.source_file].to_numpy(), Anomaly.row: d[Scorecard.source_row].to_numpy(),
+            Anomaly.column: d[Scorecard.period_label].to_numpy(), Anomaly.area: d[Scorecard.area].to_numpy(),
+            Anomaly.block: d[Scorecard.block].to_numpy(), Anomaly.indicator: d[Scorecard.indicator].to_numpy(),
+            Anomaly.category: "conflicting_figures", Anomaly.found: fmt(d[Scorecard.value]), Anomaly.expected: fmt(o[Scorecard.value]),
+            Anomaly.message: (d[Scorecard.table].to_numpy(object) + " prints " + fmt(d[Scorecard.value]) + " for "
+                              + d[Scorecard.period_label].to_numpy(object) + " where " + o[Scorecard.table].to_numpy(object)
+                              + " prints " + fmt(o[Scorecard.value]) + "; the " + o[Scorecard.table].to_numpy(object)
+                              + " figure is used."),
+        })
+        anomalies = pd.concat([anomalies, rows[anomalies.columns]], ignore_index=True)
     values = values[~dup].drop(columns="_prec")
     values = values.sort_values([Scorecard.area, Scorecard.source_file, Scorecard.source_row, Scorecard.period], kind="stable")
     values = values.reset_index(drop=True)

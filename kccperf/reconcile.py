@@ -75,36 +75,28 @@ def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogu
 
 
 def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    mism = log[log["category"] == "value_mismatch"]
-    lat = scorecard[scorecard["is_latest"]].set_index(["source_file", "source_row"])
-    rows = []
-    for r in mism.itertuples(index=False):
-        s = lat.loc[(r.source_file, r.row)]
-        s = s.iloc[0] if isinstance(s, pd.DataFrame) else s
-        implied = s["value"] / 100 * s["denominator"]
-        if abs(implied - s["numerator"] * 10) <= 10:
-            why = f"the numerator appears to have lost a digit: {s['value']:g}% of {s['denominator']:,g} is about {implied:,.0f}"
-        elif abs(implied * 10 - s["numerator"]) <= 10:
-            why = "the numerator appears to have gained a digit"
-        elif abs(s["numerator"] / s["denominator"] * 100 - s["value"]) < 1:
-            why = "a rounding difference: the value was probably computed before the counts were rounded or updated"
-        else:
-            why = "the value and its numerator/denominator seem to come from different extracts"
-        rows.append(
-            {
-                "area": r.area,
-                "block": r.block,
-                "indicator": r.indicator,
-                "category": "value_vs_fraction",
-                "published": f"{s['value']:g} ({s['numerator']:,g} / {s['denominator']:,g})",
-                "computed": r.expected,
-                "explanation": why,
-                "source_file": r.source_file,
-                "source_row": r.row,
-            }
-        )
+    mism = log[log["category"] == "value_mismatch"][["source_file", "row", "expected"]].rename(columns={"row": "source_row"})
+    lat = scorecard[scorecard["is_latest"]]
+    s = mism.astype({"source_row": int}).merge(lat, on=["source_file", "source_row"]).drop_duplicates(["source_file", "source_row"])
+    v, num, den = s["value"].to_numpy(float), s["numerator"].to_numpy(float), s["denominator"].to_numpy(float)
+    implied = v / 100 * den
+    why = np.select(
+        [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
+        [
+            "the numerator appears to have lost a digit: " + s["value"].map(_fmt) + "% of "
+            + s["denominator"].map("{:,g}".format) + " is about " + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
+            "the numerator appears to have gained a digit",
+            "a rounding difference: the value was probably computed before the counts were rounded or updated",
+        ],
+        default="the value and its numerator/denominator seem to come from different extracts",
+    )
+    rows = pd.DataFrame({
+        "area": s["area"], "block": s["block"], "indicator": s["indicator"], "category": "value_vs_fraction",
+        "published": s["value"].map(_fmt) + " (" + s["numerator"].map("{:,g}".format) + " / " + s["denominator"].map("{:,g}".format) + ")",
+        "computed": s["expected"], "explanation": why, "source_file": s["source_file"], "source_row": s["source_row"],
+    })
     checked = int((scorecard["is_latest"] & scorecard["numerator"].notna() & scorecard["denominator"].gt(0)).sum())
-    return _frame(rows), checked - len(rows)
+    return rows[FINDING_COLUMNS].reset_index(drop=True), checked - len(rows)
 
 
 def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -230,42 +222,35 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     return rows[FINDING_COLUMNS], int(agree.sum())
 
 
+def _log_findings(log: pd.DataFrame, category: str, published: pd.Series, computed: pd.Series) -> pd.DataFrame:
+    """Findings taken over from the reader's quality log, one per logged row."""
+    return pd.DataFrame({
+        "area": log["area"], "block": log["block"], "indicator": log["indicator"], "category": category,
+        "published": published, "computed": computed, "explanation": log["message"],
+        "source_file": log["source_file"], "source_row": log["row"].astype(int),
+    })[FINDING_COLUMNS]
+
+
 def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    rows = [
-        {
-            "area": r.area,
-            "block": r.block,
-            "indicator": r.indicator,
-            "category": "conflicting_figures",
-            "published": f"{r.found} ({r.column})",
-            "computed": f"{r.expected} in the other table",
-            "explanation": r.message,
-            "source_file": r.source_file,
-            "source_row": r.row,
-        }
-        for r in log[log["category"] == "conflicting_figures"].itertuples(index=False)
-    ]
+    conflicts = log[log["category"] == "conflicting_figures"]
+    printed = _log_findings(conflicts, "conflicting_figures", conflicts["found"] + " (" + conflicts["column"] + ")",
+                            conflicts["expected"] + " in the other table")
     # Shared team blocks are printed on two districts' pages: their figures must match.
     shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
     sb = scorecard[scorecard["block"].isin(shared)]
-    spread = sb.groupby(["block", "indicator", "period"])["value"].agg(lambda s: s.nunique(dropna=False))
-    for block, ind, period in spread[spread > 1].index:
-        hits = sb[(sb["block"] == block) & (sb["indicator"] == ind) & (sb["period"] == period)]
-        shown = "; ".join(f"{a}: {_fmt(v)}" for a, v in zip(hits["area"], hits["value"]))
-        rows.append(
-            {
-                "area": hits["area"].iloc[0],
-                "block": block,
-                "indicator": ind,
-                "category": "conflicting_figures",
-                "published": shown,
-                "computed": "one figure for a shared block",
-                "explanation": f"the shared block is printed with different figures on two districts' pages ({hits['period_label'].iloc[0]})",
-                "source_file": hits["source_file"].iloc[0],
-                "source_row": int(hits["source_row"].iloc[0]),
-            }
-        )
-    return _frame(rows), int((spread <= 1).sum())
+    keys = ["block", "indicator", "period"]
+    spread = sb.groupby(keys)["value"].transform(lambda v: v.nunique(dropna=False))
+    differ = sb[spread > 1].assign(shown=lambda d: d["area"] + ": " + d["value"].map(_fmt))
+    grouped = differ.groupby(keys, sort=False)
+    first = grouped.first().reset_index()
+    shared_rows = pd.DataFrame({
+        "area": first["area"], "block": first["block"], "indicator": first["indicator"], "category": "conflicting_figures",
+        "published": grouped["shown"].agg("; ".join).to_numpy(), "computed": "one figure for a shared block",
+        "explanation": "the shared block is printed with different figures on two districts' pages (" + first["period_label"] + ")",
+        "source_file": first["source_file"], "source_row": first["source_row"].astype(int),
+    })[FINDING_COLUMNS]
+    agree = int(sb.groupby(keys)["value"].nunique(dropna=False).le(1).sum())
+    return pd.concat([printed, shared_rows], ignore_index=True), agree
 
 
 def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.Series) -> tuple[pd.DataFrame, int]:
@@ -296,21 +281,8 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
 
 def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     wrong = log[(log["category"] == "wrong_code") & log["message"].str.contains("belongs to")]
-    rows = [
-        {
-            "area": r.area,
-            "block": r.block,
-            "indicator": r.indicator,
-            "category": "code_contradicts_title",
-            "published": r.found,
-            "computed": r.expected,
-            "explanation": r.message,
-            "source_file": r.source_file,
-            "source_row": r.row,
-        }
-        for r in wrong.itertuples(index=False)
-    ]
-    return _frame(rows), int((published["code_published"] != "").sum() - len(rows))
+    rows = _log_findings(wrong, "code_contradicts_title", wrong["found"], wrong["expected"])
+    return rows, int((published["code_published"] != "").sum() - len(rows))
 
 
 def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconciliation:
@@ -332,24 +304,14 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     judged = F.judged_rows(published, latest, catalogue.targets)
     prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
     flips = F.polarity_check(judged, prev)
-    pol_rows = [
-        {
-            "area": "",
-            "block": "",
-            "indicator": r.indicator,
-            "category": "polarity",
-            "published": r.printed,
-            "computed": r.better_polarity,
-            "explanation": (
-                f"{r.fits_reversed} of {2 * r.n} published RAGs and arrows fit polarity {r.better_polarity}, "
-                f"only {r.fits_printed} fit the printed {r.printed}"
-            ),
-            "source_file": "",
-            "source_row": 0,
-        }
-        for r in flips.itertuples(index=False)
-    ]
-    parts.append(_frame(pol_rows))
+    pol_rows = pd.DataFrame({
+        "area": "", "block": "", "indicator": flips["indicator"], "category": "polarity", "published": flips["printed"],
+        "computed": flips["better_polarity"],
+        "explanation": (flips["fits_reversed"].astype(str) + " of " + (2 * flips["n"]).astype(str) + " published RAGs and arrows fit polarity "
+                        + flips["better_polarity"] + ", only " + flips["fits_printed"].astype(str) + " fit the printed " + flips["printed"]),
+        "source_file": "", "source_row": 0,
+    })[FINDING_COLUMNS]
+    parts.append(pol_rows)
     agreed.append({"category": "polarity", "agree": int(judged["indicator"].nunique() - len(flips))})
     findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
     findings["source_row"] = findings["source_row"].astype(int)

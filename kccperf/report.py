@@ -295,7 +295,8 @@ def build_reports(
         downloads["kent-scorecard"] = assessed
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
 
-    root = Path(out_dir) if out_dir is not None else project_root() / "outputs"
+    # Absolute paths throughout: workers and kernels run with their own working folders.
+    root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
     if not root.parent.is_dir():
         raise ParameterError(f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place.")
     dest = root / period
