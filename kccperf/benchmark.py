@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 # Two-sided normal quantiles for the funnel plot's control limits.
 Z_95 = 1.959963984540054
@@ -51,6 +50,9 @@ def wilson_interval(numerator, denominator, alpha: float = 0.05) -> tuple[np.nda
     lo = np.full(num.shape, np.nan)
     hi = np.full(num.shape, np.nan)
     if ok.any():
+        # Imported here: statsmodels takes half a second to import and most callers never need it.
+        from statsmodels.stats.proportion import proportion_confint
+
         low, high = proportion_confint(num[ok], den[ok], alpha=alpha, method="wilson")
         lo[ok], hi[ok] = np.asarray(low) * 100, np.asarray(high) * 100
     return lo, hi

@@ -1,55 +1,60 @@
-"""The draft budget as data: the report's tables, the risk register, reconciliation and budget risk views.
+"""The draft budget's calculators: reconciliation, risk views, revenue bridges and capital views.
 
-Two halves, kept apart. The reader (:func:`load_budget`, :func:`read_budget_table`)
-reads ``data/raw/budget/<year>/`` exactly as printed, removes page-number
-artefacts from cells and logs each one, and refuses bad input with one sentence
-naming the file, row and column. The calculators below it are pure: frames in,
-new frames out, vectorised, no I/O.
+Every function here is pure: frames in, new frames out, vectorised, no file
+reads. Reading lives in :mod:`kccperf.budget_io` (re-exported here, so
+``from kccperf import budget`` gives both halves): :func:`load_budget` reads
+``data/raw/budget/<year>/`` as printed and the edition's reference facts from
+``data/reference/budget/<year>/``.
 
 Every total is recomputed from its parts (:func:`reconcile`). Three kinds of
 relation are checked: a total row against the rows its ``parts`` column names,
-a total column against its part columns (:data:`COLUMN_TOTALS`), and one
-table's figure against another's (:data:`CROSS_CHECKS`); the amounts the
-report's text states about its tables (``claims.tsv``) are checked the same way.
+a total column against its part columns, and one table's figure against
+another's; the last two are the edition's ``relations.csv``
+(:func:`load_relations`). The amounts the report's text states about its tables
+(``claims.tsv``) are checked the same way.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._paths import data_root
-from .errors import InputError, ParameterError
-from .schemas import (
-    BudgetCheck,
-    BudgetClaim,
-    BudgetCleaning,
-    BudgetFigure,
-    BudgetManifest,
-    BudgetRows,
-    CapitalFootnote,
-    CapitalProject,
-    Risk,
-    RiskRegisterRaw,
+from .budget_io import (
+    RAW_MODELS,
+    BudgetTables,
+    available_budget_years,
+    check_budget_parameters,
+    clean_page_artefacts,
+    edition_info,
+    load_budget,
+    load_edition,
+    load_relations,
+    read_budget_table,
 )
+from .errors import BudgetFileError, ParameterError
+from .schemas import BudgetCheck, BudgetFigure, BudgetRelation, CapitalProject, Risk
 
 __all__ = [
     "BudgetFileError",
     "BudgetTables",
     "DEFAULT_EXPOSURE_BANDS",
+    "RAW_MODELS",
     "available_budget_years",
+    "band_labels",
     "capital_profile",
     "check_budget_parameters",
     "clean_page_artefacts",
-    "exposure_by_directorate",
     "cype_exposure_share",
+    "edition_info",
+    "exposure_by_directorate",
     "load_budget",
+    "load_edition",
+    "load_relations",
+    "mismatches",
     "november_bridge",
     "read_budget_table",
     "reconcile",
@@ -63,465 +68,11 @@ __all__ = [
     "unsecured_capital_share",
 ]
 
-
-class BudgetFileError(InputError):
-    """A budget table file, row or cell is not what kccperf expects."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Facts about the printed layout: which columns sum to which, and which figures must agree.
-# ---------------------------------------------------------------------------------------------
-
-RAW_MODELS: dict[str, type[BudgetRows]] = {
-    "table1": schemas.Table1Raw,
-    "appendix_a": schemas.CapitalSummaryRaw,
-    "appendix_b": schemas.CypeCapitalRaw,
-    "appendix_c": schemas.PotentialProjectsRaw,
-    "appendix_d": schemas.RevenuePlanRaw,
-    "appendix_d_funding": schemas.RevenueFundingRaw,
-    "appendix_e": schemas.CypeRevenueRaw,
-    "appendix_f": schemas.RiskRegisterRaw,
-}
-_ANNOTATION = list(BudgetRows.to_schema().columns)
-_TEXT_COLUMNS = {
-    "appendix_a": ["dir"],
-    "appendix_b": ["footnotes", "description"],
-    "appendix_c": ["directorate", "description"],
-    "appendix_f": ["directorate", "likelihood", "summary"],
-}
-CAPITAL_YEARS = [f"y{y}_{(y + 1) % 100:02d}" for y in range(2025, 2035)]
-REVENUE_YEARS = ["2024-25", "2025-26", "2026-27", "2027-28"]
-_CAPITAL_TOTAL = "+prior_years " + " ".join(f"+{y}" for y in CAPITAL_YEARS)
-
-#: table -> [(total column, signed part columns)]: relations across the columns of one row.
-COLUMN_TOTALS: dict[str, list[tuple[str, str]]] = {
-    "table1": [
-        *[(f"{m}_net", f"+{m}_spend +{m}_saving") for m in ("education", "ics", "cype")],
-        *[(f"cype_{k}", f"+education_{k} +ics_{k}") for k in ("spend", "saving", "net")],
-    ],
-    "appendix_a": [("total_cost", _CAPITAL_TOTAL)],
-    "appendix_b": [("total_cost", _CAPITAL_TOTAL)],
-    "appendix_c": [("total_cost", " ".join(f"+{y}" for y in CAPITAL_YEARS))],
-    "appendix_d": [
-        (f"y{y.replace('-', '_')}_total", f"+y{y.replace('-', '_')}_core +y{y.replace('-', '_')}_external")
-        for y in REVENUE_YEARS
-    ],
-    "appendix_e": [("total", "+sue_chandler +rory_love"), ("total", "+cype")],
-}
-
-
-def _table1_against_appendix_e() -> list[tuple[str, str]]:
-    rows = {"november": "initial", "latest": "", "net_total_change": "change"}
-    member = {"education": "rory_love", "ics": "sue_chandler", "cype": "total"}
-    measure = {"spend": ("growth", "total_spending"), "saving": ("sig", "total_sig"), "net": ("net_change", "net_change")}
-    out = []
-    for t1_row, prefix in rows.items():
-        for m, e_col in member.items():
-            for k, (short, latest) in measure.items():
-                e_row = f"{prefix}_{short}" if prefix else latest
-                out.append((f"table1:{t1_row}:{m}_{k}", f"+appendix_e:{e_row}:{e_col}"))
-    return out
-
-
-#: (stated cell, signed terms): one table's figure against another's. ``*`` matches every shared column.
-CROSS_CHECKS: list[tuple[str, str]] = [
-    ("appendix_a:6:*", "+appendix_a:15:*"),
-    ("appendix_a:2:*", "+appendix_b:17:*"),
-    ("appendix_d:memo_reserves_contributions:*", "+appendix_d:reserves_contributions:*"),
-    ("appendix_d:memo_reserves_drawdowns:*", "+appendix_d:reserves_drawdowns:*"),
-    *[
-        (f"appendix_d_funding:total_funding:y{y.replace('-', '_')}", f"+appendix_d:net_budget:y{y.replace('-', '_')}_total")
-        for y in REVENUE_YEARS
-    ],
-    *[
-        (f"appendix_d:original_base:y{nxt.replace('-', '_')}_{k}", f"+appendix_d:net_budget:y{cur.replace('-', '_')}_{k}")
-        for cur, nxt in zip(REVENUE_YEARS[1:], REVENUE_YEARS[2:])
-        for k in ("core", "external", "total")
-    ],
-    *_table1_against_appendix_e(),
-]
-
 #: Exposure bands in £m for the heat map: a risk with exposure >= edge i is in band i + 2.
 DEFAULT_EXPOSURE_BANDS: tuple[float, ...] = (10.0, 20.0, 50.0, 100.0)
 _UNIT_SCALE = {"£m": 1_000_000.0, "£000s": 1_000.0}
-_DIRECTORATE_CHOICES = ("CYPE", "ALL")
-
-_PAGE_RE = re.compile(r"\s*\bPage\s+\d{1,4}\b\s*", re.I)
-_NUMBER_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
-_YEAR_RE = re.compile(r"^\d{4}-\d{2}$")
-
-
-# ---------------------------------------------------------------------------------------------
-# The reader: files to frames. Bad input raises BudgetFileError naming file, row and column.
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BudgetTables:
-    """One year's budget report, read and checked.
-
-    Attributes
-    ----------
-    year : str
-        The budget year, e.g. ``"2025-26"``.
-    figures : DataFrame
-        Every printed figure (schema :class:`kccperf.schemas.BudgetFigure`).
-    risks : DataFrame
-        The risk register, one row per risk (schema :class:`kccperf.schemas.Risk`).
-    projects : DataFrame
-        Appendix B projects with their footnote flags (schema :class:`kccperf.schemas.CapitalProject`).
-    claims : DataFrame
-        Amounts the text states about the tables (schema :class:`kccperf.schemas.BudgetClaim`).
-    cleaning : DataFrame
-        Page-number artefacts removed, one row per cell (schema :class:`kccperf.schemas.BudgetCleaning`).
-    manifest : DataFrame
-        The files, their titles, units and source lines.
-    """
-
-    year: str
-    figures: pd.DataFrame
-    risks: pd.DataFrame
-    projects: pd.DataFrame
-    claims: pd.DataFrame
-    cleaning: pd.DataFrame
-    manifest: pd.DataFrame
-
-
-def available_budget_years(data_dir=None) -> list[str]:
-    """Budget years on disk: the ``YYYY-YY`` folders under ``data/raw/budget/``.
-
-    Examples
-    --------
-    >>> "2025-26" in available_budget_years()
-    True
-    """
-    root = data_root(data_dir) / "raw" / "budget"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and _YEAR_RE.match(p.name))
-
-
-def check_budget_parameters(*, directorate: str, year: str, namespace: dict | None = None, data_dir=None) -> dict[str, str]:
-    """Validate the budget notebook's parameters; return them in canonical form.
-
-    Pass the notebook's ``globals()`` as ``namespace`` to refuse misspelt parameter names.
-
-    Examples
-    --------
-    >>> check_budget_parameters(directorate="cype", year="2025-26")
-    {'directorate': 'CYPE', 'year': '2025-26'}
-    """
-    from .io import check_parameter_names
-
-    check_parameter_names(namespace, ["directorate", "year"])
-    known = available_budget_years(data_dir)
-    if not isinstance(year, str) or year not in known:
-        raise ParameterError(
-            f"parameter 'year' is {year!r}; expected one of: {', '.join(known) or 'none'} "
-            f"(folders under {data_root(data_dir) / 'raw' / 'budget'})."
-        )
-    if not isinstance(directorate, str) or directorate.strip().upper() not in _DIRECTORATE_CHOICES:
-        raise ParameterError(f"parameter 'directorate' is {directorate!r}; expected 'CYPE' or 'ALL'.")
-    return {"directorate": directorate.strip().upper(), "year": year}
-
-
-def _read_tsv(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise BudgetFileError(f"{path}: file not found; expected a tab-separated budget table.")
-    try:
-        return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise BudgetFileError(f"{path}: byte {exc.start} is not UTF-8 text; expected a tab-separated table saved as UTF-8.") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise BudgetFileError(f"{path}: cannot be read as a tab-separated table ({str(exc).strip()}).") from None
-
-
-def _require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise BudgetFileError(
-            f"{source} row 1 (header), column '{missing[0]}': the column is missing; expected columns {', '.join(columns)}."
-        )
-
-
-def _first_bad(frame: pd.DataFrame, mask: pd.Series, column: str, source: str, expected: str) -> None:
-    if mask.any():
-        bad = frame[mask].iloc[0]
-        where = f"line {bad['line']}, row '{bad['row']}'" if "row" in frame.columns else f"line {bad['line']}"
-        raise BudgetFileError(f"{source} {where}, column '{column}': found {bad[column]!r}; expected {expected}.")
-
-
-def clean_page_artefacts(frame: pd.DataFrame, source_file: str, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Remove page-number artefacts (``Page 87``) from cells; return the cleaned frame and a log.
-
-    A cell such as ``"CPE Page 88"`` becomes ``"CPE"``; a cell holding only a page
-    number becomes empty; a row left with nothing but its annotation columns
-    (every printed cell empty) is dropped. Each change is one log row. Figures
-    are never altered: only the artefact text is removed, and what remains must
-    still read as the figure that was printed.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        A raw budget table as strings, with ``line`` and ``row`` columns.
-    source_file : str
-        Named in the log.
-    columns : list of str, optional
-        The printed columns to clean; default every column except ``line``, ``row``, ``row_type`` and ``parts``.
-
-    Returns
-    -------
-    (DataFrame, DataFrame)
-        The cleaned frame and the log (schema :class:`kccperf.schemas.BudgetCleaning`).
-
-    Examples
-    --------
-    >>> raw = pd.DataFrame({"line": [7], "row": ["r1"], "label": ["Waste"], "directorate": ["GET  Page 94"]})
-    >>> clean, log = clean_page_artefacts(raw, "f.tsv")
-    >>> clean["directorate"].item(), log["found"].item()
-    ('GET', 'GET  Page 94')
-    """
-    cols = columns or [c for c in frame.columns if c not in ("line", "row", "row_type", "parts")]
-    cells = frame[cols].astype(str)
-    hit = cells.apply(lambda s: s.str.contains(_PAGE_RE))
-    cleaned = cells.apply(lambda s: s.str.replace(_PAGE_RE, " ", regex=True).str.strip())
-    out = frame.assign(**{c: cleaned[c].where(hit[c], frame[c]) for c in cols})
-
-    stacked = hit.stack()
-    where = stacked[stacked].index
-    log = pd.DataFrame(
-        {
-            BudgetCleaning.source_file: source_file,
-            BudgetCleaning.line: frame.loc[where.get_level_values(0), "line"].to_numpy(),
-            BudgetCleaning.row: frame.loc[where.get_level_values(0), "row"].to_numpy(),
-            BudgetCleaning.column: where.get_level_values(1).to_numpy(),
-            BudgetCleaning.found: [cells.at[i, c] for i, c in where],
-            BudgetCleaning.cleaned: [cleaned.at[i, c] for i, c in where],
-        }
-    )
-    log[BudgetCleaning.message] = np.where(
-        log[BudgetCleaning.cleaned] == "",
-        "the cell held only a page number from the PDF; it is left empty (nothing else was printed there)",
-        "a page number from the PDF was removed; the rest of the cell is kept as printed",
-    )
-    printed = [c for c in cols if c != "section"]
-    empty_rows = out[printed].eq("").all(axis=1) & hit.any(axis=1)
-    if empty_rows.any():
-        dropped = pd.DataFrame(
-            {
-                BudgetCleaning.source_file: source_file,
-                BudgetCleaning.line: frame.loc[empty_rows, "line"].to_numpy(),
-                BudgetCleaning.row: frame.loc[empty_rows, "row"].to_numpy(),
-                BudgetCleaning.column: "",
-                BudgetCleaning.found: cells[empty_rows].apply(lambda r: " ".join(v for v in r if v), axis=1).to_numpy(),
-                BudgetCleaning.cleaned: "",
-                BudgetCleaning.message: "the row held only a page number from the PDF; it is dropped",
-            }
-        )
-        log = pd.concat([log, dropped], ignore_index=True)
-    return out[~empty_rows].reset_index(drop=True), log.reset_index(drop=True)
-
-
-def _parse_numbers(frame: pd.DataFrame, columns: list[str], source: str) -> pd.DataFrame:
-    """Printed figures to floats; an empty cell is missing; anything else stops with file, line and column."""
-    text = frame[columns].apply(lambda s: s.str.strip())
-    for c in columns:
-        _first_bad(frame, (text[c] != "") & ~text[c].str.match(_NUMBER_RE), c, source, "a number such as 1,234.5 or an empty cell")
-    return text.apply(lambda s: pd.to_numeric(s.str.replace(",", "", regex=False).str.lstrip("+"), errors="coerce"))
-
-
-def _check_structure(frame: pd.DataFrame, source: str) -> None:
-    _first_bad(frame, ~frame["line"].str.fullmatch(r"\d+"), "line", source, "the source line number")
-    _first_bad(frame, ~frame["row_type"].isin(schemas.BUDGET_ROW_TYPES), "row_type", source, f"one of {', '.join(schemas.BUDGET_ROW_TYPES)}")
-    _first_bad(frame, frame["row"].duplicated(keep="first"), "row", source, "a row key used once in the file")
-    total = frame["row_type"] == "total"
-    _first_bad(frame, total & (frame["parts"].str.strip() == ""), "parts", source, "the rows this total sums, e.g. '+1 +2 +3'")
-    _first_bad(frame, ~total & (frame["parts"].str.strip() != ""), "parts", source, "an empty cell on a row that is not a total")
-    terms = frame.loc[total, ["line", "row", "parts"]].assign(term=lambda f: f["parts"].str.split()).explode("term")
-    _first_bad(terms, ~terms["term"].str.match(r"^[+-]\S+$"), "parts", source, "signed row keys such as '+1 -2'")
-    _first_bad(
-        terms, ~terms["term"].str[1:].isin(frame["row"]), "parts", source, "row keys that exist in the file's 'row' column"
-    )
-
-
-def read_budget_table(path: str | Path, table: str, *, unit: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read one raw budget table: the cleaned printed rows, its figures in long form, and the cleaning log.
-
-    Parameters
-    ----------
-    path : path
-        A tab-separated file in ``data/raw/budget/<year>/``.
-    table : str
-        Its table name in ``MANIFEST.tsv`` (``"table1"``, ``"appendix_a"``, ... ``"appendix_f"``).
-    unit : str
-        ``"£m"`` or ``"£000s"``.
-
-    Returns
-    -------
-    (DataFrame, DataFrame, DataFrame)
-        The cleaned rows as text; the figures (schema :class:`kccperf.schemas.BudgetFigure`); the log.
-
-    Raises
-    ------
-    BudgetFileError
-        A missing column, a non-numeric figure, a total row with no parts, a malformed row.
-
-    Examples
-    --------
-    >>> from kccperf._paths import data_root
-    >>> rows, figs, log = read_budget_table(data_root() / "raw/budget/2025-26/table1_cype_changes.tsv", "table1", unit="£m")
-    >>> figs.query("row == 'latest' and column == 'cype_net'")["value"].item()
-    19.1
-    """
-    path = Path(path)
-    source = str(path)
-    if table not in RAW_MODELS:
-        raise BudgetFileError(f"{source}: table name '{table}' is unknown; expected one of {', '.join(RAW_MODELS)}.")
-    model = RAW_MODELS[table]
-    frame = _read_tsv(path)
-    columns = list(model.to_schema().columns)
-    _require_columns(frame, columns, source)
-    _check_structure(frame, source)
-    rows, log = clean_page_artefacts(frame, path.name)
-    text_cols = _TEXT_COLUMNS.get(table, [])
-    figure_cols = [c for c in columns if c not in _ANNOTATION and c not in text_cols]
-    values = _parse_numbers(rows, figure_cols, source)
-    long = rows[_ANNOTATION].assign(line=rows["line"].astype(int)).join(values).melt(
-        id_vars=_ANNOTATION, value_vars=figure_cols, var_name=BudgetFigure.column, value_name=BudgetFigure.value
-    )
-    printed = rows[figure_cols].melt(value_vars=figure_cols, value_name=BudgetFigure.printed)[BudgetFigure.printed]
-    long = long.assign(
-        **{
-            BudgetFigure.printed: printed.to_numpy(),
-            BudgetFigure.table: table,
-            BudgetFigure.source_file: path.name,
-            BudgetFigure.unit: unit,
-        }
-    )
-    long = long[list(BudgetFigure.to_schema().columns)]
-    return rows, schemas.validate(long, BudgetFigure, source), schemas.validate(log, BudgetCleaning, source)
-
-
-def _risks(rows: pd.DataFrame, source: str, source_file: str) -> pd.DataFrame:
-    items = rows[rows["row_type"] == "item"]
-    lik = items[RiskRegisterRaw.likelihood].str.strip()
-    _first_bad(items, ~lik.isin(list("12345")), RiskRegisterRaw.likelihood, source, "a whole number from 1 to 5")
-    money = [RiskRegisterRaw.annual_exposure_m, RiskRegisterRaw.lifetime_exposure_m]
-    values = _parse_numbers(rows, money, source)
-    for c in money:
-        _first_bad(rows, values[c] < 0, c, source, "an exposure of £0m or more")
-    values = values.loc[items.index]
-    annual, lifetime = values[money[0]], values[money[1]]
-    exposure = annual.fillna(lifetime)
-    basis = np.select([annual.notna(), lifetime.notna()], ["annual", "lifetime"], "none")
-    frame = pd.DataFrame(
-        {
-            Risk.source_file: source_file,
-            Risk.line: items["line"].astype(int),
-            Risk.risk: items["row"],
-            Risk.section: items["section"],
-            Risk.directorate: items[RiskRegisterRaw.directorate].str.strip(),
-            Risk.title: items["label"],
-            Risk.summary: items[RiskRegisterRaw.summary],
-            Risk.likelihood: lik.astype(int),
-            Risk.annual_exposure_m: annual,
-            Risk.lifetime_exposure_m: lifetime,
-            Risk.exposure_m: exposure,
-            Risk.exposure_basis: basis,
-        }
-    )
-    return schemas.validate(frame.reset_index(drop=True), Risk, source)
-
-
-def _projects(rows: pd.DataFrame, footnotes: pd.DataFrame, source: str) -> pd.DataFrame:
-    items = rows[rows["row_type"] == "item"]
-    markers = items["footnotes"].str.findall(r"\[\d+\]")
-    known = set(footnotes[CapitalFootnote.marker])
-    unknown = markers.map(lambda m: bool(set(m) - known))
-    _first_bad(items, unknown, "footnotes", source, f"markers listed in appendix_b_footnotes.tsv ({', '.join(sorted(known))})")
-    flags = {
-        flag: markers.map(lambda m, mk=mk: mk in m)
-        for mk, flag in zip(footnotes[CapitalFootnote.marker], footnotes[CapitalFootnote.flag])
-    }
-    frame = pd.DataFrame(
-        {
-            CapitalProject.row: items["row"],
-            CapitalProject.project: items["label"],
-            CapitalProject.section: items["section"],
-            CapitalProject.footnotes: items["footnotes"],
-        }
-    )
-    for flag in (CapitalProject.unsecured_funding, CapitalProject.estimated_allocation, CapitalProject.rolling_programme):
-        frame[flag] = flags.get(flag, pd.Series(False, index=items.index))
-    return schemas.validate(frame.reset_index(drop=True), CapitalProject, source)
-
-
-def _signature(folder: Path) -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
-
-
-@lru_cache(maxsize=4)
-def _load(folder: str, year: str, _sig: tuple) -> BudgetTables:
-    root = Path(folder)
-    manifest_path = root / "MANIFEST.tsv"
-    manifest = _read_tsv(manifest_path)
-    _require_columns(manifest, list(BudgetManifest.to_schema().columns), str(manifest_path))
-    manifest = schemas.validate(manifest, BudgetManifest, str(manifest_path))
-    footnotes_path = root / "appendix_b_footnotes.tsv"
-    footnotes = _read_tsv(footnotes_path)
-    _require_columns(footnotes, list(CapitalFootnote.to_schema().columns), str(footnotes_path))
-    footnotes = schemas.validate(footnotes, CapitalFootnote, str(footnotes_path))
-
-    figures, logs, risks, projects = [], [], None, None
-    for spec in manifest.itertuples(index=False):
-        path = root / spec.file
-        rows, figs, log = read_budget_table(path, spec.table, unit=spec.unit)
-        figures.append(figs)
-        logs.append(log)
-        if spec.table == "appendix_f":
-            risks = _risks(rows, str(path), spec.file)
-        if spec.table == "appendix_b":
-            projects = _projects(rows, footnotes, str(path))
-    if risks is None or projects is None:
-        raise BudgetFileError(f"{manifest_path}: must list the tables appendix_b and appendix_f; expected one row for each.")
-
-    claims_path = root / "claims.tsv"
-    claims = _read_tsv(claims_path)
-    _require_columns(claims, list(BudgetClaim.to_schema().columns), str(claims_path))
-    claims = schemas.validate(claims, BudgetClaim, str(claims_path))
-    _first_bad(claims, ~claims["stated"].str.strip().str.match(_NUMBER_RE), "stated", str(claims_path), "a number")
-
-    cleaning = schemas.validate(pd.concat(logs, ignore_index=True), BudgetCleaning, str(root))
-    return BudgetTables(year, pd.concat(figures, ignore_index=True), risks, projects, claims, cleaning, manifest)
-
-
-def load_budget(year: str = "2025-26", *, data_dir=None) -> BudgetTables:
-    """Load and validate one year's budget report tables.
-
-    Parameters
-    ----------
-    year : str
-        A folder under ``data/raw/budget/``, e.g. ``"2025-26"``.
-    data_dir : path, optional
-        The data folder; defaults to the repository's ``data/``.
-
-    Returns
-    -------
-    BudgetTables
-        Figures, risks, projects, claims, the cleaning log and the manifest; new frames on every call.
-
-    Examples
-    --------
-    >>> b = load_budget("2025-26")
-    >>> len(b.risks), sorted(b.cleaning["cleaned"])[:2]
-    (41, ['', ''])
-    """
-    check_budget_parameters(directorate="ALL", year=year, data_dir=data_dir)
-    folder = data_root(data_dir) / "raw" / "budget" / year
-    t = _load(str(folder.resolve()), year, _signature(folder))
-    return BudgetTables(
-        t.year, t.figures.copy(), t.risks.copy(), t.projects.copy(), t.claims.copy(), t.cleaning.copy(), t.manifest.copy()
-    )
+# A capital year column, e.g. y2025_26 (Appendices A to C print one per year of the programme).
+_CAPITAL_YEAR = r"y\d{4}_\d{2}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,7 +116,9 @@ def _judge(checks: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
         absval=parts["value"].abs().round(6),
     )
     # The total would add up if a misprinted part were corrected: total diff = -sign x part diff.
-    follows = checks["check"].isin(p.loc[p["part_diff"].notna() & ((p["total_diff"] + p["sign"] * p["part_diff"]).abs() < 1e-6), "check"])
+    follows = checks["check"].isin(
+        p.loc[p["part_diff"].notna() & ((p["total_diff"] + p["sign"] * p["part_diff"]).abs() < 1e-6), "check"]
+    )
     part_hit = checks["check"].isin(p.loc[(p["absval"] == p["total_diff"].abs()) & (p["absval"] > 0), "check"])
     cause = np.select(
         [ok, rounding, follows, near, digit, part_hit],
@@ -597,10 +150,27 @@ def _row_total_checks(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     return _assemble(totals, parts, "row_total", ["table", "row", "column"])
 
 
-def _column_total_checks(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _relations_of(relations: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The relations of one kind, numbered in file order (column totals within their table)."""
+    rel = relations[relations[BudgetRelation.kind] == kind]
+    stated = rel[BudgetRelation.stated].str.split(":", n=2, expand=True).reindex(columns=[0, 1, 2])
+    out = pd.DataFrame(
+        {"table": stated[0], "stated": rel[BudgetRelation.stated], "parts": rel[BudgetRelation.parts], "column": stated[2]}
+    )
+    group = out["table"] if kind == "column_total" else pd.Series(0, index=out.index)
+    return out.assign(rel=out.groupby(group, sort=False).cumcount()).reset_index(drop=True)
+
+
+def _column_total_checks(figures: pd.DataFrame, relations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rel = _relations_of(relations, "column_total")
+    # Parts are cells of the same row (``+table1:*:education_spend``): keep the signed column names.
     spec = pd.DataFrame(
-        [(t, total, parts, i) for t, rels in COLUMN_TOTALS.items() for i, (total, parts) in enumerate(rels)],
-        columns=["table", "column", "parts_cols", "rel"],
+        {
+            "table": rel["table"],
+            "column": rel["column"],
+            "parts_cols": rel["parts"].str.replace(r"([+-])[^:\s]+:\*:", r"\1", regex=True),
+            "rel": rel["rel"],
+        }
     )
     totals = figures.drop(columns="parts").merge(spec, on=["table", "column"])
     totals = totals[totals["value"].notna() & (totals["row_type"] != "heading")]
@@ -617,8 +187,9 @@ def _cell_refs(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(ref_table=parts[0], ref_row=parts[1], ref_column=parts[2])
 
 
-def _cross_checks(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    spec = _cell_refs(pd.DataFrame(CROSS_CHECKS, columns=["ref", "terms"]).assign(rel=lambda f: f.index), "ref")
+def _cross_checks(figures: pd.DataFrame, relations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rel = _relations_of(relations, "cross_table")
+    spec = _cell_refs(pd.DataFrame({"ref": rel["stated"], "terms": rel["parts"], "rel": rel["rel"]}), "ref")
     cells = figures[figures["value"].notna()]
     key = {"ref_table": "table", "ref_row": "row"}
     wild = spec["ref_column"] == "*"
@@ -710,7 +281,30 @@ def _claim_checks(claims: pd.DataFrame, figures: pd.DataFrame) -> tuple[pd.DataF
     return out, parts[["check", "value", "sign", "part_check"]]
 
 
-def reconcile(figures: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+def _relations_for(figures: pd.DataFrame) -> pd.DataFrame:
+    """The reference relations of the figures' budget year (the one file read :func:`reconcile` may make)."""
+    years = figures[BudgetFigure.year].unique() if BudgetFigure.year in figures.columns else []
+    if len(years) != 1 or not years[0]:
+        raise ParameterError(
+            "parameter 'relations' is missing and the figures do not name one budget year; "
+            "expected relations=load_relations(year) or figures read by load_budget(year)."
+        )
+    return load_relations(years[0])
+
+
+def mismatches(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks of :func:`reconcile` that do not add up, not even within rounding.
+
+    Examples
+    --------
+    >>> qa = pd.DataFrame({"check": ["a", "b", "c"], "status": ["ok", "mismatch", "rounding"]})
+    >>> mismatches(qa)["check"].tolist()
+    ['b']
+    """
+    return checks[checks[BudgetCheck.status] == "mismatch"].reset_index(drop=True)
+
+
+def reconcile(figures: pd.DataFrame, claims: pd.DataFrame | None = None, relations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recompute every stated total and claim from its parts: one row per check.
 
     Parameters
@@ -719,6 +313,11 @@ def reconcile(figures: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.D
         :attr:`BudgetTables.figures` (schema :class:`kccperf.schemas.BudgetFigure`).
     claims : DataFrame, optional
         :attr:`BudgetTables.claims`; when given, each claim is checked too.
+    relations : DataFrame, optional
+        :attr:`BudgetTables.relations`: the column totals and cross-table relations of the
+        edition (schema :class:`kccperf.schemas.BudgetRelation`). Pass them to keep this
+        call free of file reads; when omitted they are read with :func:`load_relations`
+        for the budget year in the figures' ``year`` column.
 
     Returns
     -------
@@ -732,13 +331,18 @@ def reconcile(figures: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.D
     Examples
     --------
     >>> b = load_budget("2025-26")
-    >>> qa = reconcile(b.figures, b.claims)
+    >>> qa = reconcile(b.figures, b.claims, b.relations)
     >>> qa.query("table == 'appendix_d' and row == 'total_spending' and column == 'y2024_25_core'")["difference"].item()
     -100000.0
     """
+    if relations is None:
+        relations = _relations_for(figures)
     frames, parts = [], []
-    for fn in (_row_total_checks, _column_total_checks, _cross_checks):
-        f, p = fn(figures)
+    for f, p in (
+        _row_total_checks(figures),
+        _column_total_checks(figures, relations),
+        _cross_checks(figures, relations),
+    ):
         frames.append(f)
         parts.append(p)
     if claims is not None and len(claims):
@@ -819,9 +423,7 @@ def top_risks(risks: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     >>> top_risks(r, 1)["risk"].tolist()
     ['b']
     """
-    ranked = risks[risks[Risk.exposure_m].notna()].sort_values(
-        [Risk.exposure_m, Risk.likelihood], ascending=False, kind="stable"
-    )
+    ranked = risks[risks[Risk.exposure_m].notna()].sort_values([Risk.exposure_m, Risk.likelihood], ascending=False, kind="stable")
     return ranked.head(n).reset_index(drop=True)
 
 
@@ -943,10 +545,14 @@ def revenue_bridge(
     if cells.empty:
         raise ParameterError(f"no figures for table '{table}', column '{column}'; expected e.g. appendix_e and cype.")
     has_base = pd.notna(cells["value"].get("revised_base", np.nan))
-    start = ("revised_base", cells.at["revised_base", "label"], cells.at["revised_base", "value"]) if has_base else (
-        "start",
-        "No base printed",
-        0.0,
+    start = (
+        ("revised_base", cells.at["revised_base", "label"], cells.at["revised_base", "value"])
+        if has_base
+        else (
+            "start",
+            "No base printed",
+            0.0,
+        )
     )
     end_row = "net_budget" if has_base else "net_change"
     steps = cells.reindex(_BRIDGE_STEPS)
@@ -976,8 +582,11 @@ def revenue_bridge(
     return pd.concat([out, end], ignore_index=True).assign(column=column, unit=cells["unit"].iloc[0])
 
 
-def revenue_bridge_by_member(figures: pd.DataFrame) -> pd.DataFrame:
+def revenue_bridge_by_member(figures: pd.DataFrame, members: Sequence[str] | None = None) -> pd.DataFrame:
     """The CYPE bridge for each Cabinet Member (Appendix E), steps as in :func:`revenue_bridge`.
+
+    ``members`` are Appendix E's Cabinet Member columns (``BudgetTables.edition["members"]``);
+    by default every column Appendix E prints besides ``cype`` and ``total``, in printed order.
 
     Examples
     --------
@@ -986,7 +595,10 @@ def revenue_bridge_by_member(figures: pd.DataFrame) -> pd.DataFrame:
     >>> br.query("kind == 'end'").set_index("column")["amount"].to_dict()
     {'sue_chandler': 18052.4, 'rory_love': 1098.1}
     """
-    return pd.concat([revenue_bridge(figures, column=c) for c in ("sue_chandler", "rory_love")], ignore_index=True)
+    if members is None:
+        cols = figures.loc[figures[BudgetFigure.table] == "appendix_e", BudgetFigure.column].unique()
+        members = [c for c in cols if c not in (schemas.CypeRevenueRaw.cype, schemas.CypeRevenueRaw.total)]
+    return pd.concat([revenue_bridge(figures, column=c) for c in members], ignore_index=True)
 
 
 def november_bridge(figures: pd.DataFrame) -> pd.DataFrame:
@@ -1057,7 +669,7 @@ def _year_label(column: pd.Series) -> pd.Series:
 
 
 def capital_profile(figures: pd.DataFrame, projects: pd.DataFrame | None = None, *, directorate: str = "ALL") -> pd.DataFrame:
-    """Capital spend by year 2025-26 to 2034-35 (£000s), in groups.
+    """Capital spend by year of the programme (£000s), in groups.
 
     For ``"ALL"`` the groups are Appendix A's funding sources; for ``"CYPE"`` they
     are Appendix B's projects split by whether they rely on unsecured funding
@@ -1070,18 +682,18 @@ def capital_profile(figures: pd.DataFrame, projects: pd.DataFrame | None = None,
     >>> int(p.query("year == '2025-26'")["amount"].sum())
     273454
     """
-    years = figures["column"].isin(CAPITAL_YEARS)
+    years = figures["column"].str.fullmatch(_CAPITAL_YEAR)
     if directorate.upper() == "ALL":
-        rows = figures[(figures["table"] == "appendix_a") & (figures["section"] == "funding") & (figures["row_type"] == "item") & years]
+        rows = figures[
+            (figures["table"] == "appendix_a") & (figures["section"] == "funding") & (figures["row_type"] == "item") & years
+        ]
         group = rows["label"]
     else:
         if projects is None:
             raise ParameterError("capital_profile for CYPE needs 'projects' (BudgetTables.projects); expected a frame.")
         rows = figures[(figures["table"] == "appendix_b") & (figures["row_type"] == "item") & years]
         unsecured = rows["row"].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding])
-        group = pd.Series(
-            np.where(unsecured, "relies on unsecured funding [1]", "other projects"), index=rows.index
-        )
+        group = pd.Series(np.where(unsecured, "relies on unsecured funding [1]", "other projects"), index=rows.index)
     out = pd.DataFrame({"year": _year_label(rows["column"]), "group": group, "amount": rows["value"].fillna(0.0)})
     return out.groupby(["year", "group"], sort=False, as_index=False)["amount"].sum()
 
@@ -1089,8 +701,9 @@ def capital_profile(figures: pd.DataFrame, projects: pd.DataFrame | None = None,
 def unsecured_capital_share(figures: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     """How much of the CYPE capital programme relies on unsecured funding (Appendix B, footnote [1]).
 
-    Two bases: the projects' total cost, and the ten-year programme 2025-26 to 2034-35.
-    The denominator is the printed CYPE total (row 17).
+    Two bases: the projects' total cost, and the programme's years (2025-26 to 2034-35 in
+    the 2025-26 report). The denominator is the printed CYPE total: the total row that no
+    other total sums (row 17 in 2025-26).
 
     Examples
     --------
@@ -1101,9 +714,10 @@ def unsecured_capital_share(figures: pd.DataFrame, projects: pd.DataFrame) -> pd
     """
     b = figures[figures["table"] == "appendix_b"]
     flag = b["row"].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding]).fillna(False).astype(bool)
-    programme = b["column"].isin(CAPITAL_YEARS)
+    programme = b["column"].str.fullmatch(_CAPITAL_YEAR)
     items = b["row_type"] == "item"
-    total = b["row"] == "17"
+    summed = b.loc[b["row_type"] == "total", "parts"].str.split().explode().str.lstrip("+-")
+    total = (b["row_type"] == "total") & ~b["row"].isin(summed)
     out = pd.DataFrame(
         {
             "basis": ["total_cost", "programme_2025_35"],

@@ -120,19 +120,13 @@ def _cmd_floors(args) -> int:
 
 
 def _cmd_budget_qa(args) -> int:
-    from .budget import load_budget, reconcile
+    from .budget import load_budget, mismatches, reconcile
 
     budget = load_budget(args.year)
-    checks = reconcile(budget.figures, budget.claims)
-    bad = checks[checks["status"] == "mismatch"]
+    checks = reconcile(budget.figures, budget.claims, relations=budget.relations)
+    bad = mismatches(checks)
     if args.out:
-        out = Path(args.out)
-        if not out.parent.is_dir():
-            raise ParameterError(f"parameter '--out' names {out}, whose folder does not exist; expected a path in an existing folder.")
-        tmp = out.with_name(f".{out.name}.tmp")
-        checks.to_csv(tmp, index=False)
-        tmp.replace(out)
-        print(f"{len(checks)} checks written to {out}")
+        print(f"{len(checks)} checks written to {_write_csv(checks, args.out)}")
     for r in bad.itertuples(index=False):
         num = [f"{v:,.4f}".rstrip("0").rstrip(".") for v in (r.stated, r.computed, r.difference)]
         print(f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "

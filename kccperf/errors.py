@@ -21,3 +21,7 @@ class ParameterError(InputError):
 
 class ValidationError(InputError):
     """A DataFrame failed its schema or a data-contract check."""
+
+
+class BudgetFileError(InputError):
+    """A budget table or budget reference file, row or cell is not what kccperf expects."""

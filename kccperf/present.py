@@ -459,11 +459,15 @@ def qa_summary(checks: pd.DataFrame) -> HTML:
     )
 
 
-def budget_heading(params: dict[str, str]) -> HTML:
-    """The budget report's visible heading: the directorate view and the budget year."""
+def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -> HTML:
+    """The budget report's visible heading: the directorate view, the budget year and the report it comes from."""
     who = "the whole council" if params.get("directorate") == "ALL" else params.get("directorate", "")
+    if info is None:
+        from .budget import edition_info
+
+        info = edition_info(params.get("year", ""))
     return HTML(
         f"<h2>Budget risk view {_esc(params.get('year', ''))}: {_esc(who)}</h2>"
-        "<p>Figures as printed in the draft revenue budget 2025-26 and MTFP 2025-28 report to the CYPE Cabinet "
-        "Committee (16 January 2025), with every total recomputed.</p>"
+        f"<p>Figures as printed in the {_esc(info.get('title', 'budget report'))} ({_esc(info.get('publication_date', ''))}), "
+        "with every total recomputed.</p>"
     )

@@ -172,6 +172,21 @@ def _stop_kernel() -> None:
         _KERNEL = None
 
 
+def _warm_up(kernel: str, cwd: str, period: str) -> None:
+    """Start this worker's kernel and load the library and the edition into it; never raises."""
+    try:
+        km = _warm_kernel(kernel, cwd)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            kc.execute_interactive(f"import kccperf\nfrom kccperf import figures, present\nkccperf.reconcile({period!r})", timeout=300)
+        finally:
+            kc.stop_channels()
+    except Exception:  # noqa: S110 - warming is an optimisation only
+        pass
+
+
 def _reset_namespace(km) -> None:
     """Clear the kernel's variables before the next report (a fresh client: papermill closes its own)."""
     kc = km.client()
@@ -280,44 +295,52 @@ def build_reports(
     area_template = Path(template) if template is not None else nb_dir / AREA_TEMPLATE
     if not area_template.is_file():
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
-    # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
-    scorecard = load_scorecard(period, data_dir=data_dir)
-    info = load_edition_info(period, data_dir=data_dir)
-    assessed = suppress(assess(scorecard), threshold)
-    label = info.get("edition_label", period)
-
-    tasks = [ReportTask(str(area_template), {"area": a, "period": period, "suppress_threshold": threshold}, cat.area_slug(a),
-                        f"{a}: CYPE performance report, {label}", a) for a in names]
-    downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
-    if every:
-        tasks.append(ReportTask(str(nb_dir / COUNTY_TEMPLATE), {"period": period, "suppress_threshold": threshold},
-                                "kent-scorecard", f"Kent CYPE scorecard: county view, {label}", "Kent and districts"))
-        downloads["kent-scorecard"] = assessed
-        tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
-
     # Absolute paths throughout: workers and kernels run with their own working folders.
     root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
     if not root.parent.is_dir():
         raise ParameterError(f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place.")
-    dest = root / period
-    dest.mkdir(parents=True, exist_ok=True)
     kernel = kernel_name()
-    work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
-    run = ReportRun(period=period, out_dir=dest)
-    generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    say = progress or (lambda _line: None)
+    # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
+    # warming up (imports, the edition in the kernel's caches) while this process loads the data.
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    work = None
     try:
-        # Worker processes own their warm kernels, which end with them (even with --jobs 1).
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
-            futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
-            _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
+        # A single report gains nothing from warming a kernel first.
+        warm = [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)] if every or len(names) > jobs else []
+        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
+        scorecard = load_scorecard(period, data_dir=data_dir)
+        info = load_edition_info(period, data_dir=data_dir)
+        assessed = suppress(assess(scorecard), threshold)
+        label = info.get("edition_label", period)
+
+        tasks = [ReportTask(str(area_template), {"area": a, "period": period, "suppress_threshold": threshold}, cat.area_slug(a),
+                            f"{a}: CYPE performance report, {label}", a) for a in names]
+        downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
+        if every:
+            tasks.append(ReportTask(str(nb_dir / COUNTY_TEMPLATE), {"period": period, "suppress_threshold": threshold},
+                                    "kent-scorecard", f"Kent CYPE scorecard: county view, {label}", "Kent and districts"))
+            downloads["kent-scorecard"] = assessed
+            tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
+
+        dest = root / period
+        dest.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
+        run = ReportRun(period=period, out_dir=dest)
+        generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        say = progress or (lambda _line: None)
+        for w in warm:
+            w.result()  # a warm-up failure is only a missed head start; the reports still run
+        futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
+        _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
         order = {t.slug: i for i, t in enumerate(tasks)}
         run.results.sort(key=lambda r: order[r.slug])
         run.index = dest / "index.html"
         _atomic_write(run.index, _index_html(run, tasks, assessed, info, generated_at))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        pool.shutdown(wait=True, cancel_futures=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return run
 
 

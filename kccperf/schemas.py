@@ -125,7 +125,9 @@ class Assessed(pa.DataFrameModel):
     ci_low: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     ci_high: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     sig_vs_county: Series[str] = pa.Field(isin=("", "significantly better", "significantly worse", "not significantly different"))
-    sig_vs_england: Series[str] = pa.Field(isin=("", "significantly better", "significantly worse", "not significantly different"))
+    sig_vs_england: Series[str] = pa.Field(
+        isin=("", "significantly better", "significantly worse", "not significantly different")
+    )
 
     class Config:
         strict = False  # further benchmark and catalogue columns follow these
@@ -139,8 +141,16 @@ class Finding(pa.DataFrameModel):
     block: Series[str]
     indicator: Series[str]
     category: Series[str] = pa.Field(
-        isin=("value_vs_fraction", "rag", "dot", "dot_unchecked", "conflicting_figures", "impossible_value",
-              "code_contradicts_title", "polarity")
+        isin=(
+            "value_vs_fraction",
+            "rag",
+            "dot",
+            "dot_unchecked",
+            "conflicting_figures",
+            "impossible_value",
+            "code_contradicts_title",
+            "polarity",
+        )
     )
     published: Series[str]
     computed: Series[str]
@@ -268,6 +278,20 @@ BUDGET_UNITS = ("£m", "£000s")
 BUDGET_CHECK_KINDS = ("row_total", "column_total", "cross_table", "claim")
 BUDGET_CHECK_STATUSES = ("ok", "rounding", "mismatch")
 EXPOSURE_BASES = ("annual", "lifetime", "none")
+BUDGET_RELATION_KINDS = ("column_total", "cross_table")
+BUDGET_EDITION_KEYS = (
+    "title",
+    "edition_label",
+    "publication_date",
+    "committee",
+    "producer",
+    "revenue_years",
+    "capital_years",
+    "members",
+    "member_names",
+)
+# A printed cell ``table:row:column``; ``*`` for the row or column means "every one", matched on both sides.
+BUDGET_CELL_PATTERN = r"[a-z0-9_]+:[^:\s]+:[^:\s]+"
 
 
 class BudgetRows(pa.DataFrameModel):
@@ -443,6 +467,7 @@ class BudgetFigure(pa.DataFrameModel):
     printed: Series[str]
     value: Series[float] = pa.Field(nullable=True)
     unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+    year: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2})?$")
 
     class Config:
         strict = True
@@ -521,6 +546,40 @@ class BudgetCleaning(pa.DataFrameModel):
     found: Series[str]
     cleaned: Series[str]
     message: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetRelation(pa.DataFrameModel):
+    """``data/reference/budget/<year>/relations.csv``: which printed figures must add up to which.
+
+    ``column_total``: in every row of one table, the ``stated`` column equals the signed
+    sum of the ``parts`` columns (``table1:*:cype_net`` = ``+table1:*:cype_spend +table1:*:cype_saving``).
+    ``cross_table``: a cell equals the signed sum of cells of other rows or tables; a ``*``
+    column matches every column the two sides share. Relations are numbered in file order
+    (column totals within their table), and the number is part of the check's name.
+    """
+
+    kind: Series[str] = pa.Field(isin=BUDGET_RELATION_KINDS)
+    stated: Series[str] = pa.Field(str_matches=rf"^{BUDGET_CELL_PATTERN}$")
+    parts: Series[str] = pa.Field(str_matches=rf"^[+-]{BUDGET_CELL_PATTERN}(\s+[+-]{BUDGET_CELL_PATTERN})*$")
+    note: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class BudgetEdition(pa.DataFrameModel):
+    """``data/reference/budget/<year>/edition.csv``: facts about one edition of the budget report, as key and value.
+
+    Lists (``revenue_years``, ``capital_years``, ``members``, ``member_names``) are separated by ``|``.
+    """
+
+    key: Series[str] = pa.Field(unique=True, isin=BUDGET_EDITION_KEYS)
+    value: Series[str] = pa.Field(str_length={"min_value": 1})
 
     class Config:
         strict = True

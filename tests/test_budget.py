@@ -11,13 +11,14 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from kccperf import budget
+from kccperf import budget, errors
 from kccperf.errors import InputError, ParameterError
 from kccperf.report import kernel_name
 
 from .conftest import ROOT
 
 RAW = ROOT / "data" / "raw" / "budget" / "2025-26"
+REFERENCE = ROOT / "data" / "reference" / "budget" / "2025-26"
 HEADER = "line\trow\tlabel\tsection\trow_type\tparts\teducation_spend\teducation_saving\teducation_net\tics_spend\tics_saving\tics_net\tcype_spend\tcype_saving\tcype_net"
 
 
@@ -28,14 +29,19 @@ def tables():
 
 @pytest.fixture(scope="module")
 def checks(tables):
-    return budget.reconcile(tables.figures, tables.claims)
+    return budget.reconcile(tables.figures, tables.claims, tables.relations)
+
+
+@pytest.fixture(scope="module")
+def relations():
+    return budget.load_relations("2025-26")
 
 
 @pytest.fixture
 def data_copy(tmp_path):
-    """A private copy of the budget data, to plant bad input in."""
-    target = tmp_path / "raw" / "budget" / "2025-26"
-    shutil.copytree(RAW, target)
+    """A private copy of the budget tables and their reference facts, to plant bad input in."""
+    shutil.copytree(RAW, tmp_path / "raw" / "budget" / "2025-26")
+    shutil.copytree(REFERENCE, tmp_path / "reference" / "budget" / "2025-26")
     return tmp_path
 
 
@@ -174,9 +180,9 @@ def test_risk_matrix_counts_every_risk(tables):
 # --- synthetic tables -----------------------------------------------------------------------
 
 
-def test_synthetic_clean_table_adds_up(tmp_path):
+def test_synthetic_clean_table_adds_up(tmp_path, relations):
     _, figs, log = budget.read_budget_table(_table1(tmp_path, GOOD_ROWS), "table1", unit="£m")
-    qa = budget.reconcile(figs)
+    qa = budget.reconcile(figs, relations=relations)
     assert len(log) == 0 and qa["ok"].all() and len(qa) == 9 + 18
 
 
@@ -188,15 +194,47 @@ def test_synthetic_clean_table_adds_up(tmp_path):
         (1, "cype_spend", "140.3", "a misprinted digit"),
     ],
 )
-def test_planted_wrong_total_is_caught(tmp_path, row, column, printed, cause):
+def test_planted_wrong_total_is_caught(tmp_path, relations, row, column, printed, cause):
     rows = [r.split("\t") for r in GOOD_ROWS]
     cols = HEADER.split("\t")
     rows[row][cols.index(column)] = printed
     _, figs, _ = budget.read_budget_table(_table1(tmp_path, ["\t".join(r) for r in rows]), "table1", unit="£m")
-    bad = budget.reconcile(figs).query("status == 'mismatch'")
-    assert len(bad) >= 1
-    assert any(c.startswith(cause) for c in bad["likely_cause"])
-    assert (bad["row"] == rows[row][1]).any() or (bad["column"] == column).any()
+    bad = budget.mismatches(budget.reconcile(figs, relations=relations))
+    planted = bad[(bad["row"] == rows[row][1]) & (bad["column"] == column)]
+    # The planted cell itself is flagged, with the expected cause ...
+    assert len(planted) >= 1 and planted["likely_cause"].str.startswith(cause).any()
+    # ... and every other mismatch is a total that shares its row or its column (it follows from the planted figure).
+    assert ((bad["row"] == rows[row][1]) | (bad["column"] == column)).all()
+
+
+def test_reconcile_reads_the_relations_of_the_figures_year_only_when_not_given(tables, checks):
+    pd.testing.assert_frame_equal(budget.reconcile(tables.figures, tables.claims), checks)
+    assert set(tables.figures["year"]) == {"2025-26"}
+
+
+def test_mismatches_are_the_checks_that_do_not_add_up(checks):
+    bad = budget.mismatches(checks)
+    assert len(bad) == 7 and bad["status"].eq("mismatch").all() and list(bad.index) == list(range(7))
+
+
+def test_relations_come_from_the_reference_file(tables):
+    rel = tables.relations
+    assert list(rel.columns) == ["kind", "stated", "parts", "note"]
+    assert rel["kind"].value_counts().to_dict() == {"cross_table": 41, "column_total": 15}
+    assert rel["note"].str.len().gt(0).all()
+    # Dropping a relation from the reference data drops its checks, and nothing else.
+    fewer = rel[rel["stated"] != "appendix_a:6:*"]
+    qa = budget.reconcile(tables.figures, tables.claims, fewer)
+    assert not qa["check"].str.startswith("cross_table:appendix_a:6:").any()
+    assert qa["check"].str.startswith("cross_table:appendix_a:2:").any()
+
+
+def test_edition_facts_come_from_the_reference_file(tables):
+    assert tables.edition["capital_years"][0] == "2025-26" and tables.edition["capital_years"][-1] == "2034-35"
+    assert tables.edition["members"] == ["sue_chandler", "rory_love"]
+    info = budget.edition_info("2025-26")
+    assert info["publication_date"] == "2025-01-16 (CYPE Cabinet Committee)"
+    assert info["title"].startswith("Draft Revenue Budget 2025-26") and info["edition_label"] == "2025-26"
 
 
 def test_planted_page_artefacts_are_removed_without_changing_figures(tmp_path):
@@ -243,13 +281,19 @@ def test_missing_column_is_named(tmp_path):
     path = _table1(tmp_path, GOOD_ROWS)
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False).drop(columns="ics_net")
     frame.to_csv(path, sep="\t", index=False)
-    with pytest.raises(budget.BudgetFileError, match=r"table1_cype_changes.tsv row 1 \(header\), column 'ics_net': the column is missing"):
+    with pytest.raises(
+        budget.BudgetFileError, match=r"table1_cype_changes.tsv row 1 \(header\), column 'ics_net': the column is missing"
+    ):
         budget.read_budget_table(path, "table1", unit="£m")
 
 
 @pytest.mark.parametrize(
     ("parts", "expected"),
-    [("", "expected the rows this total sums"), ("+latest -nowhere", "expected row keys that exist"), ("latest", "expected signed row keys")],
+    [
+        ("", "expected the rows this total sums"),
+        ("+latest -nowhere", "expected row keys that exist"),
+        ("latest", "expected signed row keys"),
+    ],
 )
 def test_total_row_without_valid_parts(tmp_path, parts, expected):
     rows = GOOD_ROWS[:2] + [GOOD_ROWS[2].replace("+latest -november", parts)]
@@ -270,16 +314,112 @@ def test_bad_parameters(directorate, year):
         budget.check_budget_parameters(directorate=directorate, year=year)
 
 
+def test_budget_file_error_is_an_input_error():
+    assert budget.BudgetFileError is errors.BudgetFileError and issubclass(errors.BudgetFileError, InputError)
+
+
+# --- bad reference data ---------------------------------------------------------------------
+
+
+def _edit_relations(data_dir, row: int, column: str, value: str) -> None:
+    """Set one cell of relations.csv; ``row`` counts the header as row 1, as the error messages do."""
+    path = data_dir / "reference" / "budget" / "2025-26" / "relations.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row - 2, column] = value
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expected"),
+    [
+        (2, "kind", "column_sum", "expected one of column_total, cross_table"),
+        (18, "stated", "appendix_a:6", "expected one printed cell written table:row:column"),
+        (18, "parts", "appendix_a:15:*", "expected signed cells"),
+        (18, "parts", "+appendix_a:15:* +appendix_a:15", "expected signed cells"),
+        (18, "parts", "", "expected signed cells"),
+        (19, "parts", "+appendix_z:17:*", "expected cells of the budget tables"),
+        (2, "parts", "+table1:*:education_spend +table1:*:education_spending", "expected cells of the budget tables"),
+        (2, "stated", "table1:november:education_net", "expected a column total to name every row of one table as '*'"),
+        (2, "parts", "+table1:*:education_spend +appendix_e:*:total", "expected a column total to name every row of one table"),
+        (18, "stated", "appendix_a:*:total_cost", "and a cross-table relation to name its rows"),
+        (18, "stated", "appendix_a:66:*", "expected cells whose table is in MANIFEST.tsv and whose row is a row key"),
+        (19, "parts", "+appendix_b:71:*", "expected cells whose table is in MANIFEST.tsv and whose row is a row key"),
+        (5, "note", "", "expected a short note"),
+    ],
+)
+def test_planted_malformed_relation_names_file_row_and_column(data_copy, row, column, value, expected):
+    _edit_relations(data_copy, row, column, value)
+    with pytest.raises(budget.BudgetFileError) as err:
+        budget.load_budget("2025-26", data_dir=data_copy)
+    msg = str(err.value)
+    assert f"relations.csv row {row}, column '{column}'" in msg and expected in msg, msg
+    assert isinstance(err.value, InputError) and msg.count(". ") == 0 and msg.endswith(".")
+
+
+def test_planted_relation_row_is_found_by_its_position(data_copy):
+    """The row named in the message is the row of the file (header = row 1) holding the bad relation."""
+    path = data_copy / "reference" / "budget" / "2025-26" / "relations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(7, "cross_table,appendix_a:2:*,+appendix_b:17:* -appendix_b:99:*,planted: row 99 does not exist")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(budget.BudgetFileError, match=r"relations.csv row 8, column 'parts': found '-appendix_b:99:\*'"):
+        budget.load_budget("2025-26", data_dir=data_copy)
+
+
+@pytest.mark.parametrize("name", ["relations.csv", "edition.csv"])
+def test_missing_reference_file_is_named(data_copy, name):
+    path = data_copy / "reference" / "budget" / "2025-26" / name
+    path.unlink()
+    with pytest.raises(budget.BudgetFileError) as err:
+        budget.load_budget("2025-26", data_dir=data_copy)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: file not found; expected ") and msg.count(". ") == 0
+
+
+def test_relations_file_with_a_missing_column_is_named(data_copy):
+    path = data_copy / "reference" / "budget" / "2025-26" / "relations.csv"
+    pd.read_csv(path, dtype=str).drop(columns="note").to_csv(path, index=False)
+    with pytest.raises(budget.BudgetFileError, match=r"relations.csv row 1 \(header\), column 'note': the column is missing"):
+        budget.load_relations("2025-26", data_dir=data_copy)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "publication_date",
+            "16 January 2025",
+            "row 4, column 'value': found '16 January 2025'; expected a date written YYYY-MM-DD",
+        ),
+        ("capital_years", "2025-26|2026", "row 8, column 'value'"),
+        ("members", "sue_chandler|roy_love", "edition.csv key 'members', column 'value': appendix_e has no column 'roy_love'"),
+        ("capital_years", "2025-26|2035-36", "appendix_a has no column 'y2035_36'"),
+    ],
+)
+def test_malformed_edition_is_named(data_copy, key, value, expected):
+    path = data_copy / "reference" / "budget" / "2025-26" / "edition.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["key"] == key, "value"] = value
+    frame.to_csv(path, index=False)
+    with pytest.raises(budget.BudgetFileError) as err:
+        budget.load_budget("2025-26", data_dir=data_copy)
+    assert expected in str(err.value)
+
+
 # --- command line and notebook --------------------------------------------------------------
 
 
 def test_budget_qa_command(tmp_path):
     out = tmp_path / "qa.csv"
-    res = subprocess.run([sys.executable, "-m", "kccperf.cli", "budget-qa", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "kccperf.cli", "budget-qa", "--out", str(out)], capture_output=True, text=True, timeout=300
+    )
     assert res.returncode == 0, res.stderr
     assert "7 do not add up" in res.stdout and "stated 109,578.3, computed 209,578.3" in res.stdout
     assert pd.read_csv(out)["status"].eq("mismatch").sum() == 7
-    bad = subprocess.run([sys.executable, "-m", "kccperf.cli", "budget-qa", "--year", "1999-00"], capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [sys.executable, "-m", "kccperf.cli", "budget-qa", "--year", "1999-00"], capture_output=True, text=True, timeout=300
+    )
     assert bad.returncode == 2 and "parameter 'year'" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -287,8 +427,12 @@ def test_budget_qa_command(tmp_path):
 def test_budget_notebook_executes(tmp_path, directorate):
     out = tmp_path / "budget_risk.ipynb"
     pm.execute_notebook(
-        str(ROOT / "notebooks" / "budget_risk.ipynb"), str(out), parameters={"directorate": directorate},
-        kernel_name=kernel_name(), cwd=str(ROOT / "notebooks"), progress_bar=False,
+        str(ROOT / "notebooks" / "budget_risk.ipynb"),
+        str(out),
+        parameters={"directorate": directorate},
+        kernel_name=kernel_name(),
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -73,9 +75,7 @@ def test_unknown_area_names_the_choices():
 
 def test_broken_reference_file_is_reported(tmp_path):
     ref = tmp_path / "reference"
-    ref.mkdir()
-    for p in (ROOT / "data" / "reference").iterdir():
-        (ref / p.name).write_bytes(p.read_bytes())
+    shutil.copytree(ROOT / "data" / "reference", ref)
     (ref / "areas.csv").write_text("area,slug,kind\nKent,kent,county\nKent,kent2,nation\n")
     with pytest.raises(InputError, match="areas.csv"):
         load_catalogue(tmp_path)
