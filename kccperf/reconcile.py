@@ -77,24 +77,45 @@ def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogu
 def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     mism = log[log["category"] == "value_mismatch"][["source_file", "row", "expected"]].rename(columns={"row": "source_row"})
     lat = scorecard[scorecard["is_latest"]]
-    s = mism.astype({"source_row": int}).merge(lat, on=["source_file", "source_row"]).drop_duplicates(["source_file", "source_row"])
+    s = (
+        mism.astype({"source_row": int})
+        .merge(lat, on=["source_file", "source_row"])
+        .drop_duplicates(["source_file", "source_row"])
+    )
     v, num, den = s["value"].to_numpy(float), s["numerator"].to_numpy(float), s["denominator"].to_numpy(float)
     implied = v / 100 * den
     why = np.select(
         [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
         [
-            "the numerator appears to have lost a digit: " + s["value"].map(_fmt) + "% of "
-            + s["denominator"].map("{:,g}".format) + " is about " + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
+            "the numerator appears to have lost a digit: "
+            + s["value"].map(_fmt)
+            + "% of "
+            + s["denominator"].map("{:,g}".format)
+            + " is about "
+            + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
             "the numerator appears to have gained a digit",
             "a rounding difference: the value was probably computed before the counts were rounded or updated",
         ],
         default="the value and its numerator/denominator seem to come from different extracts",
     )
-    rows = pd.DataFrame({
-        "area": s["area"], "block": s["block"], "indicator": s["indicator"], "category": "value_vs_fraction",
-        "published": s["value"].map(_fmt) + " (" + s["numerator"].map("{:,g}".format) + " / " + s["denominator"].map("{:,g}".format) + ")",
-        "computed": s["expected"], "explanation": why, "source_file": s["source_file"], "source_row": s["source_row"],
-    })
+    rows = pd.DataFrame(
+        {
+            "area": s["area"],
+            "block": s["block"],
+            "indicator": s["indicator"],
+            "category": "value_vs_fraction",
+            "published": s["value"].map(_fmt)
+            + " ("
+            + s["numerator"].map("{:,g}".format)
+            + " / "
+            + s["denominator"].map("{:,g}".format)
+            + ")",
+            "computed": s["expected"],
+            "explanation": why,
+            "source_file": s["source_file"],
+            "source_row": s["source_row"],
+        }
+    )
     checked = int((scorecard["is_latest"] & scorecard["numerator"].notna() & scorecard["denominator"].gt(0)).sum())
     return rows[FINDING_COLUMNS].reset_index(drop=True), checked - len(rows)
 
@@ -146,22 +167,11 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     )
     bad = ~agree
     sub = pub[bad]
-    rows = pd.DataFrame(
-        {
-            "area": sub["area"].to_numpy(),
-            "block": sub["block"].to_numpy(),
-            "indicator": sub["indicator"].to_numpy(),
-            "category": "rag",
-            "published": sub["rag"].to_numpy(),
-            "computed": np.where(
-                computed[bad] == "", "not rated: " + got["rag_reason"].fillna("").to_numpy(object)[bad], computed[bad]
-            ),
-            "explanation": explanation[bad],
-            "source_file": sub["source_file"].to_numpy(),
-            "source_row": sub["source_row"].to_numpy(),
-        }
+    computed_text = np.where(
+        computed[bad] == "", "not rated: " + got["rag_reason"].fillna("").to_numpy(object)[bad], computed[bad]
     )
-    return rows[FINDING_COLUMNS], int((~bad).sum())
+    rows = _row_findings(sub, "rag", sub["rag"].to_numpy(), computed_text, explanation[bad])
+    return rows, int((~bad).sum())
 
 
 def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -203,38 +213,57 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     explanation = np.where(explanation == "", "no comparison in the printed series gives the published arrow", explanation)
     bad = ~agree
     sub = pub[bad]
-    rows = pd.DataFrame(
-        {
-            "area": sub["area"].to_numpy(),
-            "block": sub["block"].to_numpy(),
-            "indicator": sub["indicator"].to_numpy(),
-            # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
-            "category": np.where(comp[bad] == "", "dot_unchecked", "dot"),
-            "published": sub["dot"].to_numpy(),
-            "computed": np.where(
-                comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
-            ),
-            "explanation": explanation[bad],
-            "source_file": sub["source_file"].to_numpy(),
-            "source_row": sub["source_row"].to_numpy(),
-        }
+    computed_text = np.where(
+        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
     )
-    return rows[FINDING_COLUMNS], int(agree.sum())
+    # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
+    category = np.where(comp[bad] == "", "dot_unchecked", "dot")
+    rows = _row_findings(sub, category, sub["dot"].to_numpy(), computed_text, explanation[bad])
+    return rows, int(agree.sum())
+
+
+def _row_findings(rows: pd.DataFrame, category, published, computed, explanation) -> pd.DataFrame:
+    """Findings about printed rows (``area, block, indicator, source_file, source_row``)."""
+    return pd.DataFrame(
+        {
+            "area": rows["area"].to_numpy(),
+            "block": rows["block"].to_numpy(),
+            "indicator": rows["indicator"].to_numpy(),
+            "category": category,
+            "published": published,
+            "computed": computed,
+            "explanation": explanation,
+            "source_file": rows["source_file"].to_numpy(),
+            "source_row": rows["source_row"].to_numpy(),
+        }
+    )[FINDING_COLUMNS]
 
 
 def _log_findings(log: pd.DataFrame, category: str, published: pd.Series, computed: pd.Series) -> pd.DataFrame:
     """Findings taken over from the reader's quality log, one per logged row."""
-    return pd.DataFrame({
-        "area": log["area"], "block": log["block"], "indicator": log["indicator"], "category": category,
-        "published": published, "computed": computed, "explanation": log["message"],
-        "source_file": log["source_file"], "source_row": log["row"].astype(int),
-    })[FINDING_COLUMNS]
+    return pd.DataFrame(
+        {
+            "area": log["area"],
+            "block": log["block"],
+            "indicator": log["indicator"],
+            "category": category,
+            "published": published,
+            "computed": computed,
+            "explanation": log["message"],
+            "source_file": log["source_file"],
+            "source_row": log["row"].astype(int),
+        }
+    )[FINDING_COLUMNS]
 
 
 def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     conflicts = log[log["category"] == "conflicting_figures"]
-    printed = _log_findings(conflicts, "conflicting_figures", conflicts["found"] + " (" + conflicts["column"] + ")",
-                            conflicts["expected"] + " in the other table")
+    printed = _log_findings(
+        conflicts,
+        "conflicting_figures",
+        conflicts["found"] + " (" + conflicts["column"] + ")",
+        conflicts["expected"] + " in the other table",
+    )
     # Shared team blocks are printed on two districts' pages: their figures must match.
     shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
     sb = scorecard[scorecard["block"].isin(shared)]
@@ -243,12 +272,21 @@ def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.Da
     differ = sb[spread > 1].assign(shown=lambda d: d["area"] + ": " + d["value"].map(_fmt))
     grouped = differ.groupby(keys, sort=False)
     first = grouped.first().reset_index()
-    shared_rows = pd.DataFrame({
-        "area": first["area"], "block": first["block"], "indicator": first["indicator"], "category": "conflicting_figures",
-        "published": grouped["shown"].agg("; ".join).to_numpy(), "computed": "one figure for a shared block",
-        "explanation": "the shared block is printed with different figures on two districts' pages (" + first["period_label"] + ")",
-        "source_file": first["source_file"], "source_row": first["source_row"].astype(int),
-    })[FINDING_COLUMNS]
+    shared_rows = pd.DataFrame(
+        {
+            "area": first["area"],
+            "block": first["block"],
+            "indicator": first["indicator"],
+            "category": "conflicting_figures",
+            "published": grouped["shown"].agg("; ".join).to_numpy(),
+            "computed": "one figure for a shared block",
+            "explanation": "the shared block is printed with different figures on two districts' pages ("
+            + first["period_label"]
+            + ")",
+            "source_file": first["source_file"],
+            "source_row": first["source_row"].astype(int),
+        }
+    )[FINDING_COLUMNS]
     agree = int(sb.groupby(keys)["value"].nunique(dropna=False).le(1).sum())
     return pd.concat([printed, shared_rows], ignore_index=True), agree
 
@@ -260,8 +298,11 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
     frac = scorecard["numerator"].gt(scorecard["denominator"]) & unit.eq("percent")
     bad = scorecard[neg | over | frac]
     kind = [over[bad.index], neg[bad.index]]
-    why = np.select(kind, ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
-                    default="a numerator larger than its denominator")
+    why = np.select(
+        kind,
+        ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
+        default="a numerator larger than its denominator",
+    )
     allowed = np.select(kind, ["0-100", "0 or more"], default="numerator no larger than denominator")
     rows = pd.DataFrame(
         {
@@ -304,13 +345,29 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     judged = F.judged_rows(published, latest, catalogue.targets)
     prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
     flips = F.polarity_check(judged, prev)
-    pol_rows = pd.DataFrame({
-        "area": "", "block": "", "indicator": flips["indicator"], "category": "polarity", "published": flips["printed"],
-        "computed": flips["better_polarity"],
-        "explanation": (flips["fits_reversed"].astype(str) + " of " + (2 * flips["n"]).astype(str) + " published RAGs and arrows fit polarity "
-                        + flips["better_polarity"] + ", only " + flips["fits_printed"].astype(str) + " fit the printed " + flips["printed"]),
-        "source_file": "", "source_row": 0,
-    })[FINDING_COLUMNS]
+    pol_rows = pd.DataFrame(
+        {
+            "area": "",
+            "block": "",
+            "indicator": flips["indicator"],
+            "category": "polarity",
+            "published": flips["printed"],
+            "computed": flips["better_polarity"],
+            "explanation": (
+                flips["fits_reversed"].astype(str)
+                + " of "
+                + (2 * flips["n"]).astype(str)
+                + " published RAGs and arrows fit polarity "
+                + flips["better_polarity"]
+                + ", only "
+                + flips["fits_printed"].astype(str)
+                + " fit the printed "
+                + flips["printed"]
+            ),
+            "source_file": "",
+            "source_row": 0,
+        }
+    )[FINDING_COLUMNS]
     parts.append(pol_rows)
     agreed.append({"category": "polarity", "agree": int(judged["indicator"].nunique() - len(flips))})
     findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
