@@ -179,6 +179,7 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
 
 
 WITHHELD_CELL = '<td class="kcc-rag">Withheld</td>'
+NO_FIGURE_CELL = '<td class="kcc-rag">No figure</td>'
 POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
 # Plain-English names for the reader's data-quality categories.
 QUALITY_LABELS = {
@@ -235,6 +236,9 @@ def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
 def headline_panel(assessed: pd.DataFrame) -> HTML:
     """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
     shown = assessed[~assessed["suppressed"]] if "suppressed" in assessed else assessed
+    # Rows with no figure (not reported for this area) are counted apart from figures with no target.
+    no_figure = int(shown["value"].isna().sum())
+    shown = shown[shown["value"].notna()]
     rag = rag_counts(shown, "rag")
     tiles = []
     for r in rag.itertuples(index=False):
@@ -252,6 +256,8 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         for r in moved.itertuples(index=False)
     )
     changes = f"<ul>{items}</ul>" if items else "<p>No indicator changed its RAG rating since the previous period.</p>"
+    if no_figure:
+        changes += f"<p>{no_figure} indicator(s) have no figure for this area (not reported at this level, or withheld).</p>"
     return HTML(
         _CSS + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
         + "".join(tiles) + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
@@ -290,7 +296,7 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
                 f'<th scope="row">{_esc(r.title)}{block}</th><td>{_esc(r.period_label)}</td>'
                 f'<td class="num">{_cell_value(r.value, r.unit, sup)}</td><td>{spark}</td>'
                 f'<td class="num">{_esc(target)}</td><td class="num">{_esc(floor)}</td>'
-                f"{rag_cell(r.rag) if not sup else WITHHELD_CELL}{dot_cell(r.dot_arrow)}"
+                f"{WITHHELD_CELL if sup else NO_FIGURE_CELL if pd.isna(r.value) else rag_cell(r.rag)}{dot_cell(r.dot_arrow)}"
                 f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>"
                 f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
                 "</tr>"

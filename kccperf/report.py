@@ -402,7 +402,7 @@ def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[st
     rows = []
     for r in run.results:
         if r.ok:
-            sub = assessed[(assessed["area"] == r.area) & ~assessed["suppressed"]]
+            sub = assessed[(assessed["area"] == r.area) & ~assessed["suppressed"] & assessed["value"].notna()]
             counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
             link = (f'<a href="{html.escape(r.slug)}.html">{html.escape(titles[r.slug])}</a> '
                     f'(data: <a href="{html.escape(r.slug)}.csv">CSV</a>, <a href="{html.escape(r.slug)}.xlsx">Excel</a>)')

@@ -56,7 +56,7 @@ def test_rag_is_never_conveyed_by_colour_alone(full_run, browser):
     page.goto((full_run.out_dir / "dover.html").as_uri())
     cells = page.evaluate("() => [...document.querySelectorAll('td.kcc-rag')].map(td => td.textContent.trim())")
     page.close()
-    assert cells and all(text in ("RED", "AMBER", "GREEN", "Not rated", "Withheld") for text in cells)
+    assert cells and all(text in ("RED", "AMBER", "GREEN", "Not rated", "Withheld", "No figure") for text in cells)
 
 
 def test_print_layout_renders(full_run, browser, tmp_path):
