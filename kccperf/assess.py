@@ -122,6 +122,10 @@ def assess(
     tkey = pd.MultiIndex.from_arrays([latest["indicator"].to_numpy(), years])
     for col in ("target", "floor", "range_low", "range_high"):
         latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
+    if "applies_to" in tgt:
+        # Some targets are the county's alone (the district tables print N/A): districts are not rated on them.
+        county_only = (tgt["applies_to"].reindex(tkey).to_numpy(object) == "county") & (latest["area"] != county).to_numpy()
+        latest.loc[county_only, ["target", "floor", "range_low", "range_high"]] = np.nan
     latest["floor_source"] = tgt["floor_source"].reindex(tkey).fillna("").to_numpy() if "floor_source" in tgt else ""
     latest["target_year"] = years
     latest["period_label"] = P.labels(latest["period"].to_numpy(), latest["period_type"].to_numpy())

@@ -55,15 +55,7 @@ def _cmd_quality(args) -> int:
 
     log = load_quality_log(args.period, area=args.area)
     if args.out:
-        out = Path(args.out)
-        if not out.parent.is_dir():
-            raise ParameterError(
-                f"parameter '--out' names {out}, whose folder does not exist; expected a path in an existing folder."
-            )
-        tmp = out.with_name(f".{out.name}.tmp")
-        log.to_csv(tmp, index=False)
-        tmp.replace(out)
-        print(f"{len(log)} anomalies written to {out}")
+        print(f"{len(log)} anomalies written to {_write_table(log, args.out)}")
     else:
         for r in log.itertuples(index=False):
             print(f"{r.source_file} row {r.row}, column {r.column or '-'}: [{r.category}] {r.message}")
@@ -71,13 +63,23 @@ def _cmd_quality(args) -> int:
     return 0
 
 
-def _write_csv(frame, out: str) -> Path:
+def _write_table(frame, out: str) -> Path:
+    """Write ``frame`` to ``out`` atomically: Excel for ``.xlsx``, CSV otherwise."""
     path = Path(out)
+    if path.is_dir():
+        raise ParameterError(f"parameter '--out' names the folder {path}; expected a file name such as {path / 'findings.csv'}.")
     if not path.parent.is_dir():
         raise ParameterError(f"parameter '--out' names {path}, whose folder does not exist; expected a path in an existing folder.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
+    try:
+        if path.suffix.lower() == ".xlsx":
+            frame.to_excel(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ParameterError(f"parameter '--out': cannot write {path} ({exc.strerror}); expected a writable file path.") from None
     return path
 
 
@@ -89,7 +91,7 @@ def _cmd_qa(args) -> int:
     for r in summary.itertuples(index=False):
         print(f"{r.category}: {r.disagree} disagreement(s), {r.agree} check(s) agree ({r.meaning})")
     if args.out:
-        print(f"{len(rec.findings)} findings written to {_write_csv(rec.findings, args.out)}")
+        print(f"{len(rec.findings)} findings written to {_write_table(rec.findings, args.out)}")
     else:
         for r in rec.findings.itertuples(index=False):
             where = " / ".join(x for x in (r.area, r.block, r.indicator) if x)
@@ -126,7 +128,7 @@ def _cmd_budget_qa(args) -> int:
     checks = reconcile(budget.figures, budget.claims, relations=budget.relations)
     bad = mismatches(checks)
     if args.out:
-        print(f"{len(checks)} checks written to {_write_csv(checks, args.out)}")
+        print(f"{len(checks)} checks written to {_write_table(checks, args.out)}")
     for r in bad.itertuples(index=False):
         num = [f"{v:,.4f}".rstrip("0").rstrip(".") for v in (r.stated, r.computed, r.difference)]
         print(f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "
@@ -151,12 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kccperf", description="CYPE scorecard and budget reporting.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    rep = sub.add_parser("report", help="execute the report notebooks and export HTML with an index")
+    rep = sub.add_parser("report", help="execute the report notebooks and export HTML with an index",
+                         description="Execute the report notebooks with papermill and write self-contained HTML, CSV and "
+                                     "Excel files and an index into OUT/PERIOD/.")
     rep.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition, e.g. 2024-10 (default %(default)s)")
-    rep.add_argument("--areas", default="all", help="'all' or area names/slugs separated by commas")
+    rep.add_argument("--areas", default="all", help="'all' (every area, the county view and budget views) or area names/slugs "
+                                                    "separated by commas (default %(default)s)")
     rep.add_argument("--jobs", type=_positive_int, default=1, help="notebooks executed in parallel (default 1)")
     rep.add_argument("--out", default=None, help="output folder (default: the repository's outputs/)")
-    rep.add_argument("--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run")
+    rep.add_argument("--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run (default %(default)s)")
     rep.set_defaults(func=_cmd_report)
 
     val = sub.add_parser("validate", help="read one table file and list its anomalies")
@@ -170,18 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     per.set_defaults(func=_cmd_periods)
 
     qua = sub.add_parser("quality", help="print or export the data-quality log of an edition")
-    qua.add_argument("--period", default=DEFAULT_PERIOD)
-    qua.add_argument("--area", default=None)
-    qua.add_argument("--out", default=None, help="write CSV here instead of printing")
+    qua.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
+    qua.add_argument("--area", default=None, help="one area's anomalies only (default: every area)")
+    qua.add_argument("--out", default=None, help="write the log here (.csv, or .xlsx for Excel) instead of printing")
     qua.set_defaults(func=_cmd_quality)
 
     qa = sub.add_parser("qa", help="reconcile every published figure and judgement with the computed one")
-    qa.add_argument("--period", default=DEFAULT_PERIOD)
-    qa.add_argument("--out", default=None, help="write the findings as CSV here")
+    qa.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
+    qa.add_argument("--out", default=None, help="write the findings here (.csv, or .xlsx for Excel)")
     qa.set_defaults(func=_cmd_qa)
 
     flo = sub.add_parser("floors", help="infer floor standards from the published RAGs")
-    flo.add_argument("--period", default=DEFAULT_PERIOD)
+    flo.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
     flo.add_argument("--write", action="store_true", help="store the inferred floors in data/reference/targets.csv")
     flo.set_defaults(func=_cmd_floors)
     bqa = sub.add_parser("budget-qa", help="recompute every total and text claim of the draft budget report")

@@ -69,14 +69,20 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         )
     }
     title = a["title"].fillna(a["indicator"]) if "title" in a else a["indicator"]
+    # Name the team where a district prints several.
+    title = title + np.where(a["block"] != "", " (" + a["block"] + ")", "")
     pol, rag = a["polarity"].to_numpy(object), a["rag"].fillna("").to_numpy(object)
     has_range = (a["range_low"].notna() & a["range_high"].notna()).to_numpy()
     target_text = np.where(
         has_range, "the target range of " + f["range_low"] + " to " + f["range_high"], "the target of " + f["target"]
     )
     # For T indicators the floor is a distance from the target.
-    floor_text = np.where(
-        pol == "T", "the floor standard (within " + f["floor"] + " of the target)", "the floor standard of " + f["floor"]
+    inferred = (a["floor_source"] == "inferred").to_numpy() if "floor_source" in a else np.zeros(len(a), dtype=bool)
+    floor_text = np.where(pol == "T", "the floor standard (within " + f["floor"] + " of the target", "the floor standard of " + f["floor"])
+    floor_text = floor_text + np.where(
+        inferred,
+        np.where(pol == "T", "; inferred from the published ratings)", " (inferred from the published ratings)"),
+        np.where(pol == "T", ")", ""),
     )
     red_word = np.where(pol == "L", "above", np.where(pol == "T", "outside", "below"))
     target_short = np.where(has_range, f["range_low"] + " to " + f["range_high"], f["target"])

@@ -66,7 +66,13 @@ def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80, tight: bo
 
 
 def _short(title: str, n: int = 48) -> str:
-    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
+    """Shorten a title to ``n`` characters, keeping a distinguishing suffix such as " - FSM gap"."""
+    if len(title) <= n:
+        return title
+    head, sep, tail = title.rpartition(" - ")
+    if sep and len(tail) < n - 12:
+        return title[: n - len(tail) - 4].rstrip() + "… - " + tail
+    return title[: n - 1].rstrip() + "…"
 
 
 def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, columns: int = 4) -> HTML:
@@ -159,10 +165,16 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
 def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML:
     """A grid of computed RAG by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
     # Team blocks: one cell per area, the worst rating of its blocks.
-    worst = {"RED": 0, "AMBER": 1, "GREEN": 2, "": 3}
-    d = assessed.assign(_w=assessed["rag"].map(worst).fillna(3)).sort_values("_w")
+    worst = {"RED": 0, "AMBER": 1, "GREEN": 2, "c": 3, "": 4}
+    rags = assessed["rag"].where(~assessed["suppressed"], "c") if "suppressed" in assessed else assessed["rag"]
+    d = assessed.assign(rag=rags, _w=rags.map(worst).fillna(4)).sort_values("_w", kind="stable")
     d = d.drop_duplicates(["area", "indicator"])
     grid = d.pivot(index="indicator", columns="area", values="rag").fillna("")
+    # Rows in the order of the county's report (by service), not alphabetically by id.
+    from .summary import area_view
+
+    row_order = list(dict.fromkeys(area_view(assessed, county)["indicator"])) if (assessed["area"] == county).any() else []
+    grid = grid.reindex([i for i in row_order if i in grid.index] + [i for i in grid.index if i not in row_order])
     titles = d.drop_duplicates("indicator").set_index("indicator")["title"]
     areas = order or [county, *sorted(a for a in grid.columns if a != county)]
     areas = [a for a in areas if a in grid.columns]
@@ -176,7 +188,7 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     for i, row in enumerate(grid.to_numpy()):
         for j, v in enumerate(row):
             if v:
-                ax.text(j, i, v[0], ha="center", va="center", fontsize=7, fontweight="bold", color=RAG_TEXT[v])
+                ax.text(j, i, v[0], ha="center", va="center", fontsize=7, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
     ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=7)
     ax.set_yticks(range(len(grid)), [_short(titles[i], 60) for i in grid.index], fontsize=7)
     ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
@@ -184,6 +196,7 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
     alt = (f"A grid of computed RAG ratings: {len(grid)} indicators down the side, {len(areas)} areas across the top. "
-           "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated. Where a district "
-           "has several team blocks the cell shows the worst of them. The league table gives the counts.")
-    return figure_html(fig, alt=alt, caption="RAG by indicator and area (computed from the published figures).")
+           "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
+           "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them.")
+    return figure_html(fig, alt=alt, caption="RAG by indicator and area, computed from the published figures. Letters R, A, G "
+                       "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.")

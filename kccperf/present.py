@@ -226,7 +226,7 @@ def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
         return "–"
     sign = "+" if gap > 0 else ""
     # A difference between two percentages is in percentage points.
-    text = f"{sign}{gap:.1f} pp" if unit in ("percent", "rate") else f"{sign}{format_value(gap, unit)}"
+    text = f"{sign}{gap:.1f} pp" if unit == "percent" else f"{sign}{format_value(gap, unit)}"
     words = judgement or ""
     if sig:
         words = sig
@@ -235,6 +235,7 @@ def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
 
 def headline_panel(assessed: pd.DataFrame) -> HTML:
     """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
+    withheld = int(assessed["suppressed"].sum()) if "suppressed" in assessed else 0
     shown = assessed[~assessed["suppressed"]] if "suppressed" in assessed else assessed
     # Rows with no figure (not reported for this area) are counted apart from figures with no target.
     no_figure = int(shown["value"].isna().sum())
@@ -256,8 +257,13 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         for r in moved.itertuples(index=False)
     )
     changes = f"<ul>{items}</ul>" if items else "<p>No indicator changed its RAG rating since the previous period.</p>"
+    apart = []
     if no_figure:
-        changes += f"<p>{no_figure} indicator(s) have no figure for this area (not reported at this level, or withheld).</p>"
+        apart.append(f"{no_figure} indicator(s) have no figure for this area (not reported at this level)")
+    if withheld:
+        apart.append(f"{withheld} figure(s) are withheld because they rest on small numbers")
+    if apart:
+        changes += f"<p>Not counted above: {'; '.join(apart)}.</p>"
     return HTML(
         _CSS + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
         + "".join(tiles) + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
@@ -322,6 +328,44 @@ def suppression_note(threshold: int, withheld: int) -> HTML:
     return HTML(f'<p class="kcc-note">{_esc(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>')
 
 
+def headline_table(headline: pd.DataFrame) -> HTML:
+    """The county's front-page figures, formatted by unit, with national averages where printed."""
+    shown = headline.assign(
+        value=[format_value(v, u) for v, u in zip(headline["value"], headline["unit"])],
+        national_average=[format_value(v, "percent") for v in headline["national_average"]],
+    )
+    return data_table(shown, caption="Headline figures", columns={"section": "Section", "measure": "Measure", "value": "Value",
+                                                                  "national_average": "National average", "as_at": "As at"})
+
+
+def vulnerable_table(gaps: pd.DataFrame) -> HTML:
+    """Vulnerable learners' gaps and Progress 8, formatted by unit."""
+    fmt = {c: [format_value(v, u) for v, u in zip(gaps[c], gaps["unit"])] for c in ("value", "dot_compared_value", "target", "england", "regional")}
+    return data_table(gaps.assign(**fmt), caption="Vulnerable learners: gaps and Progress 8", columns={
+        "title": "Indicator", "period_label": "Year", "value": "Value", "dot_compared_value": "Previous year", "dot": "Direction",
+        "target": "Target", "rag": "RAG", "england": "England", "regional": "Benchmark group"})
+
+
+def league(table: pd.DataFrame) -> HTML:
+    """The district league table."""
+    return data_table(table, caption="District league table (districts sharing a team count its indicators in each)", columns={
+        "area": "District", "RED": "RED", "AMBER": "AMBER", "GREEN": "GREEN", "rated": "Rated", "green share": "Share GREEN",
+        "best quarter": "Best quarter", "worst quarter": "Worst quarter", "median rank": "Median rank"})
+
+
+def findings_table(findings: pd.DataFrame, *, caption: str = "Published against computed") -> HTML:
+    """Reconciliation findings: what was published, what was computed, and the likely cause."""
+    return data_table(findings, caption=caption, columns={"category": "Category", "area": "Area", "block": "Team",
+                                                          "indicator": "Indicator", "published": "Published",
+                                                          "computed": "Computed", "explanation": "Likely cause"})
+
+
+def checks_table(summary: pd.DataFrame) -> HTML:
+    """Reconciliation checks by category: how many agree and disagree."""
+    return data_table(summary, caption="Checks by category", columns={"category": "Category", "agree": "Agree",
+                                                                      "disagree": "Disagree", "meaning": "Meaning"})
+
+
 # --- Budget risk views: charts (PNG with alt text and caption) and tables ---------------------------
 
 
@@ -334,7 +378,8 @@ def _figure(width: float, height: float):
 def _money(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"£{value:,.1f}m" if unit == "£m" else f"£{value:,.0f}k"
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.1f}m" if unit == "£m" else f"{sign}£{abs(value):,.0f}k"
 
 
 def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood against exposure") -> Chart:

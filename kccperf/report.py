@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -158,7 +159,8 @@ def _warm_kernel(kernel: str, cwd: str):
         from jupyter_client.manager import KernelManager
 
         km = KernelManager(kernel_name=kernel)
-        km.start_kernel(cwd=cwd)
+        # The kernel's own stderr only repeats what reaches the notebook (and a transport warning).
+        km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
         _KERNEL = km
         # Shut the kernel down when the worker process exits.
         util.Finalize(None, _stop_kernel, exitpriority=10)
@@ -299,6 +301,10 @@ def build_reports(
     root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
     if not root.parent.is_dir():
         raise ParameterError(f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place.")
+    if root.exists() and not root.is_dir():
+        raise ParameterError(f"parameter '--out' names {root}, which is a file; expected a folder.")
+    if not os.access(root if root.exists() else root.parent, os.W_OK):
+        raise ParameterError(f"parameter '--out' names {root}, which cannot be written; expected a writable folder.")
     kernel = kernel_name()
     # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
     # warming up (imports, the edition in the kernel's caches) while this process loads the data.
@@ -324,8 +330,11 @@ def build_reports(
             tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
 
         dest = root / period
-        dest.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
+        except OSError as exc:
+            raise ParameterError(f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder.") from None
         run = ReportRun(period=period, out_dir=dest)
         generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         say = progress or (lambda _line: None)
@@ -413,12 +422,16 @@ def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[st
         rows.append(f'<tr><th scope="row">{html.escape(r.area)}</th><td>{link}</td>{cells}</tr>')
     # Reports from earlier runs that this run did not rebuild stay listed, marked as such.
     built = {r.slug for r in run.results}
+    names = dict(zip(load_catalogue().areas["slug"], load_catalogue().areas["area"]))
     for page in sorted(run.out_dir.glob("*.html")):
         if page.stem not in built and page.name != "index.html":
             when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(page.stat().st_mtime))
-            rows.append(f'<tr><th scope="row">{html.escape(page.stem)}</th><td><a href="{html.escape(page.name)}">'
-                        f"{html.escape(page.stem)}</a> (from an earlier run, {html.escape(when)})</td>"
-                        '<td colspan="4">Not rebuilt in this run.</td></tr>')
+            name = names.get(page.stem, page.stem.replace("-", " ").capitalize())
+            sub = assessed[(assessed["area"] == names.get(page.stem)) & ~assessed["suppressed"] & assessed["value"].notna()]
+            counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
+            cells = "".join(f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated"))
+            rows.append(f'<tr><th scope="row">{html.escape(name)}</th><td><a href="{html.escape(page.name)}">'
+                        f"{html.escape(name)}</a> (from an earlier run, {html.escape(when)})</td>{cells}</tr>")
     title = f"CYPE performance reports: {info.get('edition_label', run.period)}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

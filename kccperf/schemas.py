@@ -196,6 +196,7 @@ class Target(pa.DataFrameModel):
     floor_high: Series[float] = pa.Field(nullable=True)
     range_low: Series[float] = pa.Field(nullable=True)
     range_high: Series[float] = pa.Field(nullable=True)
+    applies_to: Series[str] = pa.Field(isin=("all", "county"))
     provenance: Series[str]
 
     class Config:

@@ -141,8 +141,8 @@ def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
 
 
 def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
-    """Districts side by side: how many indicators each has RED, AMBER and GREEN, and how often it ranks in the best
-    and worst quarter of the districts. Ordered by most GREEN, then fewest RED.
+    """Districts side by side: how many indicators each has RED, AMBER and GREEN, the share GREEN, and how often it
+    ranks in the best and worst quarter of the districts. Ordered by the share GREEN, then fewest RED.
 
     Examples
     --------
@@ -158,7 +158,10 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     quart = pd.crosstab(d["area"], d["quartile"]).reindex(columns=["A", "D"], fill_value=0)
     out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
     out["median rank"] = d.groupby("area")["rank"].median()
-    out = out.sort_values(["GREEN", "RED"], ascending=[False, True])
+    # Districts rate different numbers of rows (shared teams, missing figures): compare shares, not counts.
+    out["rated"] = out[["RED", "AMBER", "GREEN"]].sum(axis=1)
+    out["green share"] = (out["GREEN"] / out["rated"] * 100).round(0)
+    out = out.sort_values(["green share", "RED"], ascending=[False, True])
     return out.reset_index()
 
 

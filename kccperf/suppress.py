@@ -20,9 +20,12 @@ FOOTNOTE = "c: withheld because it is based on {threshold} or fewer children (sm
 # Columns that carry (or are derived from) a row's figure and go with it when it is withheld.
 _DERIVED = (
     "value", "numerator", "denominator", "dot_compared_value", "england_gap", "regional_gap", "county_gap",
-    "ci_low", "ci_high", "rank", "quartile", "sig_vs_county", "sig_vs_england", "funnel", "vs_england",
-    "vs_regional", "vs_county", "rag", "previous_rag", "dot", "dot_arrow",
+    "ci_low", "ci_high", "rank", "rank_of", "quartile", "sig_vs_county", "sig_vs_england", "funnel", "vs_england",
+    "vs_regional", "vs_county", "rag", "rag_reason", "previous_rag", "dot", "dot_arrow", "dot_reason",
+    # Funnel limits depend on the denominator alone, so they would give it away.
+    "funnel_95_low", "funnel_95_high", "funnel_998_low", "funnel_998_high",
 )
+_SERIES = ["area", "block", "indicator"]
 
 
 def check_threshold(threshold) -> int:
@@ -77,6 +80,11 @@ def suppress(frame: pd.DataFrame, threshold: int = 5, *, units: pd.Series | None
     hit = (is_count & small(frame["value"], threshold)) | small(num, threshold) | small(den, threshold)
     if threshold == 0:
         hit = np.zeros(len(frame), dtype=bool)
+    elif "period" in frame and all(c in frame for c in _SERIES):
+        # Secondary suppression: a gap in a count series among zeros would betray a small number, so a
+        # count series with any withheld period is withheld whole.
+        series_hit = pd.Series(hit & is_count, index=frame.index).groupby([frame[c] for c in _SERIES]).transform("any")
+        hit = hit | series_hit.to_numpy(bool)
     out = frame.copy()
     for col in _DERIVED:
         if col in out:

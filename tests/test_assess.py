@@ -83,3 +83,10 @@ def test_missing_target_columns():
     targets = kccperf.load_catalogue().targets.drop(columns="floor")
     with pytest.raises(ValidationError, match="targets frame lacks column 'floor'"):
         assess(small(), targets=targets)
+
+
+def test_county_only_targets_do_not_rate_districts(scorecard):
+    a = assess(scorecard).set_index(["area", "block", "indicator"])
+    assert a.loc[("Kent", "", "perm_exclusions_secondary"), "rag"] == "GREEN"
+    district = a.loc[("Maidstone", "", "perm_exclusions_secondary")]
+    assert district.rag == "" and district.rag_reason == "no target set"

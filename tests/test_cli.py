@@ -82,9 +82,18 @@ def test_qa_floors_and_budget_qa(tmp_path):
         (["report", "--areas", "Kent", "--out", "/nonexistent-kccperf/x"], "parent folder does not exist"),
         (["qa", "--period", "2030-01"], "period '2030-01' is not available"),
         (["qa", "--out", "/nonexistent-kccperf/qa.csv"], "whose folder does not exist"),
+        (["qa", "--out", "/tmp"], "names the folder /tmp"),
+        (["quality", "--out", "/tmp"], "names the folder /tmp"),
+        (["report", "--areas", "Kent", "--out", "/etc/hostname"], "which is a file"),
         (["budget-qa", "--year", "2031-32"], "parameter 'year' is '2031-32'"),
     ],
 )
 def test_more_bad_parameters(args, needle):
     res = run(*args)
     assert res.returncode == 2 and needle in res.stderr and "Traceback" not in res.stderr
+
+
+def test_qa_writes_excel_when_asked(tmp_path):
+    out = tmp_path / "qa.xlsx"
+    assert run("qa", "--out", str(out)).returncode == 0
+    assert out.read_bytes()[:2] == b"PK"  # an xlsx is a zip archive

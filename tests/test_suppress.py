@@ -66,3 +66,20 @@ def test_report_shows_the_marker_and_footnote(full_run):
     page = (full_run.out_dir / "folkestone-and-hythe.html").read_text(encoding="utf-8")
     assert '<abbr title="withheld: small numbers">c</abbr>' in page
     assert "withheld because it is based on 5 or fewer children" in page
+
+
+def test_a_count_series_with_a_withheld_period_is_withheld_whole():
+    # Folkestone and Hythe: 0, 0, 0, 1, 0, 0, 0 primary exclusions; a gap among zeros would betray the 1.
+    s = suppress(kccperf.load_scorecard(area="Folkestone and Hythe"), 5)
+    ex = s[s.indicator == "perm_exclusions_primary"]
+    assert ex["suppressed"].all() and ex["value"].isna().all()
+    # A series of larger counts keeps its figures.
+    big = s[s.indicator == "perm_exclusions_secondary"]
+    assert big["value"].notna().all() or big["suppressed"].any()
+
+
+def test_downloads_do_not_keep_derived_text_for_withheld_rows(scorecard):
+    shown = suppress(kccperf.assess(scorecard), 5)
+    hidden = shown[shown["suppressed"]]
+    assert len(hidden) and (hidden["rag_reason"] == "").all() and (hidden["dot_reason"] == "").all()
+    assert hidden[["funnel_95_low", "funnel_95_high", "ci_low", "county_gap"]].isna().all().all()
