@@ -10,11 +10,15 @@ from .benchmark import benchmark
 from .catalogue import load_catalogue
 from .errors import ValidationError
 from .rag import rag_arrays
+from .schemas import Assessed as A
+from .schemas import Indicator as I
+from .schemas import Scorecard as S
+from .schemas import Target as T
 from .travel import direction
 
-KEY = ["area", "block", "indicator", "period"]
-REQUIRED = ("area", "block", "indicator", "polarity", "period_type", "period", "value")
-TARGET_COLUMNS = ("indicator", "year", "target", "floor", "range_low", "range_high")
+KEY = [S.area, S.block, S.indicator, S.period]
+REQUIRED = (S.area, S.block, S.indicator, S.polarity, S.period_type, S.period, S.value)
+TARGET_COLUMNS = (S.indicator, T.year, T.target, T.floor, T.range_low, T.range_high)
 
 
 def _rows(mask, frame: pd.DataFrame, limit: int = 5) -> str:
@@ -34,18 +38,18 @@ def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
     missing_t = [c for c in TARGET_COLUMNS if c not in targets.columns]
     if missing_t:
         raise ValidationError(f"assess: the targets frame lacks column '{missing_t[0]}'; expected {', '.join(TARGET_COLUMNS)}.")
-    bad = ~df["polarity"].isin(["H", "L", "T"])
+    bad = ~df[S.polarity].isin(["H", "L", "T"])
     if bad.any():
         raise ValidationError(
             f"assess: rows {_rows(bad, df)}, column 'polarity': expected H, L or T, found {df.loc[bad, 'polarity'].iloc[0]!r}."
         )
-    bad = ~df["period_type"].isin(list(P.KIND_OF_PERIOD_TYPE))
+    bad = ~df[S.period_type].isin(list(P.KIND_OF_PERIOD_TYPE))
     if bad.any():
         raise ValidationError(
             f"assess: rows {_rows(bad, df)}, column 'period_type': expected MS, R12M, Q, T or A, "
             f"found {df.loc[bad, 'period_type'].iloc[0]!r}."
         )
-    for col in ("value", "numerator", "denominator"):
+    for col in (S.value, S.numerator, S.denominator):
         if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
             coerced = pd.to_numeric(df[col], errors="coerce")
             bad = coerced.isna() & df[col].notna()
@@ -104,64 +108,71 @@ def assess(
     targets = cat.targets if targets is None else targets
     indicators = cat.indicators if indicators is None else indicators
     validate_input(df, targets)
-    df = df.assign(value=pd.to_numeric(df["value"]))
-    for col in ("numerator", "denominator", "decimals", "england", "regional"):
+    df = df.assign(value=pd.to_numeric(df[S.value]))
+    for col in (S.numerator, S.denominator, S.decimals, S.england, S.regional):
         df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
-    ind = indicators.drop_duplicates("indicator").set_index("indicator")
+    ind = indicators.drop_duplicates(S.indicator).set_index(S.indicator)
     # Catalogue facts per row, looked up once per distinct indicator.
-    codes, uniq = pd.factorize(df["indicator"])
-    seasonal = ind["seasonal"].reindex(uniq).fillna(False).astype(bool).to_numpy()[codes] if "seasonal" in ind else False
+    codes, uniq = pd.factorize(df[S.indicator])
+    seasonal = ind[I.seasonal].reindex(uniq).fillna(False).astype(bool).to_numpy()[codes] if I.seasonal in ind else False
     df = df.assign(seasonal=seasonal)
 
     dot = direction(df, targets=targets)
     latest = df.iloc[dot["row"].to_numpy()].reset_index(drop=True)
-    latest["unit"] = ind["unit"].reindex(latest["indicator"]).fillna("").to_numpy() if "unit" in ind else ""
-    latest["service"] = ind["service"].reindex(latest["indicator"]).fillna("").to_numpy() if "service" in ind else ""
-    years = P.reporting_years(latest["period"].to_numpy(), latest["period_type"].to_numpy())
-    tgt = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
-    tkey = pd.MultiIndex.from_arrays([latest["indicator"].to_numpy(), years])
-    for col in ("target", "floor", "range_low", "range_high"):
+    latest[I.unit] = ind[I.unit].reindex(latest[S.indicator]).fillna("").to_numpy() if I.unit in ind else ""
+    latest[I.service] = ind[I.service].reindex(latest[S.indicator]).fillna("").to_numpy() if I.service in ind else ""
+    years = P.reporting_years(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
+    tgt = targets.drop_duplicates([S.indicator, T.year]).set_index([S.indicator, T.year])
+    tkey = pd.MultiIndex.from_arrays([latest[S.indicator].to_numpy(), years])
+    for col in (T.target, T.floor, T.range_low, T.range_high):
         latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
-    if "applies_to" in tgt:
+    if T.applies_to in tgt:
         # Some targets are the county's alone (the district tables print N/A): districts are not rated on them.
-        county_only = (tgt["applies_to"].reindex(tkey).to_numpy(object) == "county") & (latest["area"] != county).to_numpy()
-        latest.loc[county_only, ["target", "floor", "range_low", "range_high"]] = np.nan
-    latest["floor_source"] = tgt["floor_source"].reindex(tkey).fillna("").to_numpy() if "floor_source" in tgt else ""
-    latest["target_year"] = years
-    latest["period_label"] = P.labels(latest["period"].to_numpy(), latest["period_type"].to_numpy())
+        county_only = (tgt[T.applies_to].reindex(tkey).to_numpy(object) == "county") & (latest[S.area] != county).to_numpy()
+        latest.loc[county_only, [T.target, T.floor, T.range_low, T.range_high]] = np.nan
+    latest[T.floor_source] = tgt[T.floor_source].reindex(tkey).fillna("").to_numpy() if T.floor_source in tgt else ""
+    latest[A.target_year] = years
+    latest[S.period_label] = P.labels(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
 
     r, why = rag_arrays(
-        latest["value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"]
+        latest[S.value], latest[S.polarity], latest[T.target], latest[T.floor], latest[T.range_low], latest[T.range_high]
     )
-    dcols = ["dot", "dot_arrow", "dot_compared_period", "dot_compared_label", "dot_compared_value", "dot_reason"]
+    dcols = [A.dot, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
     # The previous period's value judged against the same thresholds: what changed since then.
-    prev_rag, _ = rag_arrays(dot["dot_compared_value"], latest["polarity"], latest["target"], latest["floor"], latest["range_low"], latest["range_high"])
+    prev_rag, _ = rag_arrays(
+        dot[A.dot_compared_value],
+        latest[S.polarity],
+        latest[T.target],
+        latest[T.floor],
+        latest[T.range_low],
+        latest[T.range_high],
+    )
     out = latest.assign(rag=r, rag_reason=why, previous_rag=prev_rag, **{c: dot[c].to_numpy() for c in dcols})
     out = benchmark(out, county=county)
     front = [
-        "area",
-        "block",
-        "indicator",
-        "title",
-        "polarity",
-        "period_type",
-        "period",
-        "period_label",
-        "value",
-        "numerator",
-        "denominator",
-        "target_year",
-        "target",
-        "floor",
-        "floor_source",
-        "range_low",
-        "range_high",
-        "rag",
-        "rag_reason",
-        "previous_rag",
+        S.area,
+        S.block,
+        S.indicator,
+        S.title,
+        S.polarity,
+        S.period_type,
+        S.period,
+        S.period_label,
+        S.value,
+        S.numerator,
+        S.denominator,
+        A.target_year,
+        T.target,
+        T.floor,
+        T.floor_source,
+        T.range_low,
+        T.range_high,
+        A.rag,
+        A.rag_reason,
+        A.previous_rag,
         *dcols,
     ]
     front = [c for c in front if c in out.columns]
-    drop = {"is_latest", "source_file", "source_row", "table", "code_published", "seasonal"}
+    drop = {S.is_latest, S.source_file, S.source_row, S.table, S.code_published, I.seasonal}
     rest = [c for c in out.columns if c not in front and c not in drop]
     return out[front + rest].reset_index(drop=True)

@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .schemas import Indicator as I
+from .schemas import Scorecard as S
+from .schemas import Target as T
+
 # Two-sided normal quantiles for the funnel plot's control limits.
 Z_95 = 1.959963984540054
 Z_998 = 3.090232306167813
@@ -122,20 +126,20 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     df = latest
     n = len(df)
     nan = np.full(n, np.nan)
-    v = df["value"].to_numpy(dtype=float)
-    pol = df["polarity"].to_numpy(dtype=object)
-    t = df["target"].to_numpy(dtype=float) if "target" in df else nan
-    lo_r = df["range_low"].to_numpy(dtype=float) if "range_low" in df else nan
-    hi_r = df["range_high"].to_numpy(dtype=float) if "range_high" in df else nan
-    eng = df["england"].to_numpy(dtype=float) if "england" in df else nan
-    reg = df["regional"].to_numpy(dtype=float) if "regional" in df else nan
+    v = df[S.value].to_numpy(dtype=float)
+    pol = df[S.polarity].to_numpy(dtype=object)
+    t = df[T.target].to_numpy(dtype=float) if T.target in df else nan
+    lo_r = df[T.range_low].to_numpy(dtype=float) if T.range_low in df else nan
+    hi_r = df[T.range_high].to_numpy(dtype=float) if T.range_high in df else nan
+    eng = df[S.england].to_numpy(dtype=float) if S.england in df else nan
+    reg = df[S.regional].to_numpy(dtype=float) if S.regional in df else nan
 
     # The county's own row is the comparator for every district row of that indicator and period.
-    is_county = (df["area"] == county).to_numpy()
-    county_rows = df.loc[is_county & (df["block"] == "").to_numpy(), ["indicator", "period", "value"]]
-    county_rows = county_rows.drop_duplicates(["indicator", "period"])
-    key = pd.MultiIndex.from_frame(df[["indicator", "period"]])
-    cv = county_rows.set_index(["indicator", "period"])["value"].reindex(key).to_numpy(dtype=float)
+    is_county = (df[S.area] == county).to_numpy()
+    county_rows = df.loc[is_county & (df[S.block] == "").to_numpy(), [S.indicator, S.period, S.value]]
+    county_rows = county_rows.drop_duplicates([S.indicator, S.period])
+    key = pd.MultiIndex.from_frame(df[[S.indicator, S.period]])
+    cv = county_rows.set_index([S.indicator, S.period])[S.value].reindex(key).to_numpy(dtype=float)
     cv = np.where(is_county, np.nan, cv)
 
     # Ranks among districts (not the county): larger score is better.
@@ -144,16 +148,16 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     score = np.where(pol == "H", v, np.where(pol == "L", -v, -(dist * 1e6 + np.abs(v - t))))
     rankable = ~is_county & np.isfinite(score)
     group = pd.Series(np.where(rankable, score, np.nan), index=df.index)
-    grouping = [df["indicator"], df["period"]]
+    grouping = [df[S.indicator], df[S.period]]
     rank = group.groupby(grouping).rank(method="min", ascending=False).to_numpy()
     rank_of = group.notna().groupby(grouping).transform("sum").to_numpy(dtype=float)
     share = (rank - 1) / rank_of
     quartile = np.select([~np.isfinite(rank), share < 0.25, share < 0.5, share < 0.75], ["", "A", "B", "C"], default="D")
 
-    unit = df["unit"].to_numpy(dtype=object) if "unit" in df else np.full(n, "percent", dtype=object)
+    unit = df[I.unit].to_numpy(dtype=object) if I.unit in df else np.full(n, "percent", dtype=object)
     proportion = np.isin(unit, ["percent", "rate"])
-    num = np.where(proportion, df["numerator"].to_numpy(dtype=float), np.nan)
-    den = df["denominator"].to_numpy(dtype=float)
+    num = np.where(proportion, df[S.numerator].to_numpy(dtype=float), np.nan)
+    den = df[S.denominator].to_numpy(dtype=float)
     ci_lo, ci_hi = wilson_interval(num, den)
     f95 = funnel_limits(cv, den, Z_95)
     f998 = funnel_limits(cv, den, Z_998)

@@ -14,6 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .schemas import Assessed as A
+from .schemas import Scorecard as S
+from .schemas import Target as T
+
 _EPS = 1e-9
 _STEPS = (5.0, 1.0, 0.5, 0.1, 0.05, 0.01)
 
@@ -31,33 +35,33 @@ def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataF
     ``published`` comes from :func:`kccperf.load_published`; ``latest`` holds the latest-period
     values (``area, block, indicator, value, polarity``); ``targets`` is the targets reference.
     """
-    pub = published[published["rag"].isin(["RED", "AMBER", "GREEN"])]
-    vals = latest.drop_duplicates(["area", "block", "indicator"]).set_index(["area", "block", "indicator"])
-    key = pd.MultiIndex.from_frame(pub[["area", "block", "indicator"]])
-    rng = targets.set_index(["indicator", "year"])[["range_low", "range_high"]]
-    ykey = pd.MultiIndex.from_frame(pub[["indicator", "rag_year"]])
+    pub = published[published[A.rag].isin(["RED", "AMBER", "GREEN"])]
+    vals = latest.drop_duplicates([S.area, S.block, S.indicator]).set_index([S.area, S.block, S.indicator])
+    key = pd.MultiIndex.from_frame(pub[[S.area, S.block, S.indicator]])
+    rng = targets.set_index([S.indicator, T.year])[[T.range_low, T.range_high]]
+    ykey = pd.MultiIndex.from_frame(pub[[S.indicator, "rag_year"]])
     return pd.DataFrame(
         {
-            "area": pub["area"].to_numpy(),
-            "block": pub["block"].to_numpy(),
-            "indicator": pub["indicator"].to_numpy(),
-            "year": pub["rag_year"].to_numpy(),
-            "polarity": vals["polarity"].reindex(key).to_numpy(),
-            "value": vals["value"].reindex(key).to_numpy(dtype=float),
-            "target": pub["target"].to_numpy(dtype=float),
-            "range_low": rng["range_low"].reindex(ykey).to_numpy(dtype=float),
-            "range_high": rng["range_high"].reindex(ykey).to_numpy(dtype=float),
-            "rag": pub["rag"].to_numpy(),
-            "dot": pub["dot"].to_numpy(),
-            "source_file": pub["source_file"].to_numpy(),
-            "source_row": pub["source_row"].to_numpy(),
+            S.area: pub[S.area].to_numpy(),
+            S.block: pub[S.block].to_numpy(),
+            S.indicator: pub[S.indicator].to_numpy(),
+            T.year: pub["rag_year"].to_numpy(),
+            S.polarity: vals[S.polarity].reindex(key).to_numpy(),
+            S.value: vals[S.value].reindex(key).to_numpy(dtype=float),
+            T.target: pub[T.target].to_numpy(dtype=float),
+            T.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
+            T.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),
+            A.rag: pub[A.rag].to_numpy(),
+            A.dot: pub[A.dot].to_numpy(),
+            S.source_file: pub[S.source_file].to_numpy(),
+            S.source_row: pub[S.source_row].to_numpy(),
         }
     )
 
 
 def _meets_target(df: pd.DataFrame) -> np.ndarray:
-    v, t, pol = df["value"].to_numpy(float), df["target"].to_numpy(float), df["polarity"].to_numpy(object)
-    lo, hi = df["range_low"].to_numpy(float), df["range_high"].to_numpy(float)
+    v, t, pol = df[S.value].to_numpy(float), df[T.target].to_numpy(float), df[S.polarity].to_numpy(object)
+    lo, hi = df[T.range_low].to_numpy(float), df[T.range_high].to_numpy(float)
     has = np.isfinite(lo) & np.isfinite(hi)
     return np.where(
         pol == "H",
@@ -102,19 +106,19 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
     """
     # Only AMBERs and REDs that miss their target say anything about the floor; the others contradict
     # the target itself and are listed by unexplained_rags().
-    df = judged[judged["rag"].isin(["AMBER", "RED"]) & judged["value"].notna()]
+    df = judged[judged[A.rag].isin(["AMBER", "RED"]) & judged[S.value].notna()]
     df = df[~_meets_target(df)].copy()
     x, dist, _ = _transform(
-        df["value"].to_numpy(float),
-        df["target"].to_numpy(float),
-        df["polarity"].to_numpy(object),
-        df["range_low"].to_numpy(float),
-        df["range_high"].to_numpy(float),
+        df[S.value].to_numpy(float),
+        df[T.target].to_numpy(float),
+        df[S.polarity].to_numpy(object),
+        df[T.range_low].to_numpy(float),
+        df[T.range_high].to_numpy(float),
     )
     # T floors are distances; the transform uses minus the distance from the target itself.
-    df["x"] = np.where(df["polarity"] == "T", -np.abs(df["value"] - df["target"]), x)
-    df["is_amber"] = df["rag"] == "AMBER"
-    keys = ["indicator", "year"]
+    df["x"] = np.where(df[S.polarity] == "T", -np.abs(df[S.value] - df[T.target]), x)
+    df["is_amber"] = df[A.rag] == "AMBER"
+    keys = [S.indicator, T.year]
 
     # Candidate floors (transformed): every AMBER x, plus "above everything".
     cand = df.loc[df["is_amber"], [*keys, "x"]].rename(columns={"x": "c"})
@@ -127,10 +131,10 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
     best = scores.sort_values([*keys, "ok", "c"], ascending=[True, True, False, True]).drop_duplicates(keys)
 
     agg = df.groupby(keys).agg(
-        polarity=("polarity", "first"),
-        n_rags=("rag", "size"),
+        polarity=(S.polarity, "first"),
+        n_rags=(A.rag, "size"),
         n_amber=("is_amber", "sum"),
-        target=("target", "first"),
+        target=(T.target, "first"),
     )
     agg["n_red"] = agg["n_rags"] - agg["n_amber"]
     tb = best.set_index(keys)
@@ -146,8 +150,8 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
     agg["consistent"] = agg["n_explained"] == agg["n_rags"]
     del c
 
-    pol = agg["polarity"].to_numpy(object)
-    target = agg["target"].to_numpy(float)
+    pol = agg[S.polarity].to_numpy(object)
+    target = agg[T.target].to_numpy(float)
     # Back to the printed scale. H: (lo, hi]. L: values are negated, so [-hi, -lo). T: distances [-hi, -lo).
     flip = pol != "H"
     low = np.where(flip, -hi_x, lo_x)
@@ -158,23 +162,23 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
     chosen = _roundest(low, high, low_open=~flip)
     out = agg.reset_index().assign(floor_low=low, floor_high=high, floor=chosen, floor_source="inferred")
     if stated is not None and len(stated):
-        s = stated.dropna(subset=["floor"]).set_index(keys)["floor"]
+        s = stated.dropna(subset=[T.floor]).set_index(keys)[T.floor]
         hit = pd.MultiIndex.from_frame(out[keys]).isin(s.index)
-        out.loc[hit, "floor"] = s.reindex(pd.MultiIndex.from_frame(out.loc[hit, keys])).to_numpy()
-        out.loc[hit, "floor_source"] = "stated"
-    out.loc[~np.isfinite(out["floor"]), "floor_source"] = "unknown"
+        out.loc[hit, T.floor] = s.reindex(pd.MultiIndex.from_frame(out.loc[hit, keys])).to_numpy()
+        out.loc[hit, T.floor_source] = "stated"
+    out.loc[~np.isfinite(out[T.floor]), T.floor_source] = "unknown"
     return out[
         [
-            "indicator",
-            "year",
-            "polarity",
+            S.indicator,
+            T.year,
+            S.polarity,
             "n_rags",
             "n_amber",
             "n_red",
-            "floor_low",
-            "floor_high",
-            "floor",
-            "floor_source",
+            T.floor_low,
+            T.floor_high,
+            T.floor,
+            T.floor_source,
             "n_explained",
             "consistent",
         ]
@@ -183,12 +187,12 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
 
 def unexplained_rags(judged: pd.DataFrame, floors: pd.DataFrame) -> pd.DataFrame:
     """Published RAGs that neither the target nor the chosen floor can explain, with the reason."""
-    df = judged.merge(floors[["indicator", "year", "floor"]], on=["indicator", "year"], how="left")
+    df = judged.merge(floors[[S.indicator, T.year, T.floor]], on=[S.indicator, T.year], how="left")
     meets = _meets_target(df)
-    v, f, pol = df["value"].to_numpy(float), df["floor"].to_numpy(float), df["polarity"].to_numpy(object)
-    d = np.abs(v - df["target"].to_numpy(float))
+    v, f, pol = df[S.value].to_numpy(float), df[T.floor].to_numpy(float), df[S.polarity].to_numpy(object)
+    d = np.abs(v - df[T.target].to_numpy(float))
     meets_floor = np.where(pol == "H", v >= f - _EPS, np.where(pol == "L", v <= f + _EPS, d <= f + _EPS))
-    rag = df["rag"].to_numpy(object)
+    rag = df[A.rag].to_numpy(object)
     has_value = np.isfinite(v)
     why = np.select(
         [
@@ -216,9 +220,9 @@ def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     ``previous`` holds ``area, block, indicator, previous_value`` (the value of the period before).
     Returns one row per indicator where the reversed polarity explains more RAGs and arrows.
     """
-    df = judged[judged["polarity"].isin(["H", "L"])].merge(previous, on=["area", "block", "indicator"], how="left")
-    v, t, prev = df["value"].to_numpy(float), df["target"].to_numpy(float), df["previous_value"].to_numpy(float)
-    rag, dot = df["rag"].to_numpy(object), df["dot"].to_numpy(object)
+    df = judged[judged[S.polarity].isin(["H", "L"])].merge(previous, on=[S.area, S.block, S.indicator], how="left")
+    v, t, prev = df[S.value].to_numpy(float), df[T.target].to_numpy(float), df["previous_value"].to_numpy(float)
+    rag, dot = df[A.rag].to_numpy(object), df[A.dot].to_numpy(object)
     up, down = v > prev + _EPS, v < prev - _EPS
     scores = {}
     for pol in ("H", "L"):
@@ -229,14 +233,14 @@ def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
         dot_ok = ((dot == "↑") & improved) | ((dot == "↓") & worsened)
         scores[pol] = rag_ok.astype(int) + dot_ok.astype(int)
     df = df.assign(fit_H=scores["H"], fit_L=scores["L"])
-    agg = df.groupby("indicator").agg(
-        printed=("polarity", "first"), fit_H=("fit_H", "sum"), fit_L=("fit_L", "sum"), n=("rag", "size")
+    agg = df.groupby(S.indicator).agg(
+        printed=(S.polarity, "first"), fit_H=("fit_H", "sum"), fit_L=("fit_L", "sum"), n=(A.rag, "size")
     )
     agg["fits_printed"] = np.where(agg["printed"] == "H", agg["fit_H"], agg["fit_L"])
     agg["fits_reversed"] = np.where(agg["printed"] == "H", agg["fit_L"], agg["fit_H"])
     agg["better_polarity"] = np.where(agg["printed"] == "H", "L", "H")
     flagged = agg[agg["fits_reversed"] > agg["fits_printed"]]
-    return flagged.reset_index()[["indicator", "printed", "better_polarity", "n", "fits_printed", "fits_reversed"]]
+    return flagged.reset_index()[[S.indicator, "printed", "better_polarity", "n", "fits_printed", "fits_reversed"]]
 
 
 def with_inferred_floors(targets: pd.DataFrame, inferred: pd.DataFrame, edition: str) -> pd.DataFrame:
@@ -245,14 +249,14 @@ def with_inferred_floors(targets: pd.DataFrame, inferred: pd.DataFrame, edition:
     Stated floors are kept. Rows for indicator-years the targets lack are not added: a floor needs a target.
     """
     out = targets.copy()
-    inf = inferred[inferred["floor_source"] == "inferred"].set_index(["indicator", "year"])
-    key = pd.MultiIndex.from_frame(out[["indicator", "year"]])
-    hit = key.isin(inf.index) & (out["floor_source"] != "stated").to_numpy()
+    inf = inferred[inferred[T.floor_source] == "inferred"].set_index([S.indicator, T.year])
+    key = pd.MultiIndex.from_frame(out[[S.indicator, T.year]])
+    hit = key.isin(inf.index) & (out[T.floor_source] != "stated").to_numpy()
     sub = inf.reindex(key[hit])
-    out.loc[hit, "floor"] = sub["floor"].to_numpy()
-    out.loc[hit, "floor_low"] = sub["floor_low"].to_numpy()
-    out.loc[hit, "floor_high"] = sub["floor_high"].to_numpy()
-    out.loc[hit, "floor_source"] = "inferred"
+    out.loc[hit, T.floor] = sub[T.floor].to_numpy()
+    out.loc[hit, T.floor_low] = sub[T.floor_low].to_numpy()
+    out.loc[hit, T.floor_high] = sub[T.floor_high].to_numpy()
+    out.loc[hit, T.floor_source] = "inferred"
     note = (
         f"; floor inferred from the published RAGs of the {edition} edition ("
         + sub["n_explained"].astype(int).astype(str)
@@ -260,6 +264,6 @@ def with_inferred_floors(targets: pd.DataFrame, inferred: pd.DataFrame, edition:
         + sub["n_rags"].astype(int).astype(str)
         + " explained)"
     ).to_numpy()
-    base = out.loc[hit, "provenance"].str.replace(r"; floor inferred from the published RAGs.*$", "", regex=True)
-    out.loc[hit, "provenance"] = base + note
+    base = out.loc[hit, T.provenance].str.replace(r"; floor inferred from the published RAGs.*$", "", regex=True)
+    out.loc[hit, T.provenance] = base + note
     return out

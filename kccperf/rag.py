@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import ValidationError
+from .schemas import Scorecard as S
+from .schemas import Target as T
 
 # Floating-point slack so that a value printed exactly on a threshold meets it.
 _EPS = 1e-9
-REQUIRED = ("value", "polarity", "target", "floor", "range_low", "range_high")
+REQUIRED = (S.value, S.polarity, T.target, T.floor, T.range_low, T.range_high)
 
 
 def _fmt(x: np.ndarray) -> np.ndarray:
@@ -102,13 +104,13 @@ def rag(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise ValidationError(f"rag: column '{missing[0]}' is missing; expected columns {', '.join(REQUIRED)}.")
-    bad = ~frame["polarity"].isin(["H", "L", "T"])
+    bad = ~frame[S.polarity].isin(["H", "L", "T"])
     if bad.any():
         rows = ", ".join(map(str, frame.index[bad][:5]))
         raise ValidationError(
             f"rag: rows {rows}, column 'polarity': expected H, L or T, found {frame.loc[bad, 'polarity'].iloc[0]!r}."
         )
     r, why = rag_arrays(
-        frame["value"], frame["polarity"], frame["target"], frame["floor"], frame["range_low"], frame["range_high"]
+        frame[S.value], frame[S.polarity], frame[T.target], frame[T.floor], frame[T.range_low], frame[T.range_high]
     )
     return frame.assign(rag=r, rag_reason=why)

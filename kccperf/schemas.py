@@ -128,9 +128,22 @@ class Assessed(pa.DataFrameModel):
     sig_vs_england: Series[str] = pa.Field(
         isin=("", "significantly better", "significantly worse", "not significantly different")
     )
+    dot_compared_period: Series[str]
+    dot_compared_value: Series[float] = pa.Field(nullable=True)
+    england_gap: Series[float] = pa.Field(nullable=True)
+    regional_gap: Series[float] = pa.Field(nullable=True)
+    vs_regional: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
+    county_value: Series[float] = pa.Field(nullable=True)
+    county_gap: Series[float] = pa.Field(nullable=True)
+    rank_of: Series[float] = pa.Field(nullable=True)
+    funnel_95_low: Series[float] = pa.Field(nullable=True)
+    funnel_95_high: Series[float] = pa.Field(nullable=True)
+    funnel_998_low: Series[float] = pa.Field(nullable=True)
+    funnel_998_high: Series[float] = pa.Field(nullable=True)
+    funnel: Series[str]
 
     class Config:
-        strict = False  # further benchmark and catalogue columns follow these
+        strict = False  # the input's own columns (title, unit, service, ...) follow these
         unique = ["area", "block", "indicator"]
 
 

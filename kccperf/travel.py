@@ -13,15 +13,18 @@ import pandas as pd
 
 from . import periods as P
 from .errors import ValidationError
+from .schemas import Indicator as I
+from .schemas import Scorecard as S
+from .schemas import Target as T
 
 ARROW = {"improved": "↑", "worsened": "↓", "same": "↔", "not comparable": ""}
-REQUIRED = ("area", "block", "indicator", "polarity", "period_type", "period", "value")
+REQUIRED = (S.area, S.block, S.indicator, S.polarity, S.period_type, S.period, S.value)
 
 
 def _series_codes(frame: pd.DataFrame) -> np.ndarray:
     # One integer per (area, block, indicator): factorising each column is far cheaper than grouping on strings.
     codes = np.zeros(len(frame), dtype=np.int64)
-    for col in ("area", "block", "indicator"):
+    for col in (S.area, S.block, S.indicator):
         c, u = pd.factorize(frame[col], sort=False)
         codes = codes * (len(u) + 1) + c
     return pd.factorize(codes)[0]
@@ -66,7 +69,7 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
         raise ValidationError(f"direction: column '{missing[0]}' is missing; expected columns {', '.join(REQUIRED)}.")
     n = len(frame)
     series = _series_codes(frame)
-    ordinal = P.ordinals(frame["period"].to_numpy(), frame["period_type"].to_numpy())
+    ordinal = P.ordinals(frame[S.period].to_numpy(), frame[S.period_type].to_numpy())
     if np.isnan(ordinal).any():
         bad = frame.index[np.isnan(ordinal)][:5]
         raise ValidationError(
@@ -85,10 +88,10 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     last = np.r_[s_sorted[1:] != s_sorted[:-1], True]
     latest = order[last]
 
-    values = frame["value"].to_numpy(dtype=float)
-    decimals = frame["decimals"].to_numpy(dtype=float) if "decimals" in frame else np.full(n, np.nan)
-    ptype = frame["period_type"].to_numpy(dtype=object)
-    seasonal = frame["seasonal"].to_numpy(dtype=bool) if "seasonal" in frame else np.zeros(n, dtype=bool)
+    values = frame[S.value].to_numpy(dtype=float)
+    decimals = frame[S.decimals].to_numpy(dtype=float) if S.decimals in frame else np.full(n, np.nan)
+    ptype = frame[S.period_type].to_numpy(dtype=object)
+    seasonal = frame[I.seasonal].to_numpy(dtype=bool) if I.seasonal in frame else np.zeros(n, dtype=bool)
     kinds = np.array([P.KIND_OF_PERIOD_TYPE.get(t, "monthly") for t in ptype[latest]], dtype=object)
     per_year = np.array([P.PER_YEAR[k] for k in kinds])
     step = np.where(seasonal[latest], per_year, 1)
@@ -111,18 +114,18 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     scale = 10.0**d
     vr, pr = np.round(v * scale) / scale, np.round(pv * scale) / scale
 
-    pol = frame["polarity"].to_numpy(dtype=object)[latest]
-    t = frame["target"].to_numpy(dtype=float)[latest] if "target" in frame else np.full(len(latest), np.nan)
-    lo = frame["range_low"].to_numpy(dtype=float)[latest] if "range_low" in frame else np.full(len(latest), np.nan)
-    hi = frame["range_high"].to_numpy(dtype=float)[latest] if "range_high" in frame else np.full(len(latest), np.nan)
+    pol = frame[S.polarity].to_numpy(dtype=object)[latest]
+    t = frame[T.target].to_numpy(dtype=float)[latest] if T.target in frame else np.full(len(latest), np.nan)
+    lo = frame[T.range_low].to_numpy(dtype=float)[latest] if T.range_low in frame else np.full(len(latest), np.nan)
+    hi = frame[T.range_high].to_numpy(dtype=float)[latest] if T.range_high in frame else np.full(len(latest), np.nan)
     if targets is not None and (pol == "T").any():
         is_t = pol == "T"
-        years = P.reporting_years(frame["period"].to_numpy()[latest][is_t], ptype[latest][is_t])
-        tk = pd.MultiIndex.from_arrays([frame["indicator"].to_numpy()[latest][is_t], years])
-        tg = targets.drop_duplicates(["indicator", "year"]).set_index(["indicator", "year"])
-        t[is_t] = tg["target"].reindex(tk).to_numpy(float)
-        lo[is_t] = tg["range_low"].reindex(tk).to_numpy(float)
-        hi[is_t] = tg["range_high"].reindex(tk).to_numpy(float)
+        years = P.reporting_years(frame[S.period].to_numpy()[latest][is_t], ptype[latest][is_t])
+        tk = pd.MultiIndex.from_arrays([frame[S.indicator].to_numpy()[latest][is_t], years])
+        tg = targets.drop_duplicates([S.indicator, T.year]).set_index([S.indicator, T.year])
+        t[is_t] = tg[T.target].reindex(tk).to_numpy(float)
+        lo[is_t] = tg[T.range_low].reindex(tk).to_numpy(float)
+        hi[is_t] = tg[T.range_high].reindex(tk).to_numpy(float)
     # Better is positive: H wants up, L wants down, T wants a smaller distance from success.
     # T: leaving or entering the range decides first; within it (or equally far out), closeness to the target does.
     t_gain = _distance(pr, t, lo, hi) - _distance(vr, t, lo, hi)
@@ -130,7 +133,7 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     gain = np.where(pol == "H", vr - pr, np.where(pol == "L", pr - vr, t_gain))
     t_unjudged = (pol == "T") & ~np.isfinite(t) & ~(np.isfinite(lo) & np.isfinite(hi))
 
-    labels_latest = P.labels(frame["period"].to_numpy()[latest], ptype[latest])
+    labels_latest = P.labels(frame[S.period].to_numpy()[latest], ptype[latest])
     want_keys = np.array([P.Period(k, int(o)).key for k, o in zip(kinds, want)], dtype=object)
     want_labels = np.array([P.Period(k, int(o)).label for k, o in zip(kinds, want)], dtype=object)
     conds = [~np.isfinite(v), ~found, ~np.isfinite(pv), t_unjudged, np.abs(gain) < 1e-9, gain > 0]
