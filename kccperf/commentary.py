@@ -12,6 +12,10 @@ import pandas as pd
 
 from ._format import format_value
 from .errors import ValidationError
+from .schemas import Assessed as A
+from .schemas import Indicator as I
+from .schemas import Scorecard as S
+from .schemas import Target as T
 
 
 def _fmt(values: pd.Series, units: pd.Series) -> pd.Series:
@@ -44,8 +48,26 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     RED, below the floor standard of 75.0% (target 85.0%); it improved from 72.7% in Sep-24;
     England average not published, benchmark group not published.'
     """
-    needed = ("area", "block", "indicator", "polarity", "value", "period_label", "target", "floor", "range_low", "range_high",
-              "rag", "rag_reason", "dot", "dot_compared_label", "dot_compared_value", "dot_reason", "england", "regional")
+    needed = (
+        S.area,
+        S.block,
+        S.indicator,
+        S.polarity,
+        S.value,
+        S.period_label,
+        T.target,
+        T.floor,
+        T.range_low,
+        T.range_high,
+        A.rag,
+        A.rag_reason,
+        A.dot,
+        A.dot_compared_label,
+        A.dot_compared_value,
+        A.dot_reason,
+        S.england,
+        S.regional,
+    )
     if not isinstance(assessed, pd.DataFrame) or any(c not in assessed.columns for c in needed):
         have = assessed.columns if isinstance(assessed, pd.DataFrame) else []
         missing = next(c for c in needed if c not in have) if isinstance(assessed, pd.DataFrame) else needed[0]
@@ -53,39 +75,41 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             f"commentary: column '{missing}' is missing; expected the frame kccperf.assess() returns (assess the scorecard first)."
         )
     a = assessed
-    unit = a["unit"].fillna("") if "unit" in a else pd.Series("", index=a.index)
+    unit = a[I.unit].fillna("") if I.unit in a else pd.Series("", index=a.index)
     f = {
         c: _fmt(a[c], unit)
         for c in (
-            "value",
-            "target",
-            "floor",
-            "range_low",
-            "range_high",
-            "dot_compared_value",
-            "england",
-            "regional",
-            "county_value",
+            S.value,
+            T.target,
+            T.floor,
+            T.range_low,
+            T.range_high,
+            A.dot_compared_value,
+            S.england,
+            S.regional,
+            A.county_value,
         )
     }
-    title = a["title"].fillna(a["indicator"]) if "title" in a else a["indicator"]
+    title = a[S.title].fillna(a[S.indicator]) if S.title in a else a[S.indicator]
     # Name the team where a district prints several.
-    title = title + np.where(a["block"] != "", " (" + a["block"] + ")", "")
-    pol, rag = a["polarity"].to_numpy(object), a["rag"].fillna("").to_numpy(object)
-    has_range = (a["range_low"].notna() & a["range_high"].notna()).to_numpy()
+    title = title + np.where(a[S.block] != "", " (" + a[S.block] + ")", "")
+    pol, rag = a[S.polarity].to_numpy(object), a[A.rag].fillna("").to_numpy(object)
+    has_range = (a[T.range_low].notna() & a[T.range_high].notna()).to_numpy()
     target_text = np.where(
-        has_range, "the target range of " + f["range_low"] + " to " + f["range_high"], "the target of " + f["target"]
+        has_range, "the target range of " + f[T.range_low] + " to " + f[T.range_high], "the target of " + f[T.target]
     )
     # For T indicators the floor is a distance from the target.
-    inferred = (a["floor_source"] == "inferred").to_numpy() if "floor_source" in a else np.zeros(len(a), dtype=bool)
-    floor_text = np.where(pol == "T", "the floor standard (within " + f["floor"] + " of the target", "the floor standard of " + f["floor"])
+    inferred = (a[T.floor_source] == "inferred").to_numpy() if T.floor_source in a else np.zeros(len(a), dtype=bool)
+    floor_text = np.where(
+        pol == "T", "the floor standard (within " + f[T.floor] + " of the target", "the floor standard of " + f[T.floor]
+    )
     floor_text = floor_text + np.where(
         inferred,
         np.where(pol == "T", "; inferred from the published ratings)", " (inferred from the published ratings)"),
         np.where(pol == "T", ")", ""),
     )
     red_word = np.where(pol == "L", "above", np.where(pol == "T", "outside", "below"))
-    target_short = np.where(has_range, f["range_low"] + " to " + f["range_high"], f["target"])
+    target_short = np.where(has_range, f[T.range_low] + " to " + f[T.range_high], f[T.target])
     judgement = np.select(
         [rag == "GREEN", rag == "AMBER", rag == "RED"],
         [
@@ -93,50 +117,50 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             "AMBER, missing " + target_text + " but meeting " + floor_text,
             "RED, " + red_word + " " + floor_text + " (target " + target_short + ")",
         ],
-        default="not rated (" + a["rag_reason"].fillna("").to_numpy(object) + ")",
+        default="not rated (" + a[A.rag_reason].fillna("").to_numpy(object) + ")",
     )
-    dot = a["dot"].fillna("").to_numpy(object)
-    when = a["dot_compared_label"].fillna("").to_numpy(object)
+    dot = a[A.dot].fillna("").to_numpy(object)
+    when = a[A.dot_compared_label].fillna("").to_numpy(object)
     travel = np.select(
         [dot == "improved", dot == "worsened", dot == "same"],
         [
-            "it improved from " + f["dot_compared_value"] + " in " + when,
-            "it worsened from " + f["dot_compared_value"] + " in " + when,
-            "it is unchanged from " + f["dot_compared_value"] + " in " + when,
+            "it improved from " + f[A.dot_compared_value] + " in " + when,
+            "it worsened from " + f[A.dot_compared_value] + " in " + when,
+            "it is unchanged from " + f[A.dot_compared_value] + " in " + when,
         ],
-        default="no comparison with an earlier period is possible (" + a["dot_reason"].fillna("").to_numpy(object) + ")",
+        default="no comparison with an earlier period is possible (" + a[A.dot_reason].fillna("").to_numpy(object) + ")",
     )
     vs = {"better": "better", "worse": "worse", "same": "no better"}
-    eng_cmp = a["vs_england"].fillna("").map(vs).fillna("")
-    reg_cmp = a["vs_regional"].fillna("").map(vs).fillna("")
+    eng_cmp = a[A.vs_england].fillna("").map(vs).fillna("")
+    reg_cmp = a[A.vs_regional].fillna("").map(vs).fillna("")
     # Name the comparators as printed: "England & Wales" and "the South East" for youth justice, for example.
-    elabel = a["england_label"].fillna("") if "england_label" in a else pd.Series("", index=a.index)
-    rlabel = a["regional_label"].fillna("") if "regional_label" in a else pd.Series("", index=a.index)
+    elabel = a[S.england_label].fillna("") if S.england_label in a else pd.Series("", index=a.index)
+    rlabel = a[S.regional_label].fillna("") if S.regional_label in a else pd.Series("", index=a.index)
     england_name = np.where(elabel.str.startswith("England & Wales"), "England & Wales", "England").astype(object)
     south_east = rlabel.str.startswith("South East").to_numpy()
     regional_name = np.where(south_east, "the South East", "benchmark group").astype(object)
     regional_short = np.where(south_east, "the South East", "the group").astype(object)
     england = np.where(
-        a["england"].notna(),
-        england_name + " " + f["england"] + np.where(eng_cmp != "", " (" + eng_cmp + " than " + england_name + ")", ""),
+        a[S.england].notna(),
+        england_name + " " + f[S.england] + np.where(eng_cmp != "", " (" + eng_cmp + " than " + england_name + ")", ""),
         "England average not published",
     )
     regional = np.where(
-        a["regional"].notna(),
-        regional_name + " " + f["regional"] + np.where(reg_cmp != "", " (" + reg_cmp + " than " + regional_short + ")", ""),
+        a[S.regional].notna(),
+        regional_name + " " + f[S.regional] + np.where(reg_cmp != "", " (" + reg_cmp + " than " + regional_short + ")", ""),
         "benchmark group not published",
     )
     county_clause = np.where(
-        a["county_value"].notna() if "county_value" in a else False,
-        ", " + county + " " + f["county_value"],
+        a[A.county_value].notna() if A.county_value in a else False,
+        ", " + county + " " + f[A.county_value],
         "",
     )
     sentence = (
         title
         + " was "
-        + f["value"]
+        + f[S.value]
         + " in "
-        + a["period_label"].fillna("")
+        + a[S.period_label].fillna("")
         + ": "
         + judgement
         + "; "
@@ -148,10 +172,14 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         + county_clause
         + "."
     )
-    sentence = np.where(a["value"].isna(), title + ": no value was published for " + a["period_label"].fillna("") + ".", sentence)
+    sentence = np.where(a[S.value].isna(), title + ": no value was published for " + a[S.period_label].fillna("") + ".", sentence)
     if "suppressed" in a:
         # A withheld figure must not reappear in words.
-        sentence = np.where(a["suppressed"].to_numpy(bool), title + ": the figure for " + a["period_label"].fillna("") + " is withheld because it is based on small numbers.", sentence)
+        sentence = np.where(
+            a["suppressed"].to_numpy(bool),
+            title + ": the figure for " + a[S.period_label].fillna("") + " is withheld because it is based on small numbers.",
+            sentence,
+        )
     return pd.DataFrame(
-        {"area": a["area"], "block": a["block"], "indicator": a["indicator"], "rag": rag, "sentence": sentence}
+        {S.area: a[S.area], S.block: a[S.block], S.indicator: a[S.indicator], A.rag: rag, "sentence": sentence}
     ).reset_index(drop=True)

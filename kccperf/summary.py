@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalogue import load_catalogue
-from .schemas import Indicator, Published, Scorecard
+from .schemas import Assessed as A
+from .schemas import Indicator as I
+from .schemas import Published
+from .schemas import Scorecard as S
+from .schemas import Target as T
 
 _SERVICE_ORDER = [
     "Children's social care",
@@ -47,14 +51,14 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     [{'value': 73.1, 'rag_published': 'RED'}]
     """
     cat = catalogue or load_catalogue()
-    ind = cat.indicators.set_index(Indicator.indicator)
-    keys = [Scorecard.area, Scorecard.block, Scorecard.indicator]
-    ordered = scorecard.sort_values([*keys, Scorecard.period], kind="stable")
-    trend = ordered.groupby(keys, sort=False)[Scorecard.value].agg(list).rename("trend")
-    labels = ordered.groupby(keys, sort=False)[Scorecard.period_label].agg(list).rename("trend_periods")
-    latest = ordered[ordered[Scorecard.is_latest]].set_index(keys)
+    ind = cat.indicators.set_index(I.indicator)
+    keys = [S.area, S.block, S.indicator]
+    ordered = scorecard.sort_values([*keys, S.period], kind="stable")
+    trend = ordered.groupby(keys, sort=False)[S.value].agg(list).rename("trend")
+    labels = ordered.groupby(keys, sort=False)[S.period_label].agg(list).rename("trend_periods")
+    latest = ordered[ordered[S.is_latest]].set_index(keys)
     # Pair each value with the judgement printed beside it: the row from the table whose figures were kept.
-    source = latest[Scorecard.source_file].rename("kept_file")
+    source = latest[S.source_file].rename("kept_file")
     pub = published.join(source, on=keys)
     pub = (
         pub.assign(_other=pub[Published.source_file] != pub["kept_file"])
@@ -66,45 +70,45 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     out = (
         latest[
             [
-                Scorecard.title,
-                Scorecard.polarity,
-                Scorecard.period_type,
-                Scorecard.period_label,
-                Scorecard.value,
-                Scorecard.numerator,
-                Scorecard.denominator,
-                Scorecard.source_file,
-                Scorecard.source_row,
+                S.title,
+                S.polarity,
+                S.period_type,
+                S.period_label,
+                S.value,
+                S.numerator,
+                S.denominator,
+                S.source_file,
+                S.source_row,
             ]
         ]
         .join([trend, labels])
         .join(pub)
     )
-    out = out.rename(columns={Scorecard.period_label: "latest_period"}).reset_index()
-    out["service"] = out[Scorecard.indicator].map(ind[Indicator.service])
-    out["unit"] = out[Scorecard.indicator].map(ind[Indicator.unit])
-    out["short_title"] = out[Scorecard.indicator].map(ind[Indicator.description])
+    out = out.rename(columns={S.period_label: "latest_period"}).reset_index()
+    out[I.service] = out[S.indicator].map(ind[I.service])
+    out[I.unit] = out[S.indicator].map(ind[I.unit])
+    out["short_title"] = out[S.indicator].map(ind[I.description])
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
-    out = out.assign(_s=out["service"].map(rank).fillna(len(rank)))
-    out = out.sort_values(["_s", Scorecard.block, Scorecard.source_file, Scorecard.source_row], kind="stable")
+    out = out.assign(_s=out[I.service].map(rank).fillna(len(rank)))
+    out = out.sort_values(["_s", S.block, S.source_file, S.source_row], kind="stable")
     for c in ("rag_published", "dot_published"):
         out[c] = out[c].fillna("")
     cols = [
-        "area",
-        "service",
-        "block",
-        "indicator",
-        "title",
-        "polarity",
-        "period_type",
-        "unit",
+        S.area,
+        I.service,
+        S.block,
+        S.indicator,
+        S.title,
+        S.polarity,
+        S.period_type,
+        I.unit,
         "latest_period",
-        "value",
-        "numerator",
-        "denominator",
+        S.value,
+        S.numerator,
+        S.denominator,
         "trend",
         "trend_periods",
-        "target",
+        T.target,
         "rag_published",
         "dot_published",
     ]
@@ -121,7 +125,7 @@ def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataF
     """
     rag = summary[column].where(summary[column].isin(["RED", "AMBER", "GREEN"]), "Not rated")
     counts = rag.value_counts().reindex(["RED", "AMBER", "GREEN", "Not rated"], fill_value=0)
-    return counts.rename_axis("rag").reset_index(name="count")
+    return counts.rename_axis(A.rag).reset_index(name="count")
 
 
 def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
@@ -135,9 +139,9 @@ def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
     ("Children's social care", ['Dover'])
     """
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
-    view = assessed[assessed["area"] == area]
-    view = view.assign(_s=view["service"].map(rank).fillna(len(rank)), _o=range(len(view)))
-    return view.sort_values(["_s", "block", "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
+    view = assessed[assessed[S.area] == area]
+    view = view.assign(_s=view[I.service].map(rank).fillna(len(rank)), _o=range(len(view)))
+    return view.sort_values(["_s", S.block, "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
 
 
 def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
@@ -151,13 +155,13 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     >>> len(lt), list(lt.columns[:4])
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
-    d = assessed[assessed["area"] != county]
+    d = assessed[assessed[S.area] != county]
     if "suppressed" in d:
         d = d[~d["suppressed"]]
-    counts = pd.crosstab(d["area"], d["rag"]).reindex(columns=["RED", "AMBER", "GREEN"], fill_value=0)
-    quart = pd.crosstab(d["area"], d["quartile"]).reindex(columns=["A", "D"], fill_value=0)
+    counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=["RED", "AMBER", "GREEN"], fill_value=0)
+    quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
     out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
-    out["median rank"] = d.groupby("area")["rank"].median()
+    out["median rank"] = d.groupby(S.area)[A.rank].median()
     # Districts rate different numbers of rows (shared teams, missing figures): compare shares, not counts.
     out["rated"] = out[["RED", "AMBER", "GREEN"]].sum(axis=1)
     out["green share"] = (out["GREEN"] / out["rated"] * 100).round(0)
@@ -167,7 +171,9 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
 
 def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     """The county's attainment gaps for vulnerable learners (FSM, children in care, SEN) and Progress 8 by group."""
-    d = assessed[(assessed["area"] == county) & (assessed["service"] == "Vulnerable learners")
-                 | (assessed["area"] == county) & assessed["indicator"].str.endswith("_fsm_gap")]
-    cols = ["title", "period_label", "value", "dot_compared_value", "dot", "target", "rag", "england", "regional", "unit"]
+    d = assessed[
+        (assessed[S.area] == county) & (assessed[I.service] == "Vulnerable learners")
+        | (assessed[S.area] == county) & assessed[S.indicator].str.endswith("_fsm_gap")
+    ]
+    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.dot, T.target, A.rag, S.england, S.regional, I.unit]
     return d[cols].reset_index(drop=True)

@@ -14,24 +14,53 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .schemas import Assessed as A
+from .schemas import Indicator as I
+from .schemas import Scorecard as S
 
 MARKER = "c"
 FOOTNOTE = "c: withheld because it is based on {threshold} or fewer children (small-number suppression, data-protection advice)."
 # Columns that carry (or are derived from) a row's figure and go with it when it is withheld.
 _DERIVED = (
-    "value", "numerator", "denominator", "dot_compared_value", "england_gap", "regional_gap", "county_gap",
-    "ci_low", "ci_high", "rank", "rank_of", "quartile", "sig_vs_county", "sig_vs_england", "funnel", "vs_england",
-    "vs_regional", "vs_county", "rag", "rag_reason", "previous_rag", "dot", "dot_arrow", "dot_reason",
+    S.value,
+    S.numerator,
+    S.denominator,
+    A.dot_compared_value,
+    A.england_gap,
+    A.regional_gap,
+    A.county_gap,
+    "ci_low",
+    "ci_high",
+    "rank",
+    "rank_of",
+    "quartile",
+    "sig_vs_county",
+    "sig_vs_england",
+    "funnel",
+    "vs_england",
+    A.vs_regional,
+    A.vs_county,
+    A.rag,
+    A.rag_reason,
+    A.previous_rag,
+    A.dot,
+    A.dot_arrow,
+    A.dot_reason,
     # Funnel limits depend on the denominator alone, so they would give it away.
-    "funnel_95_low", "funnel_95_high", "funnel_998_low", "funnel_998_high",
+    A.funnel_95_low,
+    A.funnel_95_high,
+    A.funnel_998_low,
+    A.funnel_998_high,
 )
-_SERIES = ["area", "block", "indicator"]
+_SERIES = [S.area, S.block, S.indicator]
 
 
 def check_threshold(threshold) -> int:
     """Validate a suppression threshold parameter (a whole number, 0 to switch suppression off)."""
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 0:
-        raise ParameterError(f"parameter 'suppress_threshold' is {threshold!r}; expected a whole number, 0 or more (0 shows every figure).")
+        raise ParameterError(
+            f"parameter 'suppress_threshold' is {threshold!r}; expected a whole number, 0 or more (0 shows every figure)."
+        )
     return int(threshold)
 
 
@@ -68,19 +97,19 @@ def suppress(frame: pd.DataFrame, threshold: int = 5, *, units: pd.Series | None
     [True, False, True, False]
     """
     threshold = check_threshold(threshold)
-    if "unit" not in frame and units is None:
+    if I.unit not in frame and units is None:
         from .catalogue import load_catalogue
 
-        units = load_catalogue().indicators.set_index("indicator")["unit"]
-    unit = frame["unit"] if "unit" in frame else frame["indicator"].map(units)
+        units = load_catalogue().indicators.set_index(S.indicator)[I.unit]
+    unit = frame[I.unit] if I.unit in frame else frame[S.indicator].map(units)
     unit = unit.fillna("").to_numpy(object)
-    num = frame["numerator"].to_numpy(float) if "numerator" in frame else np.full(len(frame), np.nan)
-    den = frame["denominator"].to_numpy(float) if "denominator" in frame else np.full(len(frame), np.nan)
+    num = frame[S.numerator].to_numpy(float) if S.numerator in frame else np.full(len(frame), np.nan)
+    den = frame[S.denominator].to_numpy(float) if S.denominator in frame else np.full(len(frame), np.nan)
     is_count = unit == "count"
-    hit = (is_count & small(frame["value"], threshold)) | small(num, threshold) | small(den, threshold)
+    hit = (is_count & small(frame[S.value], threshold)) | small(num, threshold) | small(den, threshold)
     if threshold == 0:
         hit = np.zeros(len(frame), dtype=bool)
-    elif "period" in frame and all(c in frame for c in _SERIES):
+    elif S.period in frame and all(c in frame for c in _SERIES):
         # Secondary suppression: a gap in a count series among zeros would betray a small number, so a
         # count series with any withheld period is withheld whole.
         series_hit = pd.Series(hit & is_count, index=frame.index).groupby([frame[c] for c in _SERIES]).transform("any")
@@ -93,7 +122,7 @@ def suppress(frame: pd.DataFrame, threshold: int = 5, *, units: pd.Series | None
             else:
                 out.loc[hit, col] = ""
     # A count's earlier value is withheld too when it is small.
-    if "dot_compared_value" in out:
-        prev_small = is_count & small(out["dot_compared_value"], threshold)
-        out.loc[prev_small, "dot_compared_value"] = np.nan
+    if A.dot_compared_value in out:
+        prev_small = is_count & small(out[A.dot_compared_value], threshold)
+        out.loc[prev_small, A.dot_compared_value] = np.nan
     return out.assign(suppressed=hit)
