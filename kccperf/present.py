@@ -493,7 +493,7 @@ def money_table(frame: pd.DataFrame, *, caption: str, columns: dict[str, str], m
     for col, unit in (money or {}).items():
         shown[col] = shown[col].map(lambda v, u=unit: _money(v, u))
     for col in percent:
-        shown[col] = shown[col].map(lambda v: "–" if v != v else f"{v * 100:.1f}%")
+        shown[col] = shown[col].map(lambda v: "–" if v != v else f"{'−' if v < 0 else ''}{abs(v) * 100:.1f}%")
     return data_table(shown, caption=caption, columns=columns, max_rows=max_rows)
 
 
@@ -519,6 +519,210 @@ def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -
         info = edition_info(params.get("year", ""))
     return HTML(
         f"<h2>Budget risk view {_esc(params.get('year', ''))}: {_esc(who)}</h2>"
-        f"<p>Figures as printed in the {_esc(info.get('title', 'budget report'))} ({_esc(info.get('publication_date', ''))}), "
-        "with every total recomputed.</p>"
+        # publication_date already carries the committee in brackets, so it follows a comma, not another bracket.
+        f"<p>Figures as printed in the {_esc(info.get('title', 'budget report'))}, published "
+        f"{_esc(info.get('publication_date', ''))}, with every total recomputed.</p>"
+    )
+
+
+# Words for the step and basis keys the budget calculators return (their labels are not printed in the report).
+_BUDGET_WORDS = {
+    "start": "Start",
+    "change": "Change",
+    "end": "End",
+    "november_net": "November draft net",
+    "spend_change": "Change in spending",
+    "saving_change": "Change in savings",
+    "latest_net": "Latest net",
+    "annual": "Annual",
+    "lifetime": "Lifetime",
+    "total_cost": "Projects' total cost",
+    "claims": "Text of the report",
+}
+# Table 1's portfolio keys: its column headings are not kept with the figures.
+_PORTFOLIOS = {"education": "Education", "ics": "Integrated Children's Services", "cype": "CYPE (both portfolios)"}
+
+
+def _words(values: pd.Series, words: dict[str, str] = _BUDGET_WORDS) -> pd.Series:
+    """Plain words for calculator keys; a programme key ``programme_2025_35`` reads "Programme 2025-35"; others stay."""
+    shown = values.map(words).fillna(values.astype(str))
+    return shown.str.replace(r"^programme_(\d{4})_(\d{2})$", r"Programme \1-\2", regex=True)
+
+
+def _figure_text(value: float) -> str:
+    """A figure with thousands separators, up to four decimals and a true minus sign."""
+    if value is None or value != value:
+        return "–"
+    text = f"{abs(value):,.4f}".rstrip("0").rstrip(".")
+    return f"−{text}" if value < 0 and text != "0" else text
+
+
+def member_names(edition: dict) -> dict[str, str]:
+    """Appendix E's Cabinet Member columns and their printed names, from the edition facts.
+
+    ``edition`` is :attr:`kccperf.budget.BudgetTables.edition` (or :func:`kccperf.budget.load_edition`).
+
+    Examples
+    --------
+    >>> member_names({"members": ["a_b"], "member_names": ["A B (Roads)"]})
+    {'a_b': 'A B (Roads)'}
+    """
+    return dict(zip(edition.get("members", []), edition.get("member_names", [])))
+
+
+def top_risks_table(frame: pd.DataFrame) -> HTML:
+    """The largest exposures (:func:`kccperf.budget.top_risks`), in £m."""
+    return money_table(
+        frame.assign(directorate=frame["directorate"].replace("", "not printed")),
+        caption="Largest estimated exposures",
+        columns={
+            "risk": "Ref",
+            "directorate": "Directorate",
+            "title": "Risk",
+            "summary": "In short",
+            "likelihood": "Likelihood (1-5)",
+            "annual_exposure_m": "Annual exposure",
+            "lifetime_exposure_m": "Lifetime exposure",
+        },
+        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+    )
+
+
+def exposure_table(frame: pd.DataFrame) -> HTML:
+    """Itemised exposure by directorate (:func:`kccperf.budget.exposure_by_directorate`), in £m."""
+    return money_table(
+        frame,
+        caption="Itemised exposure by directorate (all risks)",
+        columns={
+            "directorate": "Directorate",
+            "risks": "Risks",
+            "annual_exposure_m": "Annual exposure",
+            "lifetime_exposure_m": "Lifetime exposure",
+        },
+        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+    )
+
+
+def exposure_share_table(frame: pd.DataFrame) -> HTML:
+    """A directorate's share of the register's exposure (:func:`kccperf.budget.cype_exposure_share`)."""
+    return money_table(
+        frame.assign(basis=_words(frame["basis"])),
+        caption="CYPE share of the register's exposure",
+        columns={
+            "basis": "Basis",
+            "sole_m": "CYPE alone",
+            "joint_m": "CYPE alone or jointly",
+            "itemised_m": "All itemised risks",
+            "stated_total_m": "Register total",
+            "share_of_itemised": "Share of itemised",
+            "share_of_stated_total": "Share of register total",
+        },
+        money={"sole_m": "£m", "joint_m": "£m", "itemised_m": "£m", "stated_total_m": "£m"},
+        percent=["share_of_itemised", "share_of_stated_total"],
+    )
+
+
+def bridge_table(frame: pd.DataFrame) -> HTML:
+    """The steps of a revenue bridge (:func:`kccperf.budget.revenue_bridge`), in the table's unit."""
+    unit = str(frame["unit"].iloc[0]) if "unit" in frame and len(frame) else "£000s"
+    return money_table(
+        frame.assign(kind=_words(frame["kind"])),
+        caption="Revenue bridge steps",
+        columns={"label": "Step", "kind": "Kind", "amount": "Amount", "after": "Running total"},
+        money={"amount": unit, "after": unit},
+    )
+
+
+def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
+    """The CYPE change for each Cabinet Member (:func:`kccperf.budget.revenue_bridge_by_member`).
+
+    Members are named as the edition facts print them (``edition`` is
+    :attr:`kccperf.budget.BudgetTables.edition`); a column they do not list keeps its key.
+    """
+    return money_table(
+        frame.assign(column=_words(frame["column"], member_names(edition))),
+        caption=f"CYPE {edition['edition_label']} change by Cabinet Member",
+        columns={"column": "Cabinet Member", "label": "Step", "amount": "Amount", "after": "Running total"},
+        money={"amount": "£000s", "after": "£000s"},
+    )
+
+
+def november_table(frame: pd.DataFrame) -> HTML:
+    """Table 1 as a bridge from the November draft to the latest (:func:`kccperf.budget.november_bridge`), in £m."""
+    return money_table(
+        frame.assign(portfolio=_words(frame["portfolio"], _PORTFOLIOS), step=_words(frame["step"])),
+        caption="From the November draft to the latest (Table 1)",
+        columns={"portfolio": "Portfolio", "step": "Step", "amount": "Amount", "check": "Steps minus latest"},
+        money={"amount": "£m", "check": "£m"},
+    )
+
+
+def unsecured_table(frame: pd.DataFrame) -> HTML:
+    """How much CYPE capital relies on unsecured funding (:func:`kccperf.budget.unsecured_capital_share`)."""
+    return money_table(
+        frame.assign(basis=_words(frame["basis"])),
+        caption="CYPE capital relying on unsecured funding",
+        columns={"basis": "Basis", "unsecured": "Relies on unsecured funding", "total": "CYPE total", "share": "Share"},
+        money={"unsecured": "£000s", "total": "£000s"},
+        percent=["share"],
+    )
+
+
+def unresolved_table(frame: pd.DataFrame) -> HTML:
+    """The unresolved balances of the indicative years (:func:`kccperf.budget.unresolved_balances`), in £000s."""
+    return money_table(
+        frame,
+        caption="Unresolved balances of the indicative years",
+        columns={
+            "year": "Year",
+            "label": "Balance",
+            "total": "Amount",
+            "net_budget": "Net budget",
+            "share_of_net_budget": "Share of net budget",
+        },
+        money={"total": "£000s", "net_budget": "£000s"},
+        percent=["share_of_net_budget"],
+    )
+
+
+def budget_checks_table(checks: pd.DataFrame) -> HTML:
+    """The totals and claims of :func:`kccperf.budget.reconcile` that do not add up, not even within rounding."""
+    from .budget import mismatches
+
+    bad = mismatches(checks)
+    table = _words(bad["table"]).str.replace(r"^appendix_([a-z])$", lambda m: f"Appendix {m[1].upper()}", regex=True)
+    shown = bad.assign(
+        table=table.str.replace(r"^table(\d+)$", r"Table \1", regex=True),
+        **{c: bad[c].map(_figure_text) for c in ("stated", "computed", "difference")},
+    )
+    return data_table(
+        shown,
+        caption="Totals and claims that do not add up",
+        columns={
+            "table": "Table",
+            "label": "Row",
+            "column": "Column",
+            "stated": "Stated",
+            "computed": "Computed",
+            "difference": "Difference",
+            "likely_cause": "Likely cause",
+            "line": "Source line",
+        },
+    )
+
+
+def cleaning_table(log: pd.DataFrame) -> HTML:
+    """The page-number artefacts the reader removed (:attr:`kccperf.budget.BudgetTables.cleaning`)."""
+    return data_table(
+        log,
+        caption="Cells cleaned by the reader",
+        columns={
+            "source_file": "File",
+            "line": "Source line",
+            "row": "Row",
+            "column": "Column",
+            "found": "Printed",
+            "cleaned": "Kept",
+            "message": "What was done",
+        },
     )
