@@ -128,6 +128,10 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
     values = values.sort_values([Scorecard.area, Scorecard.source_file, Scorecard.source_row, Scorecard.period], kind="stable")
     values = values.reset_index(drop=True)
 
+    # Name files relative to the data folder, so logs and downloads read the same on every machine.
+    prefix = str(Path(root)) + "/"
+    for frame, col in ((values, Scorecard.source_file), (published, Published.source_file), (anomalies, Anomaly.source_file)):
+        frame[col] = frame[col].str.removeprefix(prefix)
     where = f"scorecard edition {Path(folder).name}"
     values = schemas.validate(values, Scorecard, where)
     published = schemas.validate(published, Published, where)
