@@ -278,14 +278,17 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
     (``suppressed`` True) show the marker ``c`` instead of the figure.
     """
     trend = series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+    # The county's own report has no county to compare with: leave that column out.
+    vs_county = bool((assessed["area"] != county).any())
+    county_head = f'<th scope="col">Against {_esc(county)}</th>' if vs_county else ""
     head = (
         '<thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Value</th>'
         '<th scope="col">Trend</th><th scope="col">Target</th><th scope="col">Floor</th><th scope="col">RAG</th>'
-        f'<th scope="col">Direction</th><th scope="col">Against {_esc(county)}</th><th scope="col">Against England</th></tr></thead>'
+        f'<th scope="col">Direction</th>{county_head}<th scope="col">Against England</th></tr></thead>'
     )
     body = []
     for service, rows in assessed.groupby("service", sort=False):
-        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="10">{_esc(service)}</th></tr>')
+        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="{10 if vs_county else 9}">{_esc(service)}</th></tr>')
         for r in rows.itertuples(index=False):
             sup = bool(getattr(r, "suppressed", False))
             block = f'<span class="kcc-block">{_esc(POLARITY_WORDS.get(r.polarity, ""))}{"; " + _esc(r.block) if r.block else ""}</span>'
@@ -303,9 +306,9 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
                 f'<td class="num">{_cell_value(r.value, r.unit, sup)}</td><td>{spark}</td>'
                 f'<td class="num">{_esc(target)}</td><td class="num">{_esc(floor)}</td>'
                 f"{WITHHELD_CELL if sup else NO_FIGURE_CELL if pd.isna(r.value) else rag_cell(r.rag)}{dot_cell(r.dot_arrow)}"
-                f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>"
-                f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
-                "</tr>"
+                + (f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>" if vs_county else "")
+                + f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
+                + "</tr>"
             )
     table = f'<table class="kcc-table"><caption>{_esc(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
     return HTML(_CSS + table)

@@ -49,6 +49,8 @@ def test_area_report_content(full_run):
     assert "23.9%" in page and "Ashford CSWT" in page
     assert page.count('alt="') >= 2  # trend and funnel charts carry alt text
     assert "Produced with kccperf" in page and "area = Ashford" in page
+    assert "Against Kent" in page
+    assert "Against Kent" not in (full_run.out_dir / "kent.html").read_text(encoding="utf-8")
 
 
 def test_county_view_has_heatmap_league_and_appendix(full_run):
