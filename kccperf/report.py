@@ -30,6 +30,7 @@ from .summary import rag_counts
 AREA_TEMPLATE = "district_report.ipynb"
 COUNTY_TEMPLATE = "kent_scorecard.ipynb"
 BUDGET_TEMPLATE = "budget_risk.ipynb"
+ANALYST_NOTE = "analyst-note"
 KERNEL_NAME = "kccperf"
 
 
@@ -130,8 +131,12 @@ def _export_html(notebook: Path, target: Path, title: str, generated_at: str) ->
     import nbformat
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     nb = nbformat.read(notebook, as_version=4)
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    # Markdown written for analysts reading the notebook (tagged "analyst-note") stays out of directors' pages.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={ANALYST_NOTE}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     target.write_text(html_document(body, title=title, generated_at=generated_at), encoding="utf-8")
 

@@ -50,6 +50,9 @@ def test_area_report_content(full_run):
     assert page.count('alt="') >= 2  # trend and funnel charts carry alt text
     assert "Produced with kccperf" in page and "area = Ashford" in page
     assert "Against Kent" in page
+    # Notes tagged for analysts stay in the notebook, out of the directors' page.
+    assert "assessed for every area at once" not in page
+    assert "assessed for every area at once" in (ROOT / "notebooks" / "district_report.ipynb").read_text(encoding="utf-8")
     assert "Against Kent" not in (full_run.out_dir / "kent.html").read_text(encoding="utf-8")
 
 
