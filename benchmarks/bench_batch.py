@@ -50,15 +50,52 @@ def main() -> None:
         for area, slug in zip(areas["area"], areas["slug"]):
             executed = tmp / "naive" / f"{slug}.ipynb"
             executed.parent.mkdir(exist_ok=True)
-            run([str(BIN / "papermill"), "-k", kernel, "--cwd", str(ROOT / "notebooks"), str(ROOT / "notebooks" / "district_report.ipynb"),
-                 str(executed), "-p", "area", area, "-p", "period", "2024-10"])
-            run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(tmp / "naive")])
+            run(
+                [
+                    str(BIN / "papermill"),
+                    "-k",
+                    kernel,
+                    "--cwd",
+                    str(ROOT / "notebooks"),
+                    str(ROOT / "notebooks" / "district_report.ipynb"),
+                    str(executed),
+                    "-p",
+                    "area",
+                    area,
+                    "-p",
+                    "period",
+                    "2024-10",
+                ]
+            )
+            run(
+                [
+                    str(BIN / "jupyter"),
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    "--no-input",
+                    str(executed),
+                    "--output-dir",
+                    str(tmp / "naive"),
+                ]
+            )
         naive = time.perf_counter() - start
         naive_mb = peak_children_mb()
 
         # (b) the batch
         start = time.perf_counter()
-        run([str(BIN / "kccperf"), "report", "--areas", ",".join(areas["slug"]), "--jobs", str(args.jobs), "--out", str(tmp / "batch")])
+        run(
+            [
+                str(BIN / "kccperf"),
+                "report",
+                "--areas",
+                ",".join(areas["slug"]),
+                "--jobs",
+                str(args.jobs),
+                "--out",
+                str(tmp / "batch"),
+            ]
+        )
         batch = time.perf_counter() - start
         batch_mb = peak_children_mb()
         written = len(list((tmp / "batch" / "2024-10").glob("*.html"))) - 1

@@ -256,7 +256,9 @@ def read_scorecard(
     if edition is None and re.match(r"^\d{4}-(0[1-9]|1[0-2])$", path.parent.name):
         edition = path.parent.name
     if edition is not None and not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", str(edition)):
-        raise ParameterError(f"parameter 'edition' is {edition!r}; expected a scorecard edition such as '2024-10' (year and month).")
+        raise ParameterError(
+            f"parameter 'edition' is {edition!r}; expected a scorecard edition such as '2024-10' (year and month)."
+        )
     src = str(path)
     log = _Log(src, area_name)
 
@@ -585,8 +587,14 @@ def read_scorecard(
             try:
                 nums.append(_parse_number(raw))
             except ValueError:
-                hint = (" (a '?' usually means the file was saved in a non-UTF-8 encoding and lost its arrows; save it as "
-                        "CSV UTF-8)") if raw.strip() == "?" else ""
+                hint = (
+                    (
+                        " (a '?' usually means the file was saved in a non-UTF-8 encoding and lost its arrows; save it as "
+                        "CSV UTF-8)"
+                    )
+                    if raw.strip() == "?"
+                    else ""
+                )
                 raise ScorecardFileError(
                     f"{path} row {rn}, column '{colname}' ({_column_name(j)}): expected a number, 'N/A' or a blank, found '{raw.strip()}'{hint}."
                 ) from None

@@ -69,7 +69,9 @@ def _write_table(frame, out: str) -> Path:
     if path.is_dir():
         raise ParameterError(f"parameter '--out' names the folder {path}; expected a file name such as {path / 'findings.csv'}.")
     if not path.parent.is_dir():
-        raise ParameterError(f"parameter '--out' names {path}, whose folder does not exist; expected a path in an existing folder.")
+        raise ParameterError(
+            f"parameter '--out' names {path}, whose folder does not exist; expected a path in an existing folder."
+        )
     tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
     try:
         if path.suffix.lower() == ".xlsx":
@@ -107,10 +109,14 @@ def _cmd_floors(args) -> int:
 
     floors, unexplained = floor_inference(args.period)
     for r in floors.itertuples(index=False):
-        print(f"{r.indicator} {r.year} ({r.polarity}): floor {r.floor:g} [{r.floor_source}], interval "
-              f"{r.floor_low:g} to {r.floor_high:g}, {r.n_explained} of {r.n_rags} RAGs explained")
+        print(
+            f"{r.indicator} {r.year} ({r.polarity}): floor {r.floor:g} [{r.floor_source}], interval "
+            f"{r.floor_low:g} to {r.floor_high:g}, {r.n_explained} of {r.n_rags} RAGs explained"
+        )
     for r in unexplained.itertuples(index=False):
-        print(f"unexplained: {r.area} / {r.block or '-'} / {r.indicator}: {r.rag} at {r.value:g} (target {r.target:g}): {r.reason}")
+        print(
+            f"unexplained: {r.area} / {r.block or '-'} / {r.indicator}: {r.rag} at {r.value:g} (target {r.target:g}): {r.reason}"
+        )
     if args.write:
         path = data_root() / "reference" / "targets.csv"
         updated = with_inferred_floors(load_catalogue().targets, floors, args.period)
@@ -131,8 +137,10 @@ def _cmd_budget_qa(args) -> int:
         print(f"{len(checks)} checks written to {_write_table(checks, args.out)}")
     for r in bad.itertuples(index=False):
         num = [f"{v:,.4f}".rstrip("0").rstrip(".") for v in (r.stated, r.computed, r.difference)]
-        print(f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "
-              f"difference {num[2]}: {r.likely_cause} [{r.source_file} line {r.line}]")
+        print(
+            f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "
+            f"difference {num[2]}: {r.likely_cause} [{r.source_file} line {r.line}]"
+        )
     n_ok = int((checks["status"] == "ok").sum())
     n_round = int((checks["status"] == "rounding").sum())
     print(f"{len(checks)} checks: {n_ok} add up, {n_round} agree within rounding, {len(bad)} do not add up")
@@ -153,15 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kccperf", description="CYPE scorecard and budget reporting.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    rep = sub.add_parser("report", help="execute the report notebooks and export HTML with an index",
-                         description="Execute the report notebooks with papermill and write self-contained HTML, CSV and "
-                                     "Excel files and an index into OUT/PERIOD/.")
+    rep = sub.add_parser(
+        "report",
+        help="execute the report notebooks and export HTML with an index",
+        description="Execute the report notebooks with papermill and write self-contained HTML, CSV and "
+        "Excel files and an index into OUT/PERIOD/.",
+    )
     rep.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition, e.g. 2024-10 (default %(default)s)")
-    rep.add_argument("--areas", default="all", help="'all' (every area, the county view and budget views) or area names/slugs "
-                                                    "separated by commas (default %(default)s)")
+    rep.add_argument(
+        "--areas",
+        default="all",
+        help="'all' (every area, the county view and budget views) or area names/slugs separated by commas (default %(default)s)",
+    )
     rep.add_argument("--jobs", type=_positive_int, default=1, help="notebooks executed in parallel (default 1)")
     rep.add_argument("--out", default=None, help="output folder (default: the repository's outputs/)")
-    rep.add_argument("--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run (default %(default)s)")
+    rep.add_argument(
+        "--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run (default %(default)s)"
+    )
     rep.set_defaults(func=_cmd_report)
 
     val = sub.add_parser("validate", help="read one table file and list its anomalies")

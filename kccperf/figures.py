@@ -91,7 +91,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
     fig = Figure(figsize=(3.4 * columns, 2.3 * rows))
     axes = fig.subplots(rows, columns, squeeze=False)
     fig.subplots_adjust(left=0.05, right=0.98, top=1 - 0.35 / (2.3 * rows), bottom=0.3 / (2.3 * rows), hspace=0.55, wspace=0.28)
-    for ax in axes.flat[len(keys):]:
+    for ax in axes.flat[len(keys) :]:
         ax.set_visible(False)
     for ax, key in zip(axes.flat, keys):
         s = series[(series["block"] == key[0]) & (series["indicator"] == key[1])].sort_values("period")
@@ -110,12 +110,26 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
         ax.set_title(_short(row["title"] + block, 44), fontsize=8, loc="left")
         rag = row["rag"]
         if rag in RAG_FILL:
-            ax.text(0.99, 0.95, rag, transform=ax.transAxes, ha="right", va="top", fontsize=7, fontweight="bold",
-                    color=RAG_TEXT[rag], bbox={"facecolor": RAG_FILL[rag], "edgecolor": "none", "pad": 1.5})
-    alt = (f"{len(keys)} small line charts, one per indicator for {area}, each showing the printed values over time "
-           "with the target as a dashed line and the floor standard as a dotted line (a shaded band for indicators "
-           "with a target range), and the computed RAG rating written in the corner. The indicator table gives the figures.")
-    return figure_html(fig, alt=alt, caption=f"Trends for {area}: values over the printed periods, with target and floor.", tight=False)
+            ax.text(
+                0.99,
+                0.95,
+                rag,
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                fontweight="bold",
+                color=RAG_TEXT[rag],
+                bbox={"facecolor": RAG_FILL[rag], "edgecolor": "none", "pad": 1.5},
+            )
+    alt = (
+        f"{len(keys)} small line charts, one per indicator for {area}, each showing the printed values over time "
+        "with the target as a dashed line and the floor standard as a dotted line (a shaded band for indicators "
+        "with a target range), and the computed RAG rating written in the corner. The indicator table gives the figures."
+    )
+    return figure_html(
+        fig, alt=alt, caption=f"Trends for {area}: values over the printed periods, with target and floor.", tight=False
+    )
 
 
 def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limit: int = 6, columns: int = 3) -> HTML:
@@ -128,16 +142,22 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
     mine = d[d["area"] == area]
     keys = list(dict.fromkeys(zip(mine["block"], mine["indicator"])))[:limit]
     if not keys:
-        return HTML(f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>")
+        return HTML(
+            f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
+        )
     rows = math.ceil(len(keys) / columns)
     fig = Figure(figsize=(4.2 * columns, 3.2 * rows))
     axes = fig.subplots(rows, columns, squeeze=False)
-    for ax in axes.flat[len(keys):]:
+    for ax in axes.flat[len(keys) :]:
         ax.set_visible(False)
     for ax, (block, ind) in zip(axes.flat, keys):
         # Shared team blocks appear under two districts: keep one point per block, the chosen area's own.
         pts = d[d["indicator"] == ind]
-        pts = pts.assign(_mine=pts["area"] != area).sort_values("_mine", kind="stable").drop_duplicates(["block", "value", "denominator"])
+        pts = (
+            pts.assign(_mine=pts["area"] != area)
+            .sort_values("_mine", kind="stable")
+            .drop_duplicates(["block", "value", "denominator"])
+        )
         p0 = pts["county_value"].iloc[0]
         n = np.linspace(max(pts["denominator"].min() * 0.8, 1), pts["denominator"].max() * 1.1, 120)
         for z, style in ((Z_95, "--"), (Z_998, ":")):
@@ -156,9 +176,11 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         ax.set_xlabel("denominator (cases)", fontsize=7)
         ax.set_ylabel("%", fontsize=7)
         ax.tick_params(labelsize=7)
-    alt = (f"{len(keys)} funnel plots. Each places {area} (a labelled blue diamond) among the districts (grey dots) by "
-           f"percentage and number of cases, with the {county} value as a solid line and 95% (dashed) and 99.8% (dotted) "
-           "control limits; a point outside the limits differs from the county by more than chance would explain.")
+    alt = (
+        f"{len(keys)} funnel plots. Each places {area} (a labelled blue diamond) among the districts (grey dots) by "
+        f"percentage and number of cases, with the {county} value as a solid line and 95% (dashed) and 99.8% (dotted) "
+        "control limits; a point outside the limits differs from the county by more than chance would explain."
+    )
     return figure_html(fig, alt=alt, caption=f"Funnel plots: {area} among the districts, against {county}.")
 
 
@@ -195,8 +217,14 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
-    alt = (f"A grid of computed RAG ratings: {len(grid)} indicators down the side, {len(areas)} areas across the top. "
-           "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
-           "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them.")
-    return figure_html(fig, alt=alt, caption="RAG by indicator and area, computed from the published figures. Letters R, A, G "
-                       "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.")
+    alt = (
+        f"A grid of computed RAG ratings: {len(grid)} indicators down the side, {len(areas)} areas across the top. "
+        "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
+        "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them."
+    )
+    return figure_html(
+        fig,
+        alt=alt,
+        caption="RAG by indicator and area, computed from the published figures. Letters R, A, G "
+        "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.",
+    )

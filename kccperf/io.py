@@ -113,16 +113,33 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
         differs = ~np.isclose(dropped[Scorecard.value].to_numpy(), other[Scorecard.value].to_numpy(), equal_nan=True)
         d, o = dropped[differs], other[differs]
         fmt = lambda x: x.map(lambda v: "N/A" if v != v else f"{v:g}").to_numpy(object)  # noqa: E731
-        rows = pd.DataFrame({
-            Anomaly.source_file: d[Scorecard.source_file].to_numpy(), Anomaly.row: d[Scorecard.source_row].to_numpy(),
-            Anomaly.column: d[Scorecard.period_label].to_numpy(), Anomaly.area: d[Scorecard.area].to_numpy(),
-            Anomaly.block: d[Scorecard.block].to_numpy(), Anomaly.indicator: d[Scorecard.indicator].to_numpy(),
-            Anomaly.category: "conflicting_figures", Anomaly.found: fmt(d[Scorecard.value]), Anomaly.expected: fmt(o[Scorecard.value]),
-            Anomaly.message: (d[Scorecard.table].to_numpy(object) + " prints " + fmt(d[Scorecard.value]) + " for "
-                              + d[Scorecard.period_label].to_numpy(object) + " where " + o[Scorecard.table].to_numpy(object)
-                              + " prints " + fmt(o[Scorecard.value]) + "; the " + o[Scorecard.table].to_numpy(object)
-                              + " figure is used."),
-        })
+        rows = pd.DataFrame(
+            {
+                Anomaly.source_file: d[Scorecard.source_file].to_numpy(),
+                Anomaly.row: d[Scorecard.source_row].to_numpy(),
+                Anomaly.column: d[Scorecard.period_label].to_numpy(),
+                Anomaly.area: d[Scorecard.area].to_numpy(),
+                Anomaly.block: d[Scorecard.block].to_numpy(),
+                Anomaly.indicator: d[Scorecard.indicator].to_numpy(),
+                Anomaly.category: "conflicting_figures",
+                Anomaly.found: fmt(d[Scorecard.value]),
+                Anomaly.expected: fmt(o[Scorecard.value]),
+                Anomaly.message: (
+                    d[Scorecard.table].to_numpy(object)
+                    + " prints "
+                    + fmt(d[Scorecard.value])
+                    + " for "
+                    + d[Scorecard.period_label].to_numpy(object)
+                    + " where "
+                    + o[Scorecard.table].to_numpy(object)
+                    + " prints "
+                    + fmt(o[Scorecard.value])
+                    + "; the "
+                    + o[Scorecard.table].to_numpy(object)
+                    + " figure is used."
+                ),
+            }
+        )
         anomalies = pd.concat([anomalies, rows[anomalies.columns]], ignore_index=True)
     values = values[~dup].drop(columns="_prec")
     values = values.sort_values([Scorecard.area, Scorecard.source_file, Scorecard.source_row, Scorecard.period], kind="stable")
@@ -294,8 +311,13 @@ def check_parameter_names(namespace: dict | None, expected) -> None:
 
 
 def check_parameters(
-    *, area: str, period: str, suppress_threshold: int | None = None, namespace: dict | None = None,
-    extra: tuple[str, ...] = (), data_dir=None,
+    *,
+    area: str,
+    period: str,
+    suppress_threshold: int | None = None,
+    namespace: dict | None = None,
+    extra: tuple[str, ...] = (),
+    data_dir=None,
 ) -> dict:
     """Validate report parameters; return the canonical area name, its slug and the period.
 

@@ -213,8 +213,19 @@ def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HT
         category=log["category"].map(QUALITY_LABELS).fillna(log["category"]),
         file=log["source_file"].str.rsplit("/", n=1).str[-1],
     )
-    return data_table(shown, caption=caption, columns={"category": "What", "block": "Team", "indicator": "Indicator",
-                                                        "message": "Detail", "file": "Table file", "row": "Row", "column": "Column"})
+    return data_table(
+        shown,
+        caption=caption,
+        columns={
+            "category": "What",
+            "block": "Team",
+            "indicator": "Indicator",
+            "message": "Detail",
+            "file": "Table file",
+            "row": "Row",
+            "column": "Column",
+        },
+    )
 
 
 def _cell_value(value, unit: str, suppressed: bool) -> str:
@@ -265,9 +276,13 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
     if apart:
         changes += f"<p>Not counted above: {'; '.join(apart)}.</p>"
     return HTML(
-        _CSS + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
-        + "".join(tiles) + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
-        + travel + "</div><h3>What changed since the previous period</h3>" + changes
+        _CSS
+        + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
+        + "".join(tiles)
+        + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
+        + travel
+        + "</div><h3>What changed since the previous period</h3>"
+        + changes
     )
 
 
@@ -277,7 +292,9 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
     ``series`` is the long scorecard for the same area (for the trend sparklines); suppressed figures
     (``suppressed`` True) show the marker ``c`` instead of the figure.
     """
-    trend = series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+    trend = (
+        series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+    )
     # The county's own report has no county to compare with: leave that column out.
     vs_county = bool((assessed["area"] != county).any())
     county_head = f'<th scope="col">Against {_esc(county)}</th>' if vs_county else ""
@@ -328,7 +345,9 @@ def suppression_note(threshold: int, withheld: int) -> HTML:
     """The footnote explaining the small-number marker."""
     if threshold == 0:
         return HTML("<p><strong>Not for circulation:</strong> small-number suppression is switched off in this run.</p>")
-    return HTML(f'<p class="kcc-note">{_esc(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>')
+    return HTML(
+        f'<p class="kcc-note">{_esc(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>'
+    )
 
 
 def headline_table(headline: pd.DataFrame) -> HTML:
@@ -337,36 +356,85 @@ def headline_table(headline: pd.DataFrame) -> HTML:
         value=[format_value(v, u) for v, u in zip(headline["value"], headline["unit"])],
         national_average=[format_value(v, "percent") for v in headline["national_average"]],
     )
-    return data_table(shown, caption="Headline figures", columns={"section": "Section", "measure": "Measure", "value": "Value",
-                                                                  "national_average": "National average", "as_at": "As at"})
+    return data_table(
+        shown,
+        caption="Headline figures",
+        columns={
+            "section": "Section",
+            "measure": "Measure",
+            "value": "Value",
+            "national_average": "National average",
+            "as_at": "As at",
+        },
+    )
 
 
 def vulnerable_table(gaps: pd.DataFrame) -> HTML:
     """Vulnerable learners' gaps and Progress 8, formatted by unit."""
-    fmt = {c: [format_value(v, u) for v, u in zip(gaps[c], gaps["unit"])] for c in ("value", "dot_compared_value", "target", "england", "regional")}
-    return data_table(gaps.assign(**fmt), caption="Vulnerable learners: gaps and Progress 8", columns={
-        "title": "Indicator", "period_label": "Year", "value": "Value", "dot_compared_value": "Previous year", "dot": "Direction",
-        "target": "Target", "rag": "RAG", "england": "England", "regional": "Benchmark group"})
+    fmt = {
+        c: [format_value(v, u) for v, u in zip(gaps[c], gaps["unit"])]
+        for c in ("value", "dot_compared_value", "target", "england", "regional")
+    }
+    return data_table(
+        gaps.assign(**fmt),
+        caption="Vulnerable learners: gaps and Progress 8",
+        columns={
+            "title": "Indicator",
+            "period_label": "Year",
+            "value": "Value",
+            "dot_compared_value": "Previous year",
+            "dot": "Direction",
+            "target": "Target",
+            "rag": "RAG",
+            "england": "England",
+            "regional": "Benchmark group",
+        },
+    )
 
 
 def league(table: pd.DataFrame) -> HTML:
     """The district league table."""
-    return data_table(table, caption="District league table (districts sharing a team count its indicators in each)", columns={
-        "area": "District", "RED": "RED", "AMBER": "AMBER", "GREEN": "GREEN", "rated": "Rated", "green share": "Share GREEN",
-        "best quarter": "Best quarter", "worst quarter": "Worst quarter", "median rank": "Median rank"})
+    return data_table(
+        table,
+        caption="District league table (districts sharing a team count its indicators in each)",
+        columns={
+            "area": "District",
+            "RED": "RED",
+            "AMBER": "AMBER",
+            "GREEN": "GREEN",
+            "rated": "Rated",
+            "green share": "Share GREEN",
+            "best quarter": "Best quarter",
+            "worst quarter": "Worst quarter",
+            "median rank": "Median rank",
+        },
+    )
 
 
 def findings_table(findings: pd.DataFrame, *, caption: str = "Published against computed") -> HTML:
     """Reconciliation findings: what was published, what was computed, and the likely cause."""
-    return data_table(findings, caption=caption, columns={"category": "Category", "area": "Area", "block": "Team",
-                                                          "indicator": "Indicator", "published": "Published",
-                                                          "computed": "Computed", "explanation": "Likely cause"})
+    return data_table(
+        findings,
+        caption=caption,
+        columns={
+            "category": "Category",
+            "area": "Area",
+            "block": "Team",
+            "indicator": "Indicator",
+            "published": "Published",
+            "computed": "Computed",
+            "explanation": "Likely cause",
+        },
+    )
 
 
 def checks_table(summary: pd.DataFrame) -> HTML:
     """Reconciliation checks by category: how many agree and disagree."""
-    return data_table(summary, caption="Checks by category", columns={"category": "Category", "agree": "Agree",
-                                                                      "disagree": "Disagree", "meaning": "Meaning"})
+    return data_table(
+        summary,
+        caption="Checks by category",
+        columns={"category": "Category", "agree": "Agree", "disagree": "Disagree", "meaning": "Meaning"},
+    )
 
 
 # --- Budget risk views: charts (PNG with alt text and caption) and tables ---------------------------
@@ -435,7 +503,9 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
     styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
     changes = bridge[bridge["kind"] == "change"]
     span = changes["amount"].abs().sum() or 1.0
-    base_min = min(bridge["before"].where(bridge["kind"] == "change").min(), bridge["after"].where(bridge["kind"] == "change").min())
+    base_min = min(
+        bridge["before"].where(bridge["kind"] == "change").min(), bridge["after"].where(bridge["kind"] == "change").min()
+    )
     floor = 0.0 if bridge["kind"].eq("start").any() and bridge["amount"].iloc[0] == 0 else max(base_min - 0.15 * span, 0.0)
     for i, r in enumerate(bridge.itertuples(index=False)):
         kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
@@ -444,7 +514,14 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
         height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
         ax.bar(i, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
         sign = "" if r.kind in ("start", "end") else ("+" if r.amount >= 0 else "−")
-        ax.text(i, max(r.before, r.after) if r.kind == "change" else r.after, f"{sign}{abs(r.amount):,.0f}", ha="center", va="bottom", fontsize=7)
+        ax.text(
+            i,
+            max(r.before, r.after) if r.kind == "change" else r.after,
+            f"{sign}{abs(r.amount):,.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
     ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge["label"]], rotation=55, ha="right", fontsize=7)
     ax.set_ylabel(f"{unit}")
     ax.set_ylim(bottom=floor)
@@ -470,8 +547,14 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
     bottom = pd.Series(0.0, index=wide.index)
     for i, group in enumerate(wide.columns):
         ax.bar(
-            wide.index, wide[group] / 1000, bottom=bottom / 1000, label=str(group)[:45],
-            color=colours[i % 8], hatch=hatches[i % 8], edgecolor="#0b0c0c", linewidth=0.5,
+            wide.index,
+            wide[group] / 1000,
+            bottom=bottom / 1000,
+            label=str(group)[:45],
+            color=colours[i % 8],
+            hatch=hatches[i % 8],
+            edgecolor="#0b0c0c",
+            linewidth=0.5,
         )
         bottom = bottom + wide[group]
     for x, total in bottom.items():
@@ -489,8 +572,15 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
     return Chart(_png(fig), alt, f"{title}. {alt}")
 
 
-def money_table(frame: pd.DataFrame, *, caption: str, columns: dict[str, str], money: dict[str, str] | None = None,
-                percent: Sequence[str] = (), max_rows: int | None = None) -> HTML:
+def money_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str,
+    columns: dict[str, str],
+    money: dict[str, str] | None = None,
+    percent: Sequence[str] = (),
+    max_rows: int | None = None,
+) -> HTML:
     """:func:`data_table` with money columns (``money`` maps column -> unit ``£m`` or ``£000s``) and percentages formatted."""
     shown = frame.copy()
     for col, unit in (money or {}).items():

@@ -130,7 +130,6 @@ def html_document(body: str, *, title: str, generated_at: str) -> str:
 def _export_html(notebook: Path, target: Path, title: str, generated_at: str) -> None:
     import nbformat
     from nbconvert import HTMLExporter
-
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
@@ -187,7 +186,9 @@ def _warm_up(kernel: str, cwd: str, period: str) -> None:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=120)
-            kc.execute_interactive(f"import kccperf\nfrom kccperf import figures, present\nkccperf.reconcile({period!r})", timeout=300)
+            kc.execute_interactive(
+                f"import kccperf\nfrom kccperf import figures, present\nkccperf.reconcile({period!r})", timeout=300
+            )
         finally:
             kc.stop_channels()
     except Exception:  # noqa: S110 - warming is an optimisation only
@@ -221,8 +222,15 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
         km = _warm_kernel(kernel, str(Path(task.template).parent))
         _reset_namespace(km)
         pm.execute_notebook(
-            task.template, str(executed), parameters=task.parameters, kernel_name=kernel, km=km,
-            cwd=str(Path(task.template).parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+            task.template,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name=kernel,
+            km=km,
+            cwd=str(Path(task.template).parent),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
         )
         _export_html(executed, page, task.title, generated_at)
     except Exception as exc:  # a report's failure is recorded, the batch goes on
@@ -233,8 +241,14 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
         first = str(message).strip().splitlines()[0] if str(message).strip() else ename
         # A failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one.
         _stop_kernel()
-        return ReportResult(task.area, task.slug, False, time.perf_counter() - start, error=first,
-                            notebook=executed if executed.exists() else None)
+        return ReportResult(
+            task.area,
+            task.slug,
+            False,
+            time.perf_counter() - start,
+            error=first,
+            notebook=executed if executed.exists() else None,
+        )
     return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
 
 
@@ -305,7 +319,9 @@ def build_reports(
     # Absolute paths throughout: workers and kernels run with their own working folders.
     root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
     if not root.parent.is_dir():
-        raise ParameterError(f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place.")
+        raise ParameterError(
+            f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place."
+        )
     if root.exists() and not root.is_dir():
         raise ParameterError(f"parameter '--out' names {root}, which is a file; expected a folder.")
     if not os.access(root if root.exists() else root.parent, os.W_OK):
@@ -318,19 +334,38 @@ def build_reports(
     work = None
     try:
         # A single report gains nothing from warming a kernel first.
-        warm = [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)] if every or len(names) > jobs else []
+        warm = (
+            [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)]
+            if every or len(names) > jobs
+            else []
+        )
         # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
         scorecard = load_scorecard(period, data_dir=data_dir)
         info = load_edition_info(period, data_dir=data_dir)
         assessed = suppress(assess(scorecard), threshold)
         label = info.get("edition_label", period)
 
-        tasks = [ReportTask(str(area_template), {"area": a, "period": period, "suppress_threshold": threshold}, cat.area_slug(a),
-                            f"{a}: CYPE performance report, {label}", a) for a in names]
+        tasks = [
+            ReportTask(
+                str(area_template),
+                {"area": a, "period": period, "suppress_threshold": threshold},
+                cat.area_slug(a),
+                f"{a}: CYPE performance report, {label}",
+                a,
+            )
+            for a in names
+        ]
         downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
         if every:
-            tasks.append(ReportTask(str(nb_dir / COUNTY_TEMPLATE), {"period": period, "suppress_threshold": threshold},
-                                    "kent-scorecard", f"Kent CYPE scorecard: county view, {label}", "Kent and districts"))
+            tasks.append(
+                ReportTask(
+                    str(nb_dir / COUNTY_TEMPLATE),
+                    {"period": period, "suppress_threshold": threshold},
+                    "kent-scorecard",
+                    f"Kent CYPE scorecard: county view, {label}",
+                    "Kent and districts",
+                )
+            )
             downloads["kent-scorecard"] = assessed
             tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
 
@@ -339,7 +374,9 @@ def build_reports(
             dest.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
         except OSError as exc:
-            raise ParameterError(f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder.") from None
+            raise ParameterError(
+                f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder."
+            ) from None
         run = ReportRun(period=period, out_dir=dest)
         generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         say = progress or (lambda _line: None)
@@ -368,8 +405,15 @@ def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
         for directorate in ("CYPE", "ALL"):
             slug = f"budget-{year}-{directorate.lower()}"
             who = "CYPE" if directorate == "CYPE" else "the whole council"
-            tasks.append(ReportTask(str(nb_dir / BUDGET_TEMPLATE), {"directorate": directorate, "year": year}, slug,
-                                    f"Budget risk view {year}: {who}", f"Budget {year}: {who}"))
+            tasks.append(
+                ReportTask(
+                    str(nb_dir / BUDGET_TEMPLATE),
+                    {"directorate": directorate, "year": year},
+                    slug,
+                    f"Budget risk view {year}: {who}",
+                    f"Budget {year}: {who}",
+                )
+            )
             downloads[slug] = risk_scores(risks_for(risks, directorate))
     return tasks
 
@@ -418,9 +462,13 @@ def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[st
         if r.ok:
             sub = assessed[(assessed["area"] == r.area) & ~assessed["suppressed"] & assessed["value"].notna()]
             counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
-            link = (f'<a href="{html.escape(r.slug)}.html">{html.escape(titles[r.slug])}</a> '
-                    f'(data: <a href="{html.escape(r.slug)}.csv">CSV</a>, <a href="{html.escape(r.slug)}.xlsx">Excel</a>)')
-            cells = "".join(f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated"))
+            link = (
+                f'<a href="{html.escape(r.slug)}.html">{html.escape(titles[r.slug])}</a> '
+                f'(data: <a href="{html.escape(r.slug)}.csv">CSV</a>, <a href="{html.escape(r.slug)}.xlsx">Excel</a>)'
+            )
+            cells = "".join(
+                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
+            )
         else:
             link = f"Failed: {html.escape(r.error)}"
             cells = '<td colspan="4">No report: the run failed, see the message.</td>'
@@ -434,9 +482,13 @@ def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[st
             name = names.get(page.stem, page.stem.replace("-", " ").capitalize())
             sub = assessed[(assessed["area"] == names.get(page.stem)) & ~assessed["suppressed"] & assessed["value"].notna()]
             counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
-            cells = "".join(f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated"))
-            rows.append(f'<tr><th scope="row">{html.escape(name)}</th><td><a href="{html.escape(page.name)}">'
-                        f"{html.escape(name)}</a> (from an earlier run, {html.escape(when)})</td>{cells}</tr>")
+            cells = "".join(
+                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
+            )
+            rows.append(
+                f'<tr><th scope="row">{html.escape(name)}</th><td><a href="{html.escape(page.name)}">'
+                f"{html.escape(name)}</a> (from an earlier run, {html.escape(when)})</td>{cells}</tr>"
+            )
     title = f"CYPE performance reports: {info.get('edition_label', run.period)}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -450,13 +502,13 @@ thead th{{background:#f3f2f1}} td.num{{text-align:right}} a{{color:#1d70b8}}
 </style></head>
 <body><main>
 <h1>{html.escape(title)}</h1>
-<p>One report per area from the {html.escape(info.get('title', 'scorecard'))}, published {html.escape(info.get('publication_date', ''))},
+<p>One report per area from the {html.escape(info.get("title", "scorecard"))}, published {html.escape(info.get("publication_date", ""))},
 with the county view and the budget risk views. The counts are the RAG ratings computed from each area's published figures;
 each report explains them. Figures based on 5 or fewer children are withheld.</p>
 <table><caption>Reports and computed RAG counts</caption>
 <thead><tr><th scope="col">Area</th><th scope="col">Report</th><th scope="col">RED</th><th scope="col">AMBER</th>
 <th scope="col">GREEN</th><th scope="col">Not rated</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
+<tbody>{"".join(rows)}</tbody></table>
 </main>
 <footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>
 </body></html>

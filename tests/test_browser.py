@@ -9,8 +9,16 @@ import shutil
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if CHROMIUM is None:
     if os.environ.get("CI"):
@@ -44,7 +52,9 @@ def test_every_report_in_a_browser(full_run, browser):
         broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
         missing_alt = page.evaluate("() => [...document.images].filter(i => !i.getAttribute('alt')).length")
         results = axe.run(page).response
-        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
+        ]
         if console or failed or broken or missing_alt or serious:
             problems.append((path.name, console[:3], failed[:3], broken, missing_alt, serious))
         page.close()

@@ -14,7 +14,10 @@ from .conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {
-    "district_report.ipynb": [{"area": "Kent", "period": "2024-10"}, {"area": "Dover", "period": "2024-10", "suppress_threshold": 0}],
+    "district_report.ipynb": [
+        {"area": "Kent", "period": "2024-10"},
+        {"area": "Dover", "period": "2024-10", "suppress_threshold": 0},
+    ],
     "kent_scorecard.ipynb": [{"period": "2024-10"}],
     "explore.ipynb": [{"area": "Thanet"}],
     "budget_risk.ipynb": [{"directorate": "ALL"}],
@@ -71,11 +74,19 @@ def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "parameters", "misspelt"),
-    [("district_report.ipynb", {"arae": "Dover"}, "arae"), ("kent_scorecard.ipynb", {"perod": "2024-10"}, "perod"),
-     ("budget_risk.ipynb", {"directorat": "ALL"}, "directorat")],
+    [
+        ("district_report.ipynb", {"arae": "Dover"}, "arae"),
+        ("kent_scorecard.ipynb", {"perod": "2024-10"}, "perod"),
+        ("budget_risk.ipynb", {"directorat": "ALL"}, "directorat"),
+    ],
 )
 def test_misspelt_parameter_names_stop_the_notebook(tmp_path, name, parameters, misspelt):
     with pytest.raises(pm.PapermillExecutionError) as err:
-        pm.execute_notebook(str(ROOT / "notebooks" / name), str(tmp_path / name), parameters=parameters,
-                            kernel_name=kernel_name(), progress_bar=False)
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / name),
+            str(tmp_path / name),
+            parameters=parameters,
+            kernel_name=kernel_name(),
+            progress_bar=False,
+        )
     assert err.value.ename == "ParameterError" and f"parameter '{misspelt}' is not one this notebook takes" in err.value.evalue

@@ -273,7 +273,10 @@ def test_bad_table_files_raise_one_clear_sentence(write_table, lines, name, piec
 
 def test_file_cut_off_mid_row_is_truncated(write_table):
     path = write_table([*MONTHLY_HEADER, RE_REFERRALS[:160]], final_newline=False)
-    with pytest.raises(ScorecardFileError, match=r"row 4, column '.*' \(.\): the row ends after 13 cells; expected 22 \(the file looks truncated\)"):
+    with pytest.raises(
+        ScorecardFileError,
+        match=r"row 4, column '.*' \(.\): the row ends after 13 cells; expected 22 \(the file looks truncated\)",
+    ):
         read_scorecard(path)
 
 

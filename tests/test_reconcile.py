@@ -63,8 +63,16 @@ def test_findings_follow_their_schema(rec):
 def test_agreements_are_counted(rec):
     s = rec.summary().set_index("category")
     assert s.loc["rag", "agree"] > 400 and s.loc["rag", "disagree"] >= 14
-    assert set(s.index) == {"value_vs_fraction", "rag", "dot", "dot_unchecked", "conflicting_figures", "impossible_value",
-                            "code_contradicts_title", "polarity"}
+    assert set(s.index) == {
+        "value_vs_fraction",
+        "rag",
+        "dot",
+        "dot_unchecked",
+        "conflicting_figures",
+        "impossible_value",
+        "code_contradicts_title",
+        "polarity",
+    }
 
 
 def test_nothing_is_corrected(rec):

@@ -19,8 +19,21 @@ MAX_BYTES = 1_500_000
 def test_every_report_and_the_index(full_run):
     assert not full_run.failed, [(r.area, r.error) for r in full_run.failed]
     slugs = {r.slug for r in full_run.results}
-    areas = {"kent", "ashford", "canterbury", "dartford", "dover", "folkestone-and-hythe", "gravesham", "maidstone",
-             "sevenoaks", "swale", "thanet", "tonbridge-and-malling", "tunbridge-wells"}
+    areas = {
+        "kent",
+        "ashford",
+        "canterbury",
+        "dartford",
+        "dover",
+        "folkestone-and-hythe",
+        "gravesham",
+        "maidstone",
+        "sevenoaks",
+        "swale",
+        "thanet",
+        "tonbridge-and-malling",
+        "tunbridge-wells",
+    }
     assert areas | {"kent-scorecard", "budget-2025-26-cype", "budget-2025-26-all"} == slugs
     index = (full_run.out_dir / "index.html").read_text(encoding="utf-8")
     for slug in slugs:
@@ -58,8 +71,14 @@ def test_area_report_content(full_run):
 
 def test_county_view_has_heatmap_league_and_appendix(full_run):
     page = (full_run.out_dir / "kent-scorecard.html").read_text(encoding="utf-8")
-    for needle in ("County headline figures", "Vulnerable learners", "RAG by indicator and district", "District league table",
-                   "Reconciliation appendix", "numerator appears to have lost a digit"):
+    for needle in (
+        "County headline figures",
+        "Vulnerable learners",
+        "RAG by indicator and district",
+        "District league table",
+        "Reconciliation appendix",
+        "numerator appears to have lost a digit",
+    ):
         assert needle in page
 
 
@@ -119,8 +138,11 @@ def test_partial_run_keeps_earlier_reports_in_the_index(tmp_path):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"areas": "Atlantis"}, "area 'Atlantis'"), ({"areas": "Kent", "jobs": 0}, "--jobs"),
-     ({"areas": "Kent", "suppress_threshold": -1}, "suppress_threshold")],
+    [
+        ({"areas": "Atlantis"}, "area 'Atlantis'"),
+        ({"areas": "Kent", "jobs": 0}, "--jobs"),
+        ({"areas": "Kent", "suppress_threshold": -1}, "suppress_threshold"),
+    ],
 )
 def test_bad_parameters_write_nothing(tmp_path, kwargs, message):
     with pytest.raises(ParameterError, match=message):

@@ -17,17 +17,17 @@ NAN = math.nan
 @pytest.mark.parametrize(
     ("value", "num", "den", "unit", "threshold", "withheld"),
     [
-        (0.0, NAN, NAN, "count", 5, False),     # zero identifies no one
+        (0.0, NAN, NAN, "count", 5, False),  # zero identifies no one
         (1.0, NAN, NAN, "count", 5, True),
-        (5.0, NAN, NAN, "count", 5, True),      # on the threshold
-        (6.0, NAN, NAN, "count", 5, False),     # just above
-        (75.0, 3, 4, "percent", 5, True),       # small numerator and denominator
-        (50.0, 3, 6, "percent", 5, True),       # small numerator only
+        (5.0, NAN, NAN, "count", 5, True),  # on the threshold
+        (6.0, NAN, NAN, "count", 5, False),  # just above
+        (75.0, 3, 4, "percent", 5, True),  # small numerator and denominator
+        (50.0, 3, 6, "percent", 5, True),  # small numerator only
         (100.0, 6, 6, "percent", 5, False),
         (37.5, 6, 16, "rate", 5, False),
         (12.9, 142, 11.0, "caseload", 5, False),
-        (5.0, NAN, NAN, "count", 0, False),     # threshold 0: nothing withheld
-        (8.0, NAN, NAN, "count", 10, True),     # a stricter threshold
+        (5.0, NAN, NAN, "count", 0, False),  # threshold 0: nothing withheld
+        (8.0, NAN, NAN, "count", 10, True),  # a stricter threshold
     ],
 )
 def test_boundaries(value, num, den, unit, threshold, withheld):
