@@ -38,3 +38,13 @@ def test_ci_runs_the_readme_test_command():
 def test_outputs_are_ignored_except_the_readme():
     ignore = (ROOT / ".gitignore").read_text().splitlines()
     assert "outputs/*" in ignore and "!outputs/README.md" in ignore
+
+
+def test_code_passes_ruff():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ruff = Path(sys.executable).parent / "ruff"
+    res = subprocess.run([str(ruff), "check", "kccperf", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-2000:]
