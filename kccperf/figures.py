@@ -70,7 +70,7 @@ def _short(title: str, n: int = 48) -> str:
     if len(title) <= n:
         return title
     head, sep, tail = title.rpartition(" - ")
-    if sep and len(tail) < n - 12:
+    if sep and len(tail) <= 20:
         return title[: n - len(tail) - 4].rstrip() + "… - " + tail
     return title[: n - 1].rstrip() + "…"
 
@@ -146,8 +146,9 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
             f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
         )
     rows = math.ceil(len(keys) / columns)
-    fig = Figure(figsize=(4.2 * columns, 3.2 * rows))
+    fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
     axes = fig.subplots(rows, columns, squeeze=False)
+    fig.subplots_adjust(left=0.06, right=0.98, top=1 - 0.35 / (3.4 * rows), bottom=0.55 / (3.4 * rows), hspace=0.55, wspace=0.25)
     for ax in axes.flat[len(keys) :]:
         ax.set_visible(False)
     for ax, (block, ind) in zip(axes.flat, keys):
@@ -172,7 +173,7 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         for r in me.itertuples(index=False):
             ax.annotate(area, (r.denominator, r.value), textcoords="offset points", xytext=(5, 5), fontsize=7)
         title = me["title"].iloc[0]
-        ax.set_title(_short(title + (f" ({block})" if block else ""), 56), fontsize=8, loc="left")
+        ax.set_title(_short(title + (f" ({block})" if block else ""), 64), fontsize=8, loc="left")
         ax.set_xlabel("denominator (cases)", fontsize=7)
         ax.set_ylabel("%", fontsize=7)
         ax.tick_params(labelsize=7)
@@ -181,7 +182,7 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         f"percentage and number of cases, with the {county} value as a solid line and 95% (dashed) and 99.8% (dotted) "
         "control limits; a point outside the limits differs from the county by more than chance would explain."
     )
-    return figure_html(fig, alt=alt, caption=f"Funnel plots: {area} among the districts, against {county}.")
+    return figure_html(fig, alt=alt, caption=f"Funnel plots: {area} among the districts, against {county}.", tight=False)
 
 
 def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML:
