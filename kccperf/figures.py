@@ -75,6 +75,23 @@ def _short(title: str, n: int = 48) -> str:
     return title[: n - 1].rstrip() + "…"
 
 
+def _grid(n: int, columns: int, panel: tuple[float, float], *, left: float, bottom_in: float, wspace: float):
+    """A figure of ``n`` small panels in rows of ``columns`` (unused cells hidden), spaced by hand.
+
+    Measuring every label for a tight layout would double the drawing time of many-panel grids.
+    """
+    rows = math.ceil(n / columns)
+    width, height = panel
+    fig = Figure(figsize=(width * columns, height * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    fig.subplots_adjust(
+        left=left, right=0.98, top=1 - 0.35 / (height * rows), bottom=bottom_in / (height * rows), hspace=0.55, wspace=wspace
+    )
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n])
+
+
 def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, columns: int = 4) -> HTML:
     """Small multiples: each indicator's printed series for one area with its target (dashed) and floor (dotted).
 
@@ -87,13 +104,8 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
     keys = [k for k in a.index if has_values.get(k, 0) > 0]
     if not keys:
         return HTML("<p>No indicator has a series to chart.</p>")
-    rows = math.ceil(len(keys) / columns)
-    fig = Figure(figsize=(3.4 * columns, 2.3 * rows))
-    axes = fig.subplots(rows, columns, squeeze=False)
-    fig.subplots_adjust(left=0.05, right=0.98, top=1 - 0.35 / (2.3 * rows), bottom=0.3 / (2.3 * rows), hspace=0.55, wspace=0.28)
-    for ax in axes.flat[len(keys) :]:
-        ax.set_visible(False)
-    for ax, key in zip(axes.flat, keys):
+    fig, axes = _grid(len(keys), columns, (3.4, 2.3), left=0.05, bottom_in=0.3, wspace=0.28)
+    for ax, key in zip(axes, keys):
         s = series[(series["block"] == key[0]) & (series["indicator"] == key[1])].sort_values("period")
         row = a.loc[key]
         x = np.arange(len(s))
@@ -145,13 +157,8 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         return HTML(
             f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
         )
-    rows = math.ceil(len(keys) / columns)
-    fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
-    axes = fig.subplots(rows, columns, squeeze=False)
-    fig.subplots_adjust(left=0.06, right=0.98, top=1 - 0.35 / (3.4 * rows), bottom=0.55 / (3.4 * rows), hspace=0.55, wspace=0.25)
-    for ax in axes.flat[len(keys) :]:
-        ax.set_visible(False)
-    for ax, (block, ind) in zip(axes.flat, keys):
+    fig, axes = _grid(len(keys), columns, (4.2, 3.4), left=0.06, bottom_in=0.55, wspace=0.25)
+    for ax, (block, ind) in zip(axes, keys):
         # Shared team blocks appear under two districts: keep one point per block, the chosen area's own.
         pts = d[d["indicator"] == ind]
         pts = (
