@@ -1,4 +1,4 @@
-"""Speed of kccperf.assess on a 1,000,000-row synthetic scorecard, against a plain numpy reference.
+"""Speed of kccperf.judge.assess on a 1,000,000-row synthetic scorecard, against a plain numpy reference.
 
 Run: .venv/bin/python benchmarks/bench_assess.py [--areas 153 --indicators 60 --periods 110 --repeat 3]
 
@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from kccperf.assess import assess
-from kccperf.rag import rag_arrays
+from kccperf.judge.assess import assess
+from kccperf.judge.rag import rag_arrays
 
 
 def synthetic(areas: int, indicators: int, periods: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -39,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from kccperf import load_catalogue
-    from kccperf.report import kernel_name
+    from kccperf.publish.batch import kernel_name
 
     areas = load_catalogue().areas.head(args.areas)
     kernel = kernel_name()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ._reader import ScorecardTable, read_scorecard
-from .assess import assess
+from ._parameters import check_parameter_names
 from .budget import (
     BudgetFileError,
     available_budget_years,
@@ -25,22 +24,23 @@ from .budget import (
     unsecured_capital_share,
 )
 from .budget import reconcile as reconcile_budget
-from .catalogue import Catalogue, load_catalogue
-from .commentary import commentary
 from .errors import InputError, KccperfError, ParameterError, ScorecardFileError, ValidationError
-from .io import (
+from .judge.assess import assess
+from .judge.commentary import commentary
+from .judge.reconcile import Reconciliation, floor_inference, reconcile
+from .publish.parameters import check_parameters
+from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
+from .publish.suppress import suppress
+from .scorecard.catalogue import Catalogue, load_catalogue
+from .scorecard.editions import (
     available_periods,
-    check_parameter_names,
-    check_parameters,
     load_edition_info,
     load_headline,
     load_published,
     load_quality_log,
     load_scorecard,
 )
-from .reconcile import Reconciliation, floor_inference, reconcile
-from .summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
-from .suppress import suppress
+from .scorecard.reader import ScorecardTable, read_scorecard
 
 __version__ = "0.1.0"
 

@@ -13,7 +13,7 @@ DEFAULT_PERIOD = "2024-10"
 
 
 def _cmd_report(args) -> int:
-    from .report import build_reports, print_progress
+    from .publish.batch import build_reports, print_progress
 
     run = build_reports(args.period, args.areas, out_dir=args.out, jobs=args.jobs, timeout=args.timeout, progress=print_progress)
     ok = len(run.results) - len(run.failed)
@@ -28,7 +28,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .io import read_scorecard
+    from .scorecard.editions import read_scorecard
 
     table = read_scorecard(args.path, area=args.area, edition=args.edition)
     periods = table.values["period_label"].drop_duplicates().tolist()
@@ -43,7 +43,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_periods(args) -> int:
-    from .io import available_periods
+    from .scorecard.editions import available_periods
 
     for p in available_periods():
         print(p)
@@ -51,7 +51,7 @@ def _cmd_periods(args) -> int:
 
 
 def _cmd_quality(args) -> int:
-    from .io import load_quality_log
+    from .scorecard.editions import load_quality_log
 
     log = load_quality_log(args.period, area=args.area)
     if args.out:
@@ -86,7 +86,7 @@ def _write_table(frame, out: str) -> Path:
 
 
 def _cmd_qa(args) -> int:
-    from .reconcile import reconcile
+    from .judge.reconcile import reconcile
 
     rec = reconcile(args.period)
     summary = rec.summary()
@@ -103,9 +103,9 @@ def _cmd_qa(args) -> int:
 
 def _cmd_floors(args) -> int:
     from ._paths import data_root
-    from .catalogue import load_catalogue
-    from .floors import with_inferred_floors
-    from .reconcile import floor_inference
+    from .judge.floors import with_inferred_floors
+    from .judge.reconcile import floor_inference
+    from .scorecard.catalogue import load_catalogue
 
     floors, unexplained = floor_inference(args.period)
     for r in floors.itertuples(index=False):

@@ -46,7 +46,7 @@ def quality_log():
 @pytest.fixture(scope="session")
 def full_run(tmp_path_factory):
     """The whole batch, as `make report` runs it, into a temporary folder (shared by report and browser tests)."""
-    from kccperf.report import build_reports
+    from kccperf.publish.batch import build_reports
 
     out = tmp_path_factory.mktemp("outputs")
     return build_reports("2024-10", "all", out_dir=out, jobs=2)

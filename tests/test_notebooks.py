@@ -8,7 +8,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from kccperf.report import kernel_name
+from kccperf.publish.batch import kernel_name
 
 from .conftest import ROOT
 

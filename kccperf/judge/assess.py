@@ -1,0 +1,178 @@
+"""The assessment: every judgement the scorecard makes, computed from the data and explained."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ValidationError
+from ..schemas import Assessed as A
+from ..schemas import Indicator as I
+from ..schemas import Scorecard as S
+from ..schemas import Target as T
+from ..scorecard import periods as P
+from ..scorecard.catalogue import load_catalogue
+from .benchmark import benchmark
+from .rag import rag_arrays
+from .travel import direction
+
+KEY = [S.area, S.block, S.indicator, S.period]
+REQUIRED = (S.area, S.block, S.indicator, S.polarity, S.period_type, S.period, S.value)
+TARGET_COLUMNS = (S.indicator, T.year, T.target, T.floor, T.range_low, T.range_high)
+
+
+def _rows(mask, frame: pd.DataFrame, limit: int = 5) -> str:
+    idx = frame.index[np.asarray(mask)][:limit]
+    return ", ".join(map(str, idx))
+
+
+def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Raise ValidationError naming the offending rows when ``df`` or ``targets`` cannot be assessed."""
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError(f"assess: expected a DataFrame such as kccperf.load_scorecard() returns, got {type(df).__name__}.")
+    if df.empty:
+        raise ValidationError("assess: the frame has no rows; expected at least one area, block, indicator and period.")
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ValidationError(f"assess: column '{missing[0]}' is missing; expected columns {', '.join(REQUIRED)}.")
+    missing_t = [c for c in TARGET_COLUMNS if c not in targets.columns]
+    if missing_t:
+        raise ValidationError(f"assess: the targets frame lacks column '{missing_t[0]}'; expected {', '.join(TARGET_COLUMNS)}.")
+    bad = ~df[S.polarity].isin(["H", "L", "T"])
+    if bad.any():
+        raise ValidationError(
+            f"assess: rows {_rows(bad, df)}, column 'polarity': expected H, L or T, found {df.loc[bad, 'polarity'].iloc[0]!r}."
+        )
+    bad = ~df[S.period_type].isin(list(P.KIND_OF_PERIOD_TYPE))
+    if bad.any():
+        raise ValidationError(
+            f"assess: rows {_rows(bad, df)}, column 'period_type': expected MS, R12M, Q, T or A, "
+            f"found {df.loc[bad, 'period_type'].iloc[0]!r}."
+        )
+    for col in (S.value, S.numerator, S.denominator):
+        if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
+            coerced = pd.to_numeric(df[col], errors="coerce")
+            bad = coerced.isna() & df[col].notna()
+            if bad.any():
+                raise ValidationError(
+                    f"assess: rows {_rows(bad, df)}, column '{col}': expected a number, found {df.loc[bad, col].iloc[0]!r}."
+                )
+
+
+def assess(
+    df: pd.DataFrame,
+    *,
+    targets: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    county: str = "Kent",
+) -> pd.DataFrame:
+    """Compute RAG, direction of travel and benchmark comparisons for each series at its latest period.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The long scorecard from :func:`kccperf.load_scorecard` (or any frame with ``area, block,
+        indicator, polarity, period_type, period, value``; optional ``numerator, denominator,
+        decimals, england, regional``).
+    targets : DataFrame, optional
+        Targets, floors and ranges per indicator and reporting year; defaults to
+        ``data/reference/targets.csv``.
+    indicators : DataFrame, optional
+        The catalogue (``indicator, seasonal, unit``); defaults to ``data/reference/indicators.csv``.
+    county : str
+        The county area: comparator for the districts and excluded from their ranks.
+
+    Returns
+    -------
+    DataFrame
+        A new frame, one row per area, block and indicator at its latest period, with the targets used,
+        ``rag``, ``rag_reason``, ``dot``, ``dot_arrow``, ``dot_compared_label``, ``dot_reason`` and the
+        benchmark columns of :func:`kccperf.benchmark.benchmark`.
+
+    Raises
+    ------
+    ValidationError
+        A required column is missing, a polarity or period type is unknown, a value is not numeric
+        or one area, block, indicator and period appears twice; nothing is computed.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> a = assess(kccperf.load_scorecard(area="Kent"))
+    >>> a.loc[a.indicator == "cic_kcc_foster_care", ["value", "rag", "rag_reason", "dot"]].values.tolist()
+    [[73.1, 'RED', 'below floor 75.0', 'improved']]
+    """
+    cat = None
+    if targets is None or indicators is None:
+        cat = load_catalogue()
+    targets = cat.targets if targets is None else targets
+    indicators = cat.indicators if indicators is None else indicators
+    validate_input(df, targets)
+    df = df.assign(value=pd.to_numeric(df[S.value]))
+    for col in (S.numerator, S.denominator, S.decimals, S.england, S.regional):
+        df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
+    ind = indicators.drop_duplicates(S.indicator).set_index(S.indicator)
+    # Catalogue facts per row, looked up once per distinct indicator.
+    codes, uniq = pd.factorize(df[S.indicator])
+    seasonal = ind[I.seasonal].reindex(uniq).fillna(False).astype(bool).to_numpy()[codes] if I.seasonal in ind else False
+    df = df.assign(seasonal=seasonal)
+
+    dot = direction(df, targets=targets)
+    latest = df.iloc[dot["row"].to_numpy()].reset_index(drop=True)
+    latest[I.unit] = ind[I.unit].reindex(latest[S.indicator]).fillna("").to_numpy() if I.unit in ind else ""
+    latest[I.service] = ind[I.service].reindex(latest[S.indicator]).fillna("").to_numpy() if I.service in ind else ""
+    years = P.reporting_years(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
+    tgt = targets.drop_duplicates([S.indicator, T.year]).set_index([S.indicator, T.year])
+    tkey = pd.MultiIndex.from_arrays([latest[S.indicator].to_numpy(), years])
+    for col in (T.target, T.floor, T.range_low, T.range_high):
+        latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
+    if T.applies_to in tgt:
+        # Some targets are the county's alone (the district tables print N/A): districts are not rated on them.
+        county_only = (tgt[T.applies_to].reindex(tkey).to_numpy(object) == "county") & (latest[S.area] != county).to_numpy()
+        latest.loc[county_only, [T.target, T.floor, T.range_low, T.range_high]] = np.nan
+    latest[T.floor_source] = tgt[T.floor_source].reindex(tkey).fillna("").to_numpy() if T.floor_source in tgt else ""
+    latest[A.target_year] = years
+    latest[S.period_label] = P.labels(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
+
+    r, why = rag_arrays(
+        latest[S.value], latest[S.polarity], latest[T.target], latest[T.floor], latest[T.range_low], latest[T.range_high]
+    )
+    dcols = [A.dot, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
+    # The previous period's value judged against the same thresholds: what changed since then.
+    prev_rag, _ = rag_arrays(
+        dot[A.dot_compared_value],
+        latest[S.polarity],
+        latest[T.target],
+        latest[T.floor],
+        latest[T.range_low],
+        latest[T.range_high],
+    )
+    out = latest.assign(rag=r, rag_reason=why, previous_rag=prev_rag, **{c: dot[c].to_numpy() for c in dcols})
+    out = benchmark(out, county=county)
+    front = [
+        S.area,
+        S.block,
+        S.indicator,
+        S.title,
+        S.polarity,
+        S.period_type,
+        S.period,
+        S.period_label,
+        S.value,
+        S.numerator,
+        S.denominator,
+        A.target_year,
+        T.target,
+        T.floor,
+        T.floor_source,
+        T.range_low,
+        T.range_high,
+        A.rag,
+        A.rag_reason,
+        A.previous_rag,
+        *dcols,
+    ]
+    front = [c for c in front if c in out.columns]
+    drop = {S.is_latest, S.source_file, S.source_row, S.table, S.code_published, I.seasonal}
+    rest = [c for c in out.columns if c not in front and c not in drop]
+    return out[front + rest].reset_index(drop=True)

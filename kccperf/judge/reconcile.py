@@ -1,0 +1,407 @@
+"""Reconciliation: every published figure and judgement against the one computed from the data.
+
+Nothing is corrected. Each disagreement becomes one row with what was published, what was
+computed, a category and the most likely cause in plain English; agreements are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import Finding
+from ..scorecard.catalogue import load_catalogue
+from ..scorecard.editions import load_published, load_quality_log, load_scorecard
+from . import floors as F
+from .assess import assess
+from .rag import rag_arrays
+
+FINDING_COLUMNS = list(Finding.to_schema().columns)
+CATEGORIES = {
+    "value_vs_fraction": "value disagrees with its numerator and denominator",
+    "rag": "published RAG differs from the computed RAG",
+    "dot": "published direction of travel differs from the computed one",
+    "dot_unchecked": "published direction of travel that the printed series cannot confirm",
+    "conflicting_figures": "one indicator printed with different figures",
+    "impossible_value": "a value that cannot be right",
+    "code_contradicts_title": "the printed code belongs to another indicator",
+    "polarity": "published judgements fit the opposite polarity",
+}
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Disagreements (one row each) and, per category, how many checks agreed."""
+
+    findings: pd.DataFrame
+    agreed: pd.DataFrame
+
+    def for_area(self, area: str) -> pd.DataFrame:
+        """The findings about one area (indicator-wide findings, such as polarity, are included)."""
+        f = self.findings
+        return f[(f["area"] == area) | (f["area"] == "")].reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per category: checks agreeing, disagreements, and what the category means."""
+        dis = self.findings.groupby("category").size().rename("disagree")
+        out = self.agreed.set_index("category").join(dis, how="outer").fillna(0).astype(int)
+        out["meaning"] = out.index.map(CATEGORIES)
+        return out.reset_index()
+
+
+def _fmt(x) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:g}"
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogue) -> pd.DataFrame:
+    """Assess each printed row on its own terms: its series up to the period the row reports, its year's targets.
+
+    One row per published row (same order), so tables that print one indicator for different latest
+    periods (the vulnerable-learner tables) are each judged against what they showed.
+    """
+    rows = published[["area", "block", "indicator", "latest_period"]].reset_index(drop=True)
+    rows["rowid"] = rows.index.astype(str)
+    series = scorecard.merge(rows, on=["area", "block", "indicator"])
+    series = series[series["period"] <= series["latest_period"]]
+    series = series.assign(area=series["rowid"], block="").drop(columns=["rowid", "latest_period"])
+    judged = assess(series, targets=catalogue.targets, indicators=catalogue.indicators, county="")
+    return judged.set_index("area").reindex(rows["rowid"]).reset_index(drop=True)
+
+
+def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mism = log[log["category"] == "value_mismatch"][["source_file", "row", "expected"]].rename(columns={"row": "source_row"})
+    lat = scorecard[scorecard["is_latest"]]
+    s = (
+        mism.astype({"source_row": int})
+        .merge(lat, on=["source_file", "source_row"])
+        .drop_duplicates(["source_file", "source_row"])
+    )
+    v, num, den = s["value"].to_numpy(float), s["numerator"].to_numpy(float), s["denominator"].to_numpy(float)
+    implied = v / 100 * den
+    why = np.select(
+        [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
+        [
+            "the numerator appears to have lost a digit: "
+            + s["value"].map(_fmt)
+            + "% of "
+            + s["denominator"].map("{:,g}".format)
+            + " is about "
+            + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
+            "the numerator appears to have gained a digit",
+            "a rounding difference: the value was probably computed before the counts were rounded or updated",
+        ],
+        default="the value and its numerator/denominator seem to come from different extracts",
+    )
+    rows = pd.DataFrame(
+        {
+            "area": s["area"],
+            "block": s["block"],
+            "indicator": s["indicator"],
+            "category": "value_vs_fraction",
+            "published": s["value"].map(_fmt)
+            + " ("
+            + s["numerator"].map("{:,g}".format)
+            + " / "
+            + s["denominator"].map("{:,g}".format)
+            + ")",
+            "computed": s["expected"],
+            "explanation": why,
+            "source_file": s["source_file"],
+            "source_row": s["source_row"],
+        }
+    )
+    checked = int((scorecard["is_latest"] & scorecard["numerator"].notna() & scorecard["denominator"].gt(0)).sum())
+    return rows[FINDING_COLUMNS].reset_index(drop=True), checked - len(rows)
+
+
+def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mask = published["rag"].isin(["RED", "AMBER", "GREEN"]).to_numpy()
+    pub = published[mask]
+    got = context[mask]
+    computed = got["rag"].fillna("").to_numpy(object)
+    agree = computed == pub["rag"].to_numpy(object)
+    v, pol = got["value"].to_numpy(float), got["polarity"].to_numpy(object)
+    t, f = got["target"].to_numpy(float), got["floor"].to_numpy(float)
+    lo, hi = got["range_low"].to_numpy(float), got["range_high"].to_numpy(float)
+    prev_t = pub["prev_target"].to_numpy(float)
+    rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
+    pv = got["dot_compared_value"].to_numpy(float)
+    hyps = [
+        (
+            "the published RAG matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
+            rag_arrays(v, pol, prev_t, f, lo, hi)[0],
+        ),
+        ("the published RAG fits the opposite polarity (" + rev + ")", rag_arrays(v, rev, t, f, lo, hi)[0]),
+        (
+            "the published RAG matches the previous period's value " + pd.Series(pv).map(_fmt).to_numpy(object),
+            rag_arrays(pv, pol, t, f, lo, hi)[0],
+        ),
+    ]
+    pr = pub["rag"].to_numpy(object)
+    explanation = np.full(len(pub), "", dtype=object)
+    for text, alt in hyps:
+        fill = (explanation == "") & (alt == pr)
+        explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
+    no_value = ~np.isfinite(v)
+    explanation = np.where(no_value, "a RAG is published although no value is", explanation)
+    explanation = np.where(
+        explanation == "",
+        np.where(
+            (pr == "GREEN"),
+            "GREEN although the value misses the target " + pd.Series(t).map(_fmt).to_numpy(object),
+            np.where(
+                (computed == "GREEN"),
+                pr + " although the value meets the target " + pd.Series(t).map(_fmt).to_numpy(object),
+                "the published RAG implies a different floor from the one that explains most RAGs ("
+                + pd.Series(f).map(_fmt).to_numpy(object)
+                + ")",
+            ),
+        ),
+        explanation,
+    )
+    bad = ~agree
+    sub = pub[bad]
+    computed_text = np.where(
+        computed[bad] == "", "not rated: " + got["rag_reason"].fillna("").to_numpy(object)[bad], computed[bad]
+    )
+    rows = _row_findings(sub, "rag", sub["rag"].to_numpy(), computed_text, explanation[bad])
+    return rows, int((~bad).sum())
+
+
+def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    mask = published["dot"].isin(["↑", "↓", "↔"]).to_numpy()
+    pub = published[mask]
+    got = context[mask]
+    comp = got["dot_arrow"].fillna("").to_numpy(object)
+    pd_ = pub["dot"].to_numpy(object)
+    agree = comp == pd_
+    v, pv = got["value"].to_numpy(float), got["dot_compared_value"].to_numpy(float)
+    pol = got["polarity"].to_numpy(object)
+    outturn = pub["prev_outturn"].to_numpy(float)
+
+    def arrow(now, before, polarity):
+        gain = np.where(polarity == "H", now - before, np.where(polarity == "L", before - now, np.nan))
+        return np.select([~np.isfinite(gain), np.abs(gain) < 1e-9, gain > 0], ["", "↔", "↑"], default="↓")
+
+    rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
+    raw = np.select([~np.isfinite(v - pv), np.abs(v - pv) < 1e-9, v > pv], ["", "↔", "↑"], default="↓")
+    hyps = [
+        (
+            "the published arrow compares with last year's outturn " + pd.Series(outturn).map(_fmt).to_numpy(object),
+            arrow(v, outturn, pol),
+        ),
+        ("the published arrow fits the opposite polarity (" + rev + ")", arrow(v, pv, rev)),
+        ("the published arrow shows the direction of the number, not of performance", raw),
+    ]
+    explanation = np.full(len(pub), "", dtype=object)
+    for text, alt in hyps:
+        fill = (explanation == "") & (alt == pd_) & (alt != "")
+        explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
+    reason = got["dot_reason"].fillna("").to_numpy(object)
+    seasonal = np.char.find(reason.astype(str), "seasonal") >= 0
+    explanation = np.where(
+        (explanation == "") & (comp == "") & seasonal,
+        "the indicator is seasonally affected, so it should be compared with the same period a year earlier, which the table does not print",
+        explanation,
+    )
+    explanation = np.where(explanation == "", "no comparison in the printed series gives the published arrow", explanation)
+    bad = ~agree
+    sub = pub[bad]
+    computed_text = np.where(
+        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
+    )
+    # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
+    category = np.where(comp[bad] == "", "dot_unchecked", "dot")
+    rows = _row_findings(sub, category, sub["dot"].to_numpy(), computed_text, explanation[bad])
+    return rows, int(agree.sum())
+
+
+def _row_findings(rows: pd.DataFrame, category, published, computed, explanation) -> pd.DataFrame:
+    """Findings about printed rows (``area, block, indicator, source_file, source_row``)."""
+    return pd.DataFrame(
+        {
+            "area": rows["area"].to_numpy(),
+            "block": rows["block"].to_numpy(),
+            "indicator": rows["indicator"].to_numpy(),
+            "category": category,
+            "published": published,
+            "computed": computed,
+            "explanation": explanation,
+            "source_file": rows["source_file"].to_numpy(),
+            "source_row": rows["source_row"].to_numpy(),
+        }
+    )[FINDING_COLUMNS]
+
+
+def _log_findings(log: pd.DataFrame, category: str, published: pd.Series, computed: pd.Series) -> pd.DataFrame:
+    """Findings taken over from the reader's quality log, one per logged row."""
+    return pd.DataFrame(
+        {
+            "area": log["area"],
+            "block": log["block"],
+            "indicator": log["indicator"],
+            "category": category,
+            "published": published,
+            "computed": computed,
+            "explanation": log["message"],
+            "source_file": log["source_file"],
+            "source_row": log["row"].astype(int),
+        }
+    )[FINDING_COLUMNS]
+
+
+def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    conflicts = log[log["category"] == "conflicting_figures"]
+    printed = _log_findings(
+        conflicts,
+        "conflicting_figures",
+        conflicts["found"] + " (" + conflicts["column"] + ")",
+        conflicts["expected"] + " in the other table",
+    )
+    # Shared team blocks are printed on two districts' pages: their figures must match.
+    shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
+    sb = scorecard[scorecard["block"].isin(shared)]
+    keys = ["block", "indicator", "period"]
+    spread = sb.groupby(keys)["value"].transform(lambda v: v.nunique(dropna=False))
+    differ = sb[spread > 1].assign(shown=lambda d: d["area"] + ": " + d["value"].map(_fmt))
+    grouped = differ.groupby(keys, sort=False)
+    first = grouped.first().reset_index()
+    shared_rows = pd.DataFrame(
+        {
+            "area": first["area"],
+            "block": first["block"],
+            "indicator": first["indicator"],
+            "category": "conflicting_figures",
+            "published": grouped["shown"].agg("; ".join).to_numpy(),
+            "computed": "one figure for a shared block",
+            "explanation": "the shared block is printed with different figures on two districts' pages ("
+            + first["period_label"]
+            + ")",
+            "source_file": first["source_file"],
+            "source_row": first["source_row"].astype(int),
+        }
+    )[FINDING_COLUMNS]
+    agree = int(sb.groupby(keys)["value"].nunique(dropna=False).le(1).sum())
+    return pd.concat([printed, shared_rows], ignore_index=True), agree
+
+
+def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.Series) -> tuple[pd.DataFrame, int]:
+    unit = scorecard["indicator"].map(units).fillna("")
+    neg = scorecard["value"].lt(0) & unit.isin(["percent", "count", "days", "caseload", "rate"])
+    over = scorecard["value"].gt(100) & unit.eq("percent")
+    frac = scorecard["numerator"].gt(scorecard["denominator"]) & unit.eq("percent")
+    bad = scorecard[neg | over | frac]
+    kind = [over[bad.index], neg[bad.index]]
+    why = np.select(
+        kind,
+        ["a percentage over 100", "a negative figure for a quantity that cannot be negative"],
+        default="a numerator larger than its denominator",
+    )
+    allowed = np.select(kind, ["0-100", "0 or more"], default="numerator no larger than denominator")
+    rows = pd.DataFrame(
+        {
+            "area": bad["area"],
+            "block": bad["block"],
+            "indicator": bad["indicator"],
+            "category": "impossible_value",
+            "published": bad["value"].map(_fmt) + " (" + bad["period_label"] + ")",
+            "computed": allowed,
+            "explanation": why,
+            "source_file": bad["source_file"],
+            "source_row": bad["source_row"],
+        }
+    )
+    return rows[FINDING_COLUMNS].reset_index(drop=True), int(scorecard["value"].notna().sum() - len(bad))
+
+
+def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    wrong = log[(log["category"] == "wrong_code") & log["message"].str.contains("belongs to")]
+    rows = _log_findings(wrong, "code_contradicts_title", wrong["found"], wrong["expected"])
+    return rows, int((published["code_published"] != "").sum() - len(rows))
+
+
+def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconciliation:
+    """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
+    parts, agreed = [], []
+    units = catalogue.indicators.set_index("indicator")["unit"]
+    context = published_context(published, scorecard, catalogue)
+    for cat_name, (frame, ok) in {
+        "value_vs_fraction": _value_findings(scorecard, log),
+        "rag": _rag_findings(context, published),
+        "dot": _dot_findings(context, published),
+        "conflicting_figures": _conflict_findings(scorecard, log, catalogue.blocks),
+        "impossible_value": _impossible_findings(scorecard, log, units),
+        "code_contradicts_title": _code_findings(log, published),
+    }.items():
+        parts.append(frame)
+        agreed.append({"category": cat_name, "agree": ok})
+    latest = scorecard[scorecard["is_latest"]]
+    judged = F.judged_rows(published, latest, catalogue.targets)
+    prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
+    flips = F.polarity_check(judged, prev)
+    pol_rows = pd.DataFrame(
+        {
+            "area": "",
+            "block": "",
+            "indicator": flips["indicator"],
+            "category": "polarity",
+            "published": flips["printed"],
+            "computed": flips["better_polarity"],
+            "explanation": (
+                flips["fits_reversed"].astype(str)
+                + " of "
+                + (2 * flips["n"]).astype(str)
+                + " published RAGs and arrows fit polarity "
+                + flips["better_polarity"]
+                + ", only "
+                + flips["fits_printed"].astype(str)
+                + " fit the printed "
+                + flips["printed"]
+            ),
+            "source_file": "",
+            "source_row": 0,
+        }
+    )[FINDING_COLUMNS]
+    parts.append(pol_rows)
+    agreed.append({"category": "polarity", "agree": int(judged["indicator"].nunique() - len(flips))})
+    findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
+    findings["source_row"] = findings["source_row"].astype(int)
+    return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed))
+
+
+def reconcile(period: str = "2024-10", *, data_dir=None) -> Reconciliation:
+    """Compare every published figure and judgement of an edition with the computed one.
+
+    Returns
+    -------
+    Reconciliation
+        ``findings``: one row per disagreement (``area, block, indicator, category, published,
+        computed, explanation, source_file, source_row``); ``agreed``: checks that agreed per category.
+
+    Examples
+    --------
+    >>> rec = reconcile("2024-10")
+    >>> "rag" in set(rec.findings["category"])
+    True
+    """
+    cat = load_catalogue(data_dir)
+    scorecard = load_scorecard(period, data_dir=data_dir)
+    published = load_published(period, data_dir=data_dir)
+    log = load_quality_log(period, data_dir=data_dir)
+    assessed = assess(scorecard, targets=cat.targets, indicators=cat.indicators)
+    return reconcile_frames(scorecard, published, log, assessed, cat)
+
+
+def floor_inference(period: str = "2024-10", *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Infer floors from an edition's published RAGs: (floors per indicator and year, RAGs no floor explains)."""
+    cat = load_catalogue(data_dir)
+    scorecard = load_scorecard(period, data_dir=data_dir)
+    judged = F.judged_rows(load_published(period, data_dir=data_dir), scorecard[scorecard["is_latest"]], cat.targets)
+    floors = F.infer_floors(judged, cat.targets[cat.targets["floor_source"] == "stated"])
+    return floors, F.unexplained_rags(judged, floors)

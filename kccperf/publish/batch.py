@@ -1,0 +1,519 @@
+"""Running the report notebooks with papermill and exporting them to HTML with nbconvert.
+
+Every report is executed into a private work folder and moved into place only
+when its HTML is complete, so a reader never opens a half-written file and a
+failed area never leaves last month's report looking current.
+"""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._paths import project_root
+from ..errors import ParameterError
+from ..scorecard.catalogue import load_catalogue
+from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
+from .summary import rag_counts
+
+AREA_TEMPLATE = "district_report.ipynb"
+COUNTY_TEMPLATE = "kent_scorecard.ipynb"
+BUDGET_TEMPLATE = "budget_risk.ipynb"
+ANALYST_NOTE = "analyst-note"
+KERNEL_NAME = "kccperf"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of one report."""
+
+    area: str
+    slug: str
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    error: str = ""
+    notebook: Path | None = None
+
+
+@dataclass
+class ReportRun:
+    """The outcome of a batch: one result per area, and the index written."""
+
+    period: str
+    out_dir: Path
+    results: list[ReportResult] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def resolve_areas(areas: str | list[str] | None, data_dir=None) -> list[str]:
+    """``"all"`` (or ``None``) to every area, county first; otherwise names or slugs, comma-separated or a list.
+
+    Examples
+    --------
+    >>> resolve_areas("ashford, Tunbridge Wells")
+    ['Ashford', 'Tunbridge Wells']
+    """
+    cat = load_catalogue(data_dir)
+    if areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all"):
+        return list(cat.areas["area"])
+    items = [a.strip() for a in areas.split(",")] if isinstance(areas, str) else list(areas)
+    items = [a for a in items if a]
+    if not items:
+        raise ParameterError("parameter '--areas' is empty; expected 'all' or area names separated by commas.")
+    return list(dict.fromkeys(cat.area_name(a) for a in items))
+
+
+def kernel_name() -> str:
+    """The Jupyter kernel to run reports with: the project's own ``kccperf`` kernel when registered."""
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    return KERNEL_NAME if KERNEL_NAME in find_kernel_specs() else "python3"
+
+
+_ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>')
+_CELL_ID = re.compile(r' id="cell-id=[^"]*"')
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_DOC_CSS = """
+body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0 auto;padding:1.5rem;max-width:78rem;line-height:1.4}
+a{color:#1d70b8} a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}
+h1{font-size:1.9rem} h2{font-size:1.45rem;margin-top:2rem;border-bottom:2px solid #0b0c0c} h3{font-size:1.1rem}
+nav.kcc-toc{border:1px solid #b1b4b6;padding:0.5rem 1rem;margin:1rem 0;background:#f3f2f1}
+nav.kcc-toc ol{margin:0.3rem 0;padding-left:1.4rem}
+.kcc-generated{color:#505a5f;font-size:0.85rem}
+figure.kcc-figure{margin:0.8rem 0} figure.kcc-figure img{max-width:100%;height:auto;border:1px solid #b1b4b6}
+table{border-collapse:collapse} th,td{padding:0.25rem 0.45rem}
+table.dataframe th,table.dataframe td{border:1px solid #b1b4b6}
+.jp-OutputArea-output pre{white-space:pre-wrap}
+@media print{
+  body{max-width:none;padding:0;font-size:10pt} nav.kcc-toc{display:none} a{color:#0b0c0c;text-decoration:none}
+  h2{page-break-after:avoid} figure,table,tr{page-break-inside:avoid} .kcc-generated{display:none}
+}
+"""
+
+
+def html_document(body: str, *, title: str, generated_at: str) -> str:
+    """Wrap an exported notebook body as a self-contained page: no scripts, no links to other hosts,
+    a table of contents from its section headings, screen and print styles, one generated-at line."""
+    # Cell ids change on every papermill run (its injected cell gets a fresh one): drop them so
+    # the same data gives the same page.
+    body = _CELL_ID.sub("", _ANCHOR.sub("", body))
+    sections = [(anchor, re.sub(r"<[^>]+>", "", text).strip()) for anchor, text in _H2.findall(body)]
+    toc = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in sections)
+    nav = f'<nav class="kcc-toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>{toc}</ol></nav>' if toc else ""
+    # Put the contents after the first heading block (title and introduction).
+    first = body.find("<h2 ")
+    body = body[:first] + nav + body[first:] if first >= 0 else nav + body
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{_DOC_CSS}</style></head>\n"
+        f'<body><main>{body}</main>\n<footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>\n</body></html>\n'
+    )
+
+
+def _export_html(notebook: Path, target: Path, title: str, generated_at: str) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(notebook, as_version=4)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    # Markdown written for analysts reading the notebook (tagged "analyst-note") stays out of directors' pages.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={ANALYST_NOTE}, enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    target.write_text(html_document(body, title=title, generated_at=generated_at), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to build: a notebook template, its parameters, the output slug and the page title."""
+
+    template: str
+    parameters: dict
+    slug: str
+    title: str
+    area: str
+
+
+_KERNEL = None  # this worker's warm kernel manager, started on first use
+
+
+def _warm_kernel(kernel: str, cwd: str):
+    """Start (once per worker process) a kernel whose imports and caches serve every report the worker builds."""
+    global _KERNEL
+    if _KERNEL is None:
+        from multiprocessing import util
+
+        from jupyter_client.manager import KernelManager
+
+        km = KernelManager(kernel_name=kernel)
+        # The kernel's own stderr only repeats what reaches the notebook (and a transport warning).
+        km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
+        _KERNEL = km
+        # Shut the kernel down when the worker process exits.
+        util.Finalize(None, _stop_kernel, exitpriority=10)
+    return _KERNEL
+
+
+def _stop_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown_kernel(now=True)
+        _KERNEL = None
+
+
+def _warm_up(kernel: str, cwd: str, period: str) -> None:
+    """Start this worker's kernel and load the library and the edition into it; never raises."""
+    try:
+        km = _warm_kernel(kernel, cwd)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            kc.execute_interactive(
+                f"import kccperf\nfrom kccperf import figures, present\nkccperf.reconcile({period!r})", timeout=300
+            )
+        finally:
+            kc.stop_channels()
+    except Exception:  # noqa: S110 - warming is an optimisation only
+        pass
+
+
+def _reset_namespace(km) -> None:
+    """Clear the kernel's variables before the next report (a fresh client: papermill closes its own)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60)
+    finally:
+        kc.stop_channels()
+
+
+def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at: str) -> ReportResult:
+    """Execute and export one report in a worker process; never raises.
+
+    Papermill runs each notebook on the worker's warm kernel, whose namespace is reset first, so
+    every report starts from a clean namespace but not from a cold import of pandas and matplotlib.
+    """
+    import papermill as pm
+
+    start = time.perf_counter()
+    work_dir = Path(work)
+    executed = work_dir / f"{task.slug}.ipynb"
+    page = work_dir / f"{task.slug}.html"
+    try:
+        km = _warm_kernel(kernel, str(Path(task.template).parent))
+        _reset_namespace(km)
+        pm.execute_notebook(
+            task.template,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name=kernel,
+            km=km,
+            cwd=str(Path(task.template).parent),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
+        _export_html(executed, page, task.title, generated_at)
+    except Exception as exc:  # a report's failure is recorded, the batch goes on
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = getattr(exc, "evalue", str(exc))
+        expected = ("ParameterError", "ScorecardFileError", "InputError", "ValidationError", "BudgetFileError")
+        message = evalue if ename in expected else f"{ename}: {evalue}"
+        first = str(message).strip().splitlines()[0] if str(message).strip() else ename
+        # A failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one.
+        _stop_kernel()
+        return ReportResult(
+            task.area,
+            task.slug,
+            False,
+            time.perf_counter() - start,
+            error=first,
+            notebook=executed if executed.exists() else None,
+        )
+    return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def build_reports(
+    period: str = "2024-10",
+    areas: str | list[str] | None = "all",
+    *,
+    out_dir: str | os.PathLike | None = None,
+    jobs: int = 1,
+    timeout: int = 600,
+    suppress_threshold: int = 5,
+    progress: Callable[[str], None] | None = None,
+    template: str | os.PathLike | None = None,
+    data_dir=None,
+) -> ReportRun:
+    """Execute the report notebooks and write ``<out>/<period>/<slug>.html`` (with ``.csv`` and ``.xlsx``) and ``index.html``.
+
+    Parameters
+    ----------
+    period : str
+        Scorecard edition, e.g. ``"2024-10"``.
+    areas : str or list of str
+        ``"all"`` (every area report, the county scorecard and the budget views) or area names/slugs
+        (comma-separated string or list; area reports only).
+    out_dir : path, optional
+        Output root; defaults to the repository's ``outputs/``.
+    jobs : int
+        Worker processes executing notebooks in parallel.
+    timeout : int
+        Seconds any one notebook cell may run.
+    suppress_threshold : int
+        Counts of 1 to this many children are withheld in the reports and downloads (0: none withheld).
+    progress : callable, optional
+        Called with one line of progress text per finished report.
+    template : path, optional
+        The notebook to execute per area; defaults to ``notebooks/district_report.ipynb``.
+
+    Returns
+    -------
+    ReportRun
+        Results per report; ``failed`` lists reports that did not complete.
+    """
+    from ..judge.assess import assess
+    from .summary import area_view
+    from .suppress import check_threshold, suppress
+
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"parameter '--jobs' is {jobs!r}; expected a whole number of 1 or more.")
+    if not isinstance(timeout, int) or timeout < 1:
+        raise ParameterError(f"parameter '--timeout' is {timeout!r}; expected a whole number of seconds, 1 or more.")
+    threshold = check_threshold(suppress_threshold)
+    scorecard_dir(period, data_dir)
+    every = areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all")
+    names = resolve_areas(areas, data_dir)
+    cat = load_catalogue(data_dir)
+    nb_dir = project_root() / "notebooks"
+    area_template = Path(template) if template is not None else nb_dir / AREA_TEMPLATE
+    if not area_template.is_file():
+        raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
+    # Absolute paths throughout: workers and kernels run with their own working folders.
+    root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
+    if not root.parent.is_dir():
+        raise ParameterError(
+            f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place."
+        )
+    if root.exists() and not root.is_dir():
+        raise ParameterError(f"parameter '--out' names {root}, which is a file; expected a folder.")
+    if not os.access(root if root.exists() else root.parent, os.W_OK):
+        raise ParameterError(f"parameter '--out' names {root}, which cannot be written; expected a writable folder.")
+    kernel = kernel_name()
+    # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
+    # warming up (imports, the edition in the kernel's caches) while this process loads the data.
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    work = None
+    try:
+        # A single report gains nothing from warming a kernel first.
+        warm = (
+            [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)]
+            if every or len(names) > jobs
+            else []
+        )
+        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
+        scorecard = load_scorecard(period, data_dir=data_dir)
+        info = load_edition_info(period, data_dir=data_dir)
+        assessed = suppress(assess(scorecard), threshold)
+        label = info.get("edition_label", period)
+
+        tasks = [
+            ReportTask(
+                str(area_template),
+                {"area": a, "period": period, "suppress_threshold": threshold},
+                cat.area_slug(a),
+                f"{a}: CYPE performance report, {label}",
+                a,
+            )
+            for a in names
+        ]
+        downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
+        if every:
+            tasks.append(
+                ReportTask(
+                    str(nb_dir / COUNTY_TEMPLATE),
+                    {"period": period, "suppress_threshold": threshold},
+                    "kent-scorecard",
+                    f"Kent CYPE scorecard: county view, {label}",
+                    "Kent and districts",
+                )
+            )
+            downloads["kent-scorecard"] = assessed
+            tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
+
+        dest = root / period
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
+        except OSError as exc:
+            raise ParameterError(
+                f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder."
+            ) from None
+        run = ReportRun(period=period, out_dir=dest)
+        generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        say = progress or (lambda _line: None)
+        for w in warm:
+            w.result()  # a warm-up failure is only a missed head start; the reports still run
+        futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
+        _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
+        order = {t.slug: i for i, t in enumerate(tasks)}
+        run.results.sort(key=lambda r: order[r.slug])
+        run.index = dest / "index.html"
+        _atomic_write(run.index, _index_html(run, tasks, assessed, info, generated_at))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return run
+
+
+def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
+    """The budget risk views (CYPE and the whole council) for every budget year on disk."""
+    from ..budget import available_budget_years, load_budget, risk_scores, risks_for
+
+    tasks = []
+    for year in available_budget_years(data_dir):
+        risks = load_budget(year, data_dir=data_dir).risks
+        for directorate in ("CYPE", "ALL"):
+            slug = f"budget-{year}-{directorate.lower()}"
+            who = "CYPE" if directorate == "CYPE" else "the whole council"
+            tasks.append(
+                ReportTask(
+                    str(nb_dir / BUDGET_TEMPLATE),
+                    {"directorate": directorate, "year": year},
+                    slug,
+                    f"Budget risk view {year}: {who}",
+                    f"Budget {year}: {who}",
+                )
+            )
+            downloads[slug] = risk_scores(risks_for(risks, directorate))
+    return tasks
+
+
+def _write_downloads(frame, dest: Path, slug: str) -> None:
+    """The data a report shows, beside it, as CSV and XLSX (written atomically)."""
+    csv_tmp = dest / f".{slug}.csv.tmp"
+    frame.to_csv(csv_tmp, index=False)
+    os.replace(csv_tmp, dest / f"{slug}.csv")
+    xlsx_tmp = dest / f".{slug}.tmp.xlsx"
+    frame.to_excel(xlsx_tmp, index=False, sheet_name="data")
+    os.replace(xlsx_tmp, dest / f"{slug}.xlsx")
+
+
+def _collect(results, run: ReportRun, dest: Path, total: int, say, downloads: dict) -> None:
+    for done, r in enumerate(results, start=1):
+        final = dest / f"{r.slug}.html"
+        failed_nb = dest / "failed" / f"{r.slug}.ipynb"
+        if r.ok:
+            if r.slug in downloads:
+                _write_downloads(downloads[r.slug], dest, r.slug)
+            os.replace(r.html, final)
+            if failed_nb.exists():
+                failed_nb.unlink()
+            r = ReportResult(r.area, r.slug, True, r.seconds, html=final)
+            say(f"[{done}/{total}] {r.area}: written {final} ({r.seconds:.1f} s)")
+        else:
+            # No stale report may look current: remove last run's page and downloads for this report.
+            for stale in (final, dest / f"{r.slug}.csv", dest / f"{r.slug}.xlsx"):
+                if stale.exists():
+                    stale.unlink()
+            kept = None
+            if r.notebook is not None and r.notebook.exists():
+                failed_nb.parent.mkdir(exist_ok=True)
+                os.replace(r.notebook, failed_nb)
+                kept = failed_nb
+            r = ReportResult(r.area, r.slug, False, r.seconds, error=r.error, notebook=kept)
+            say(f"[{done}/{total}] {r.area}: FAILED: {r.error}")
+        run.results.append(r)
+
+
+def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[str, str], generated_at: str) -> str:
+    titles = {t.slug: t.title for t in tasks}
+    rows = []
+    for r in run.results:
+        if r.ok:
+            sub = assessed[(assessed["area"] == r.area) & ~assessed["suppressed"] & assessed["value"].notna()]
+            counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
+            link = (
+                f'<a href="{html.escape(r.slug)}.html">{html.escape(titles[r.slug])}</a> '
+                f'(data: <a href="{html.escape(r.slug)}.csv">CSV</a>, <a href="{html.escape(r.slug)}.xlsx">Excel</a>)'
+            )
+            cells = "".join(
+                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
+            )
+        else:
+            link = f"Failed: {html.escape(r.error)}"
+            cells = '<td colspan="4">No report: the run failed, see the message.</td>'
+        rows.append(f'<tr><th scope="row">{html.escape(r.area)}</th><td>{link}</td>{cells}</tr>')
+    # Reports from earlier runs that this run did not rebuild stay listed, marked as such.
+    built = {r.slug for r in run.results}
+    names = dict(zip(load_catalogue().areas["slug"], load_catalogue().areas["area"]))
+    for page in sorted(run.out_dir.glob("*.html")):
+        if page.stem not in built and page.name != "index.html":
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(page.stat().st_mtime))
+            name = names.get(page.stem, page.stem.replace("-", " ").capitalize())
+            sub = assessed[(assessed["area"] == names.get(page.stem)) & ~assessed["suppressed"] & assessed["value"].notna()]
+            counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
+            cells = "".join(
+                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
+            )
+            rows.append(
+                f'<tr><th scope="row">{html.escape(name)}</th><td><a href="{html.escape(page.name)}">'
+                f"{html.escape(name)}</a> (from an earlier run, {html.escape(when)})</td>{cells}</tr>"
+            )
+    title = f"CYPE performance reports: {info.get('edition_label', run.period)}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body{{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:2rem auto;max-width:64rem;padding:0 1rem}}
+table{{border-collapse:collapse;width:100%}} th,td{{border:1px solid #b1b4b6;padding:0.35rem 0.5rem;text-align:left}}
+thead th{{background:#f3f2f1}} td.num{{text-align:right}} a{{color:#1d70b8}}
+.kcc-generated{{color:#505a5f;font-size:0.85rem}}
+@media print{{a{{color:#0b0c0c}}}}
+</style></head>
+<body><main>
+<h1>{html.escape(title)}</h1>
+<p>One report per area from the {html.escape(info.get("title", "scorecard"))}, published {html.escape(info.get("publication_date", ""))},
+with the county view and the budget risk views. The counts are the RAG ratings computed from each area's published figures;
+each report explains them. Figures based on 5 or fewer children are withheld.</p>
+<table><caption>Reports and computed RAG counts</caption>
+<thead><tr><th scope="col">Area</th><th scope="col">Report</th><th scope="col">RED</th><th scope="col">AMBER</th>
+<th scope="col">GREEN</th><th scope="col">Not rated</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+</main>
+<footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>
+</body></html>
+"""
+
+
+def print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

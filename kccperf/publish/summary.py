@@ -1,0 +1,179 @@
+"""Latest-period summaries of one area: what a report's indicator table shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..schemas import Assessed as A
+from ..schemas import Indicator as I
+from ..schemas import Published
+from ..schemas import Scorecard as S
+from ..schemas import Target as T
+from ..scorecard.catalogue import load_catalogue
+
+_SERVICE_ORDER = [
+    "Children's social care",
+    "Early help",
+    "Youth justice",
+    "SEND",
+    "Early years",
+    "Education",
+    "Vulnerable learners",
+]
+
+
+def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catalogue=None) -> pd.DataFrame:
+    """One row per block and indicator: the latest value, its trend and the published judgement.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Rows of :func:`kccperf.load_scorecard`, usually for one area.
+    published : DataFrame
+        Rows of :func:`kccperf.load_published` for the same area.
+    catalogue : Catalogue, optional
+        Reference data; defaults to :func:`kccperf.load_catalogue`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``area, service, block, indicator, title, polarity, period_type,
+        unit, latest_period, value, numerator, denominator, trend, target,
+        rag_published, dot_published``; ``trend`` holds the series' values in
+        period order (missing periods as NaN). Rows are ordered by service,
+        block and the order the scorecard prints them.
+
+    Examples
+    --------
+    >>> from kccperf import load_scorecard, load_published
+    >>> s = indicator_summary(load_scorecard(area="Kent"), load_published(area="Kent"))
+    >>> s.loc[s.indicator == "cic_kcc_foster_care", ["value", "rag_published"]].to_dict("records")
+    [{'value': 73.1, 'rag_published': 'RED'}]
+    """
+    cat = catalogue or load_catalogue()
+    ind = cat.indicators.set_index(I.indicator)
+    keys = [S.area, S.block, S.indicator]
+    ordered = scorecard.sort_values([*keys, S.period], kind="stable")
+    trend = ordered.groupby(keys, sort=False)[S.value].agg(list).rename("trend")
+    labels = ordered.groupby(keys, sort=False)[S.period_label].agg(list).rename("trend_periods")
+    latest = ordered[ordered[S.is_latest]].set_index(keys)
+    # Pair each value with the judgement printed beside it: the row from the table whose figures were kept.
+    source = latest[S.source_file].rename("kept_file")
+    pub = published.join(source, on=keys)
+    pub = (
+        pub.assign(_other=pub[Published.source_file] != pub["kept_file"])
+        .sort_values(["_other", Published.source_row], kind="stable")
+        .drop_duplicates([Published.area, Published.block, Published.indicator])
+        .set_index(keys)[[Published.rag, Published.dot, Published.target]]
+        .rename(columns={Published.rag: "rag_published", Published.dot: "dot_published"})
+    )
+    out = (
+        latest[
+            [
+                S.title,
+                S.polarity,
+                S.period_type,
+                S.period_label,
+                S.value,
+                S.numerator,
+                S.denominator,
+                S.source_file,
+                S.source_row,
+            ]
+        ]
+        .join([trend, labels])
+        .join(pub)
+    )
+    out = out.rename(columns={S.period_label: "latest_period"}).reset_index()
+    out[I.service] = out[S.indicator].map(ind[I.service])
+    out[I.unit] = out[S.indicator].map(ind[I.unit])
+    out["short_title"] = out[S.indicator].map(ind[I.description])
+    rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
+    out = out.assign(_s=out[I.service].map(rank).fillna(len(rank)))
+    out = out.sort_values(["_s", S.block, S.source_file, S.source_row], kind="stable")
+    for c in ("rag_published", "dot_published"):
+        out[c] = out[c].fillna("")
+    cols = [
+        S.area,
+        I.service,
+        S.block,
+        S.indicator,
+        S.title,
+        S.polarity,
+        S.period_type,
+        I.unit,
+        "latest_period",
+        S.value,
+        S.numerator,
+        S.denominator,
+        "trend",
+        "trend_periods",
+        T.target,
+        "rag_published",
+        "dot_published",
+    ]
+    return out[cols].reset_index(drop=True)
+
+
+def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataFrame:
+    """How many indicators are RED, AMBER and GREEN (and without a rating) in a summary.
+
+    Examples
+    --------
+    >>> rag_counts(pd.DataFrame({"rag_published": ["RED", "GREEN", "GREEN", ""]})).to_dict("records")
+    [{'rag': 'RED', 'count': 1}, {'rag': 'AMBER', 'count': 0}, {'rag': 'GREEN', 'count': 2}, {'rag': 'Not rated', 'count': 1}]
+    """
+    rag = summary[column].where(summary[column].isin(["RED", "AMBER", "GREEN"]), "Not rated")
+    counts = rag.value_counts().reindex(["RED", "AMBER", "GREEN", "Not rated"], fill_value=0)
+    return counts.rename_axis(A.rag).reset_index(name="count")
+
+
+def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
+    """One area's assessed rows in report order: by service, then as the scorecard prints them.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> v = area_view(kccperf.assess(kccperf.load_scorecard(area="Dover")), "Dover")
+    >>> v["service"].iloc[0], v["area"].unique().tolist()
+    ("Children's social care", ['Dover'])
+    """
+    rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
+    view = assessed[assessed[S.area] == area]
+    view = view.assign(_s=view[I.service].map(rank).fillna(len(rank)), _o=range(len(view)))
+    return view.sort_values(["_s", S.block, "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
+
+
+def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
+    """Districts side by side: how many indicators each has RED, AMBER and GREEN, the share GREEN, and how often it
+    ranks in the best and worst quarter of the districts. Ordered by the share GREEN, then fewest RED.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> lt = league_table(kccperf.assess(kccperf.load_scorecard()))
+    >>> len(lt), list(lt.columns[:4])
+    (12, ['area', 'RED', 'AMBER', 'GREEN'])
+    """
+    d = assessed[assessed[S.area] != county]
+    if "suppressed" in d:
+        d = d[~d["suppressed"]]
+    counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=["RED", "AMBER", "GREEN"], fill_value=0)
+    quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
+    out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
+    out["median rank"] = d.groupby(S.area)[A.rank].median()
+    # Districts rate different numbers of rows (shared teams, missing figures): compare shares, not counts.
+    out["rated"] = out[["RED", "AMBER", "GREEN"]].sum(axis=1)
+    out["green share"] = (out["GREEN"] / out["rated"] * 100).round(0)
+    out = out.sort_values(["green share", "RED"], ascending=[False, True])
+    return out.reset_index()
+
+
+def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
+    """The county's attainment gaps for vulnerable learners (FSM, children in care, SEN) and Progress 8 by group."""
+    d = assessed[
+        (assessed[S.area] == county) & (assessed[I.service] == "Vulnerable learners")
+        | (assessed[S.area] == county) & assessed[S.indicator].str.endswith("_fsm_gap")
+    ]
+    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.dot, T.target, A.rag, S.england, S.regional, I.unit]
+    return d[cols].reset_index(drop=True)

@@ -1,0 +1,119 @@
+"""Reconciliation: one test per category on small synthetic tables, plus the real October 2024 data."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import kccperf
+from kccperf.schemas import Finding
+
+from ..conftest import RAW, ROOT
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return kccperf.reconcile("2024-10")
+
+
+def _edit(tmp_path, name, old, new):
+    """A copy of the data folder with one published table edited."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    folder = data / "raw" / "scorecard" / "2024-10"
+    shutil.copytree(RAW, folder)
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data
+
+
+def _findings(data, category):
+    f = kccperf.reconcile("2024-10", data_dir=data).findings
+    return f[f.category == category]
+
+
+@pytest.mark.parametrize(
+    ("category", "indicator", "needle"),
+    [
+        ("value_vs_fraction", "ks2_rwm", "numerator appears to have lost a digit"),
+        ("rag", "ks5_tech_level_aps", "a RAG is published although no value is"),
+        ("rag", "caseload_ehu", "although the value meets the target"),
+        ("dot_unchecked", "neet_16_17", "seasonally affected"),
+        ("dot", "ks4_progress8", "opposite polarity"),
+        ("dot", "yj_reoffending", "last year's outturn"),
+        ("conflicting_figures", "eyfs_gld_fsm_gap", "vulnerable_primary prints 22.6"),
+        ("impossible_value", "permanent_social_workers", "a percentage over 100"),
+        ("code_contradicts_title", "free_early_education_2yo", "belongs to"),
+        ("polarity", "caseload_ehu", "fit polarity H"),
+    ],
+)
+def test_real_findings(rec, category, indicator, needle):
+    hits = rec.findings[(rec.findings.category == category) & (rec.findings.indicator == indicator)]
+    assert hits["explanation"].str.contains(needle, regex=False).any()
+
+
+def test_findings_follow_their_schema(rec):
+    Finding.validate(rec.findings, lazy=True)
+    assert len(rec.findings) > 0
+
+
+def test_agreements_are_counted(rec):
+    s = rec.summary().set_index("category")
+    assert s.loc["rag", "agree"] > 400 and s.loc["rag", "disagree"] >= 14
+    assert set(s.index) == {
+        "value_vs_fraction",
+        "rag",
+        "dot",
+        "dot_unchecked",
+        "conflicting_figures",
+        "impossible_value",
+        "code_contradicts_title",
+        "polarity",
+    }
+
+
+def test_nothing_is_corrected(rec):
+    df = kccperf.load_scorecard("2024-10", area="Dartford")
+    assert df.query("indicator == 'ks2_rwm' and is_latest")["numerator"].item() == 112
+
+
+# One synthetic edit per category, each planting one new disagreement.
+def test_planted_rag(tmp_path):
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "85.0\tRED\t73.9", "85.0\tGREEN\t73.9")
+    hits = _findings(data, "rag")
+    row = hits[(hits.area == "Kent") & (hits.indicator == "cic_kcc_foster_care")]
+    assert row["published"].item() == "GREEN" and row["computed"].item() == "RED"
+
+
+def test_planted_dot(tmp_path):
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "1,674\t102.1\t↓", "1,674\t102.1\t↑")
+    hits = _findings(data, "dot")
+    assert ((hits.area == "Kent") & (hits.indicator == "caseload_cic_teams")).any()
+
+
+def test_planted_value_mismatch(tmp_path):
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "\t73.1\t757\t1,036", "\t73.1\t557\t1,036")
+    hits = _findings(data, "value_vs_fraction")
+    assert ((hits.area == "Kent") & (hits.indicator == "cic_kcc_foster_care")).any()
+
+
+def test_planted_shared_block_conflict(tmp_path):
+    old = "24.0\t25.2\t23.5\t25.3\t25.0\t24.0\t22.6"
+    data = _edit(tmp_path, "tonbridge-and-malling__ics_monthly.tsv", old, old.replace("23.5", "23.6"))
+    hits = _findings(data, "conflicting_figures")
+    assert hits["explanation"].str.contains("shared block").any()
+
+
+def test_planted_impossible_value(tmp_path):
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "\t86.3\t84.8\t84.8\t85.7", "\t86.3\t184.8\t84.8\t85.7")
+    hits = _findings(data, "impossible_value")
+    assert ((hits.area == "Kent") & (hits.indicator == "case_audits_good")).any()
+
+
+def test_planted_wrong_code(tmp_path):
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "SCS08\t", "SCS03\t")
+    hits = _findings(data, "code_contradicts_title")
+    assert ((hits.area == "Kent") & (hits.indicator == "returner_interviews")).any()

@@ -1,0 +1,156 @@
+"""The report batch end to end: papermill executes each notebook, nbconvert exports self-contained HTML."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from kccperf import ParameterError
+from kccperf.publish.batch import build_reports, html_document, resolve_areas
+
+from ..conftest import ROOT
+
+MAX_BYTES = 1_500_000
+
+
+def test_every_report_and_the_index(full_run):
+    assert not full_run.failed, [(r.area, r.error) for r in full_run.failed]
+    slugs = {r.slug for r in full_run.results}
+    areas = {
+        "kent",
+        "ashford",
+        "canterbury",
+        "dartford",
+        "dover",
+        "folkestone-and-hythe",
+        "gravesham",
+        "maidstone",
+        "sevenoaks",
+        "swale",
+        "thanet",
+        "tonbridge-and-malling",
+        "tunbridge-wells",
+    }
+    assert areas | {"kent-scorecard", "budget-2025-26-cype", "budget-2025-26-all"} == slugs
+    index = (full_run.out_dir / "index.html").read_text(encoding="utf-8")
+    for slug in slugs:
+        assert f'href="{slug}.html"' in index and f'href="{slug}.csv"' in index and f'href="{slug}.xlsx"' in index
+        assert (full_run.out_dir / f"{slug}.csv").exists() and (full_run.out_dir / f"{slug}.xlsx").exists()
+    assert not list(full_run.out_dir.glob(".work-*")) and not list(full_run.out_dir.glob(".*.tmp*"))
+
+
+@pytest.mark.parametrize("slug", ["kent", "ashford", "kent-scorecard", "budget-2025-26-cype", "index"])
+def test_html_is_self_contained_small_and_codeless(full_run, slug):
+    page = (full_run.out_dir / f"{slug}.html").read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) <= MAX_BYTES
+    assert "<script" not in page.lower()
+    # No request to any other host: every src and href is a data URI or in-page/relative.
+    for attr in re.findall(r'(?:src|href)="([^"]*)"', page):
+        assert not re.match(r"^(https?:)?//", attr), attr
+    assert "@media print" in page
+    assert "load_scorecard(" not in page and "import kccperf" not in page
+    assert not re.search(r"In\s*\[\d*\]", page)
+
+
+def test_area_report_content(full_run):
+    page = (full_run.out_dir / "ashford.html").read_text(encoding="utf-8")
+    assert "Ashford: October 2024 scorecard" in page
+    assert '<nav class="kcc-toc"' in page and 'href="#Indicators"' in page
+    assert "23.9%" in page and "Ashford CSWT" in page
+    assert page.count('alt="') >= 2  # trend and funnel charts carry alt text
+    assert "Produced with kccperf" in page and "area = Ashford" in page
+    assert "Against Kent" in page
+    # Notes tagged for analysts stay in the notebook, out of the directors' page.
+    assert "assessed for every area at once" not in page
+    assert "assessed for every area at once" in (ROOT / "notebooks" / "district_report.ipynb").read_text(encoding="utf-8")
+    assert "Against Kent" not in (full_run.out_dir / "kent.html").read_text(encoding="utf-8")
+
+
+def test_county_view_has_heatmap_league_and_appendix(full_run):
+    page = (full_run.out_dir / "kent-scorecard.html").read_text(encoding="utf-8")
+    for needle in (
+        "County headline figures",
+        "Vulnerable learners",
+        "RAG by indicator and district",
+        "District league table",
+        "Reconciliation appendix",
+        "numerator appears to have lost a digit",
+    ):
+        assert needle in page
+
+
+def test_downloads_hold_the_data_shown_with_small_numbers_withheld(full_run):
+    df = pd.read_csv(full_run.out_dir / "folkestone-and-hythe.csv")
+    ehcp = df[df.indicator == "ehcp_issued_20wk"].iloc[0]  # 3 of 4 plans: a small number
+    assert bool(ehcp.suppressed) and pd.isna(ehcp.value) and pd.isna(ehcp.numerator)
+    xl = pd.read_excel(full_run.out_dir / "folkestone-and-hythe.xlsx")
+    assert len(xl) == len(df)
+
+
+def test_runs_are_deterministic_apart_from_the_generated_line(tmp_path):
+    pages = []
+    for n in (1, 2):
+        run = build_reports("2024-10", "Dover", out_dir=tmp_path / str(n))
+        pages.append(re.sub(r"Generated at [^<]*", "", (run.out_dir / "dover.html").read_text(encoding="utf-8")))
+    assert pages[0] == pages[1]
+
+
+def test_document_wrapper_builds_contents_and_drops_anchor_links():
+    body = '<h1>T</h1><h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2><p>x</p><h2 id="B">B</h2>'
+    doc = html_document(body, title="T & more", generated_at="now")
+    assert "anchor-link" not in doc and '<a href="#A">A</a>' in doc and '<a href="#B">B</a>' in doc
+    assert "<title>T &amp; more</title>" in doc and doc.count("Generated at now") == 1
+
+
+def _failing_template(tmp_path):
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    raise RuntimeError("planted failure")'))
+    path = tmp_path / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "out"
+    stale = out / "2024-10" / "dover.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("last month's report")
+    (out / "2024-10" / "dover.csv").write_text("old")
+    run = build_reports("2024-10", "Dover,Thanet", out_dir=out, jobs=2, template=_failing_template(tmp_path))
+    assert [r.area for r in run.failed] == ["Dover"]
+    assert "planted failure" in run.failed[0].error
+    assert not stale.exists() and not (out / "2024-10" / "dover.csv").exists(), "no stale report may look current"
+    assert (out / "2024-10" / "thanet.html").exists()
+    assert (out / "2024-10" / "failed" / "dover.ipynb").exists()
+    index = (out / "2024-10" / "index.html").read_text(encoding="utf-8")
+    assert "Failed: RuntimeError: planted failure" in index
+
+
+def test_partial_run_keeps_earlier_reports_in_the_index(tmp_path):
+    build_reports("2024-10", "Thanet", out_dir=tmp_path)
+    run = build_reports("2024-10", "Dover", out_dir=tmp_path)
+    index = (run.out_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="dover.html"' in index and 'href="thanet.html"' in index and "from an earlier run" in index
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"areas": "Atlantis"}, "area 'Atlantis'"),
+        ({"areas": "Kent", "jobs": 0}, "--jobs"),
+        ({"areas": "Kent", "suppress_threshold": -1}, "suppress_threshold"),
+    ],
+)
+def test_bad_parameters_write_nothing(tmp_path, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        build_reports("2024-10", out_dir=tmp_path / "o", **kwargs)
+    assert not (tmp_path / "o").exists()
+
+
+def test_resolve_areas():
+    assert resolve_areas("all")[0] == "Kent" and len(resolve_areas(None)) == 13
+    with pytest.raises(ParameterError):
+        resolve_areas(" , ")
