@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kccperf import budget
-from kccperf.publish import views as present
+from kccperf.publish import budget_views
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def _html(shown) -> str:
 
 
 def test_member_bridge_names_the_cabinet_members_from_the_edition(tables):
-    html = _html(present.member_bridge_table(budget.revenue_bridge_by_member(tables.figures), tables.edition))
+    html = _html(budget_views.member_bridge_table(budget.revenue_bridge_by_member(tables.figures), tables.edition))
     assert "Sue Chandler (Integrated Children&#x27;s Services)" in html and "Rory Love (Education)" in html
     assert "sue_chandler" not in html and "rory_love" not in html
     assert "CYPE 2025-26 change by Cabinet Member" in html
@@ -33,15 +33,15 @@ def test_member_bridge_names_the_cabinet_members_from_the_edition(tables):
 def test_member_names_come_from_the_edition_facts_not_the_code(tables):
     bridge = budget.revenue_bridge_by_member(tables.figures)
     edition = {**tables.edition, "member_names": ["Member A (Portfolio A)", "Member B (Portfolio B)"]}
-    html = _html(present.member_bridge_table(bridge, edition))
+    html = _html(budget_views.member_bridge_table(bridge, edition))
     assert "Member A (Portfolio A)" in html and "Member B (Portfolio B)" in html and "Sue Chandler" not in html
     # A column the edition does not list keeps its key rather than vanishing.
-    unlisted = _html(present.member_bridge_table(bridge, {**edition, "members": ["sue_chandler"], "member_names": ["A"]}))
+    unlisted = _html(budget_views.member_bridge_table(bridge, {**edition, "members": ["sue_chandler"], "member_names": ["A"]}))
     assert "rory_love" in unlisted
 
 
 def test_november_bridge_steps_are_in_words(tables):
-    html = _html(present.november_table(budget.november_bridge(tables.figures)))
+    html = _html(budget_views.november_table(budget.november_bridge(tables.figures)))
     for words in ("November draft net", "Change in spending", "Change in savings", "Latest net", "Education"):
         assert words in html
     for key in ("november_net", "spend_change", "saving_change", "latest_net", "<td>ics</td>"):
@@ -53,28 +53,28 @@ def test_november_bridge_steps_are_in_words(tables):
     [(-15700.0, "£000s", "−£15,700k"), (-3.2, "£m", "−£3.2m"), (2638.3, "£000s", "£2,638k"), (0.0, "£m", "£0.0m")],
 )
 def test_money_prints_a_minus_before_the_pound_sign(value, unit, text):
-    html = _html(present.money_table(pd.DataFrame({"a": [value]}), caption="c", columns={"a": "A"}, money={"a": unit}))
+    html = _html(budget_views.money_table(pd.DataFrame({"a": [value]}), caption="c", columns={"a": "A"}, money={"a": unit}))
     assert f"<td>{text}</td>" in html
 
 
 def test_negative_amounts_in_the_budget_tables(tables):
-    html = _html(present.unresolved_table(budget.unresolved_balances(tables.figures)))
+    html = _html(budget_views.unresolved_table(budget.unresolved_balances(tables.figures)))
     assert "<td>−£15,700k</td>" in html and "<td>−1.0%</td>" in html
     assert "-£" not in html and "£-" not in html and "£−" not in html
-    bridge = _html(present.bridge_table(budget.revenue_bridge(tables.figures, "CYPE")))
+    bridge = _html(budget_views.bridge_table(budget.revenue_bridge(tables.figures, "CYPE")))
     assert "<td>−£3,300k</td>" in bridge and "<td>Start</td>" in bridge and "<td>End</td>" in bridge
 
 
 def test_budget_heading_has_no_doubled_brackets():
-    html = _html(present.budget_heading({"directorate": "CYPE", "year": "2025-26"}))
+    html = _html(budget_views.budget_heading({"directorate": "CYPE", "year": "2025-26"}))
     assert "((" not in html and "))" not in html
     assert "published 2025-01-16 (CYPE Cabinet Committee), with every total recomputed" in html
-    whole = _html(present.budget_heading({"directorate": "ALL", "year": "2025-26"}, {"title": "T", "publication_date": "D"}))
+    whole = _html(budget_views.budget_heading({"directorate": "ALL", "year": "2025-26"}, {"title": "T", "publication_date": "D"}))
     assert "Budget risk view 2025-26: the whole council" in whole and "Figures as printed in the T, published D," in whole
 
 
 def test_checks_table_lists_only_the_mismatches_in_words(checks):
-    html = _html(present.budget_checks_table(checks))
+    html = _html(budget_views.budget_checks_table(checks))
     assert html.count("<tr><td>") == 7
     assert "<td>Appendix D</td>" in html and "<td>Table 1</td>" in html and "<td>Text of the report</td>" in html
     assert "<td>109,578.3</td><td>209,578.3</td><td>−100,000</td>" in html and "<td>−0.0526</td>" in html
@@ -84,22 +84,26 @@ def test_checks_table_lists_only_the_mismatches_in_words(checks):
     ("show", "caption", "header"),
     [
         (
-            lambda t: present.top_risks_table(budget.top_risks(budget.risk_scores(t.risks), 10)),
+            lambda t: budget_views.top_risks_table(budget.top_risks(budget.risk_scores(t.risks), 10)),
             "Largest estimated exposures",
             "Lifetime exposure",
         ),
-        (lambda t: present.exposure_table(budget.exposure_by_directorate(t.risks)), "Itemised exposure by directorate", "Risks"),
         (
-            lambda t: present.exposure_share_table(budget.cype_exposure_share(t.risks, t.figures)),
+            lambda t: budget_views.exposure_table(budget.exposure_by_directorate(t.risks)),
+            "Itemised exposure by directorate",
+            "Risks",
+        ),
+        (
+            lambda t: budget_views.exposure_share_table(budget.cype_exposure_share(t.risks, t.figures)),
             "CYPE share",
             "Share of register total",
         ),
         (
-            lambda t: present.unsecured_table(budget.unsecured_capital_share(t.figures, t.projects)),
+            lambda t: budget_views.unsecured_table(budget.unsecured_capital_share(t.figures, t.projects)),
             "CYPE capital relying",
             "CYPE total",
         ),
-        (lambda t: present.cleaning_table(t.cleaning), "Cells cleaned by the reader", "What was done"),
+        (lambda t: budget_views.cleaning_table(t.cleaning), "Cells cleaned by the reader", "What was done"),
     ],
 )
 def test_each_budget_table_owns_its_caption_and_headers(tables, show, caption, header):
@@ -108,9 +112,9 @@ def test_each_budget_table_owns_its_caption_and_headers(tables, show, caption, h
 
 
 def test_display_words_for_the_share_tables(tables):
-    share = _html(present.exposure_share_table(budget.cype_exposure_share(tables.risks, tables.figures)))
+    share = _html(budget_views.exposure_share_table(budget.cype_exposure_share(tables.risks, tables.figures)))
     assert "<td>Annual</td>" in share and "<td>£165.0m</td>" in share and "<td>64.2%</td>" in share
-    capital = _html(present.unsecured_table(budget.unsecured_capital_share(tables.figures, tables.projects)))
+    capital = _html(budget_views.unsecured_table(budget.unsecured_capital_share(tables.figures, tables.projects)))
     assert "<td>Projects&#x27; total cost</td>" in capital and "<td>Programme 2025-35</td>" in capital
-    top = _html(present.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 2)))
+    top = _html(budget_views.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 2)))
     assert "<td>r02</td><td>not printed</td>" in top and "<td>–</td><td>£165.0m</td>" in top

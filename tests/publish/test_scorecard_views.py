@@ -1,3 +1,5 @@
+"""The scorecard reports' display helpers, and the HTML pieces they share with the budget report."""
+
 from __future__ import annotations
 
 import math
@@ -5,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from kccperf.publish import views as present
+from kccperf._format import format_value
+from kccperf.publish import _html, scorecard_views
 
 
 @pytest.mark.parametrize(
@@ -22,7 +25,7 @@ from kccperf.publish import views as present
     ],
 )
 def test_format_value(value, unit, text):
-    assert present.format_value(value, unit) == text
+    assert format_value(value, unit) == text
 
 
 def _summary(title: str) -> pd.DataFrame:
@@ -46,22 +49,37 @@ def _summary(title: str) -> pd.DataFrame:
 
 
 def test_markup_in_titles_is_shown_not_run():
-    html = present.indicator_table(_summary('<script>alert("x")</script> Title')).data
+    html = scorecard_views.indicator_table(_summary('<script>alert("x")</script> Title')).data
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Title" in html
     assert "&lt;b&gt;X&lt;/b&gt;" in html
 
 
 def test_rag_is_never_colour_alone():
-    html = present.indicator_table(_summary("T")).data
+    html = scorecard_views.indicator_table(_summary("T")).data
     assert ">RED</td>" in html and "worsened" in html
     assert 'role="img"' in html and 'aria-label="Trend of T: 10.0% in Sep-24 to 12.5% in Oct-24"' in html
 
 
 def test_tables_have_header_cells_and_captions():
-    html = present.data_table(pd.DataFrame({"a": [1]}), caption="Cap", columns={"a": "Alpha"}).data
+    html = _html.data_table(pd.DataFrame({"a": [1]}), caption="Cap", columns={"a": "Alpha"}).data
     assert "<caption>Cap</caption>" in html and '<th scope="col">Alpha</th>' in html
 
 
 def test_sparkline_without_data():
-    assert "no trend data" in present.sparkline([math.nan, math.nan], ["a", "b"])
+    assert "no trend data" in scorecard_views.sparkline([math.nan, math.nan], ["a", "b"])
+
+
+@pytest.mark.parametrize(("text", "shown"), [(None, ""), (math.nan, ""), ("<b>&'\"", "&lt;b&gt;&amp;&#x27;&quot;"), (3, "3")])
+def test_escape_shows_markup_and_leaves_missing_values_empty(text, shown):
+    assert _html.escape(text) == shown
+
+
+def test_empty_table_says_none():
+    html = _html.data_table(pd.DataFrame({"a": []}), caption="Cap", columns={"a": "Alpha"}).data
+    assert '<tbody><tr><td colspan="1">None.</td></tr></tbody>' in html
+
+
+def test_footer_escapes_the_run_parameters():
+    html = _html.provenance_footer({"title": "T"}, {"area": "<i>Dover</i>"}, "0.1").data
+    assert "area = &lt;i&gt;Dover&lt;/i&gt;" in html and "Produced with kccperf 0.1" in html

@@ -1,0 +1,416 @@
+"""The budget risk report's HTML and charts: heat map, waterfall, capital profile, money tables and checks.
+
+Charts are PNGs with alt text and a visible caption (:class:`.figures.Chart`); tables are escaped HTML with
+money printed with a true minus sign before the pound sign, and calculator keys put into words.
+
+May import: ``kccperf.budget``, ``kccperf.publish`` (the shared HTML pieces, figures) and the private helpers at
+the top of the package.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from IPython.display import HTML
+from matplotlib.figure import Figure
+
+from ..budget import band_labels, edition_info, mismatches
+from ._html import STYLESHEET, data_table, escape, provenance_footer
+from .figures import Chart
+from .figures import png_bytes as _png
+
+__all__ = [
+    "budget_checks_table",
+    "budget_heading",
+    "capital_chart",
+    "cleaning_table",
+    "data_table",
+    "exposure_share_table",
+    "exposure_table",
+    "member_bridge_table",
+    "member_names",
+    "money_table",
+    "november_table",
+    "provenance_footer",
+    "qa_summary",
+    "risk_heatmap",
+    "top_risks_table",
+    "unresolved_table",
+    "unsecured_table",
+    "waterfall_chart",
+]
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _money(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.1f}m" if unit == "£m" else f"{sign}£{abs(value):,.0f}k"
+
+
+def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood against exposure") -> Chart:
+    """The risk heat map: likelihood (1-5) against exposure band, each cell labelled with its risks and score.
+
+    ``scores`` is the output of :func:`kccperf.budget.risk_scores`. Shading follows the
+    score, and every cell also prints the score and its risks, so colour is never the
+    only carrier of meaning.
+    """
+    labels = band_labels()
+    fig = _figure(11, 6.5)
+    ax = fig.add_subplot()
+    grid = [[0.0] * 5 for _ in range(5)]
+    for lik in range(1, 6):
+        for band in range(1, 6):
+            grid[lik - 1][band - 1] = lik * band
+    ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")
+    for (lik, band), cell in scores.groupby(["likelihood", "band"]):
+        if band == 1:
+            text = f"{len(cell)} risks\n(no individual amount\nor under £10m)"
+        else:
+            text = "\n".join(f"{r.risk} {str(r.title)[:28]}" for r in cell.itertuples())
+        ax.text(band - 1, lik - 1, f"score {lik * band}\n{text}", ha="center", va="center", fontsize=7, color="#0b0c0c")
+    ax.set_xticks(range(5), [lbl.replace(" or ", "\nor ") for lbl in labels], fontsize=8)
+    ax.set_yticks(range(5), [f"{i}" for i in range(1, 6)])
+    ax.set_xlabel("Estimated exposure (annual, else lifetime), £m")
+    ax.set_ylabel("Current likelihood (1 very unlikely to 5 very likely)")
+    ax.set_title(title)
+    top = scores.sort_values(["score", "exposure_m"], ascending=False).head(3)
+    alt = (
+        f"Heat map of {len(scores)} budget risks by likelihood and exposure band. Highest scores: "
+        + "; ".join(f"{r.title} (likelihood {r.likelihood}, £{r.exposure_m:,.1f}m, score {r.score})" for r in top.itertuples())
+        + "."
+    )
+    caption = f"{title}. Score = likelihood × exposure band (1-25). {alt}"
+    return Chart(_png(fig), alt, caption)
+
+
+def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
+    """A revenue bridge (:func:`kccperf.budget.revenue_bridge`) as a waterfall chart.
+
+    Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
+    and each bar is labelled with its signed amount, so colour is never needed to read it.
+    """
+    unit = str(bridge["unit"].iloc[0]) if "unit" in bridge else "£000s"
+    fig = _figure(11, 5.5)
+    ax = fig.add_subplot()
+    styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
+    changes = bridge[bridge["kind"] == "change"]
+    span = changes["amount"].abs().sum() or 1.0
+    base_min = min(
+        bridge["before"].where(bridge["kind"] == "change").min(), bridge["after"].where(bridge["kind"] == "change").min()
+    )
+    floor = 0.0 if bridge["kind"].eq("start").any() and bridge["amount"].iloc[0] == 0 else max(base_min - 0.15 * span, 0.0)
+    for i, r in enumerate(bridge.itertuples(index=False)):
+        kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
+        colour, hatch = styles[kind]
+        bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
+        height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
+        ax.bar(i, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
+        sign = "" if r.kind in ("start", "end") else ("+" if r.amount >= 0 else "−")
+        ax.text(
+            i,
+            max(r.before, r.after) if r.kind == "change" else r.after,
+            f"{sign}{abs(r.amount):,.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
+    ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge["label"]], rotation=55, ha="right", fontsize=7)
+    ax.set_ylabel(f"{unit}")
+    ax.set_ylim(bottom=floor)
+    ax.set_title(title)
+    first, last = bridge.iloc[0], bridge.iloc[-1]
+    ups = changes[changes["amount"] > 0].nlargest(2, "amount")
+    downs = changes[changes["amount"] < 0].nsmallest(2, "amount")
+    alt = (
+        f"Waterfall from {first['label']} {first['amount']:,.1f} to {last['label']} {last['amount']:,.1f} ({unit}). "
+        f"Largest increases: {', '.join(f'{r.label} +{r.amount:,.1f}' for r in ups.itertuples()) or 'none'}. "
+        f"Largest decreases: {', '.join(f'{r.label} {r.amount:,.1f}' for r in downs.itertuples()) or 'none'}."
+    )
+    return Chart(_png(fig), alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}")
+
+
+def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
+    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
+    wide = profile.pivot_table(index="year", columns="group", values="amount", aggfunc="sum", sort=False).fillna(0.0)
+    fig = _figure(11, 5)
+    ax = fig.add_subplot()
+    hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
+    colours = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#b58840", "#5694ca", "#d4351c", "#505a5f"]
+    bottom = pd.Series(0.0, index=wide.index)
+    for i, group in enumerate(wide.columns):
+        ax.bar(
+            wide.index,
+            wide[group] / 1000,
+            bottom=bottom / 1000,
+            label=str(group)[:45],
+            color=colours[i % 8],
+            hatch=hatches[i % 8],
+            edgecolor="#0b0c0c",
+            linewidth=0.5,
+        )
+        bottom = bottom + wide[group]
+    for x, total in bottom.items():
+        ax.text(x, total / 1000, f"{total / 1000:,.1f}", ha="center", va="bottom", fontsize=7)
+    ax.set_ylabel("£m")
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title(title)
+    alt = (
+        f"Stacked bars of capital spend by year, {wide.index[0]} to {wide.index[-1]}, in {len(wide.columns)} groups "
+        f"({', '.join(map(str, wide.columns))}). Totals by year in £m: "
+        + ", ".join(f"{y} {v / 1000:,.1f}" for y, v in bottom.items())
+        + "."
+    )
+    return Chart(_png(fig), alt, f"{title}. {alt}")
+
+
+def money_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str,
+    columns: dict[str, str],
+    money: dict[str, str] | None = None,
+    percent: Sequence[str] = (),
+    max_rows: int | None = None,
+) -> HTML:
+    """:func:`data_table` with money columns (``money`` maps column -> unit ``£m`` or ``£000s``) and percentages formatted."""
+    shown = frame.copy()
+    for col, unit in (money or {}).items():
+        shown[col] = shown[col].map(lambda v, u=unit: _money(v, u))
+    for col in percent:
+        shown[col] = shown[col].map(lambda v: "–" if v != v else f"{'−' if v < 0 else ''}{abs(v) * 100:.1f}%")
+    return data_table(shown, caption=caption, columns=columns, max_rows=max_rows)
+
+
+def qa_summary(checks: pd.DataFrame) -> HTML:
+    """One sentence: how many totals and claims were checked, how many add up, within rounding, or not."""
+    n = len(checks)
+    ok = int((checks["status"] == "ok").sum())
+    rnd = int((checks["status"] == "rounding").sum())
+    bad = n - ok - rnd
+    return HTML(
+        STYLESHEET + f'<p class="kcc-footer" style="border:0">{n} totals, cross-table figures and text claims recomputed: '
+        f"<strong>{ok}</strong> add up exactly, <strong>{rnd}</strong> agree within rounding, "
+        f"<strong>{bad}</strong> do not add up.</p>"
+    )
+
+
+def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -> HTML:
+    """The budget report's visible heading: the directorate view, the budget year and the report it comes from."""
+    who = "the whole council" if params.get("directorate") == "ALL" else params.get("directorate", "")
+    if info is None:
+        info = edition_info(params.get("year", ""))
+    return HTML(
+        f"<h2>Budget risk view {escape(params.get('year', ''))}: {escape(who)}</h2>"
+        # publication_date already carries the committee in brackets, so it follows a comma, not another bracket.
+        f"<p>Figures as printed in the {escape(info.get('title', 'budget report'))}, published "
+        f"{escape(info.get('publication_date', ''))}, with every total recomputed.</p>"
+    )
+
+
+# Words for the step and basis keys the budget calculators return (their labels are not printed in the report).
+_BUDGET_WORDS = {
+    "start": "Start",
+    "change": "Change",
+    "end": "End",
+    "november_net": "November draft net",
+    "spend_change": "Change in spending",
+    "saving_change": "Change in savings",
+    "latest_net": "Latest net",
+    "annual": "Annual",
+    "lifetime": "Lifetime",
+    "total_cost": "Projects' total cost",
+    "claims": "Text of the report",
+}
+# Table 1's portfolio keys: its column headings are not kept with the figures.
+_PORTFOLIOS = {"education": "Education", "ics": "Integrated Children's Services", "cype": "CYPE (both portfolios)"}
+
+
+def _words(values: pd.Series, words: dict[str, str] = _BUDGET_WORDS) -> pd.Series:
+    """Plain words for calculator keys; a programme key ``programme_2025_35`` reads "Programme 2025-35"; others stay."""
+    shown = values.map(words).fillna(values.astype(str))
+    return shown.str.replace(r"^programme_(\d{4})_(\d{2})$", r"Programme \1-\2", regex=True)
+
+
+def _figure_text(value: float) -> str:
+    """A figure with thousands separators, up to four decimals and a true minus sign."""
+    if value is None or value != value:
+        return "–"
+    text = f"{abs(value):,.4f}".rstrip("0").rstrip(".")
+    return f"−{text}" if value < 0 and text != "0" else text
+
+
+def member_names(edition: dict) -> dict[str, str]:
+    """Appendix E's Cabinet Member columns and their printed names, from the edition facts.
+
+    ``edition`` is :attr:`kccperf.budget.BudgetTables.edition` (or :func:`kccperf.budget.load_edition`).
+
+    Examples
+    --------
+    >>> member_names({"members": ["a_b"], "member_names": ["A B (Roads)"]})
+    {'a_b': 'A B (Roads)'}
+    """
+    return dict(zip(edition.get("members", []), edition.get("member_names", [])))
+
+
+def top_risks_table(frame: pd.DataFrame) -> HTML:
+    """The largest exposures (:func:`kccperf.budget.top_risks`), in £m."""
+    return money_table(
+        frame.assign(directorate=frame["directorate"].replace("", "not printed")),
+        caption="Largest estimated exposures",
+        columns={
+            "risk": "Ref",
+            "directorate": "Directorate",
+            "title": "Risk",
+            "summary": "In short",
+            "likelihood": "Likelihood (1-5)",
+            "annual_exposure_m": "Annual exposure",
+            "lifetime_exposure_m": "Lifetime exposure",
+        },
+        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+    )
+
+
+def exposure_table(frame: pd.DataFrame) -> HTML:
+    """Itemised exposure by directorate (:func:`kccperf.budget.exposure_by_directorate`), in £m."""
+    return money_table(
+        frame,
+        caption="Itemised exposure by directorate (all risks)",
+        columns={
+            "directorate": "Directorate",
+            "risks": "Risks",
+            "annual_exposure_m": "Annual exposure",
+            "lifetime_exposure_m": "Lifetime exposure",
+        },
+        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+    )
+
+
+def exposure_share_table(frame: pd.DataFrame) -> HTML:
+    """A directorate's share of the register's exposure (:func:`kccperf.budget.cype_exposure_share`)."""
+    return money_table(
+        frame.assign(basis=_words(frame["basis"])),
+        caption="CYPE share of the register's exposure",
+        columns={
+            "basis": "Basis",
+            "sole_m": "CYPE alone",
+            "joint_m": "CYPE alone or jointly",
+            "itemised_m": "All itemised risks",
+            "stated_total_m": "Register total",
+            "share_of_itemised": "Share of itemised",
+            "share_of_stated_total": "Share of register total",
+        },
+        money={"sole_m": "£m", "joint_m": "£m", "itemised_m": "£m", "stated_total_m": "£m"},
+        percent=["share_of_itemised", "share_of_stated_total"],
+    )
+
+
+def bridge_table(frame: pd.DataFrame) -> HTML:
+    """The steps of a revenue bridge (:func:`kccperf.budget.revenue_bridge`), in the table's unit."""
+    unit = str(frame["unit"].iloc[0]) if "unit" in frame and len(frame) else "£000s"
+    return money_table(
+        frame.assign(kind=_words(frame["kind"])),
+        caption="Revenue bridge steps",
+        columns={"label": "Step", "kind": "Kind", "amount": "Amount", "after": "Running total"},
+        money={"amount": unit, "after": unit},
+    )
+
+
+def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
+    """The CYPE change for each Cabinet Member (:func:`kccperf.budget.revenue_bridge_by_member`).
+
+    Members are named as the edition facts print them (``edition`` is
+    :attr:`kccperf.budget.BudgetTables.edition`); a column they do not list keeps its key.
+    """
+    return money_table(
+        frame.assign(column=_words(frame["column"], member_names(edition))),
+        caption=f"CYPE {edition['edition_label']} change by Cabinet Member",
+        columns={"column": "Cabinet Member", "label": "Step", "amount": "Amount", "after": "Running total"},
+        money={"amount": "£000s", "after": "£000s"},
+    )
+
+
+def november_table(frame: pd.DataFrame) -> HTML:
+    """Table 1 as a bridge from the November draft to the latest (:func:`kccperf.budget.november_bridge`), in £m."""
+    return money_table(
+        frame.assign(portfolio=_words(frame["portfolio"], _PORTFOLIOS), step=_words(frame["step"])),
+        caption="From the November draft to the latest (Table 1)",
+        columns={"portfolio": "Portfolio", "step": "Step", "amount": "Amount", "check": "Steps minus latest"},
+        money={"amount": "£m", "check": "£m"},
+    )
+
+
+def unsecured_table(frame: pd.DataFrame) -> HTML:
+    """How much CYPE capital relies on unsecured funding (:func:`kccperf.budget.unsecured_capital_share`)."""
+    return money_table(
+        frame.assign(basis=_words(frame["basis"])),
+        caption="CYPE capital relying on unsecured funding",
+        columns={"basis": "Basis", "unsecured": "Relies on unsecured funding", "total": "CYPE total", "share": "Share"},
+        money={"unsecured": "£000s", "total": "£000s"},
+        percent=["share"],
+    )
+
+
+def unresolved_table(frame: pd.DataFrame) -> HTML:
+    """The unresolved balances of the indicative years (:func:`kccperf.budget.unresolved_balances`), in £000s."""
+    return money_table(
+        frame,
+        caption="Unresolved balances of the indicative years",
+        columns={
+            "year": "Year",
+            "label": "Balance",
+            "total": "Amount",
+            "net_budget": "Net budget",
+            "share_of_net_budget": "Share of net budget",
+        },
+        money={"total": "£000s", "net_budget": "£000s"},
+        percent=["share_of_net_budget"],
+    )
+
+
+def budget_checks_table(checks: pd.DataFrame) -> HTML:
+    """The totals and claims of :func:`kccperf.budget.reconcile` that do not add up, not even within rounding."""
+    bad = mismatches(checks)
+    table = _words(bad["table"]).str.replace(r"^appendix_([a-z])$", lambda m: f"Appendix {m[1].upper()}", regex=True)
+    shown = bad.assign(
+        table=table.str.replace(r"^table(\d+)$", r"Table \1", regex=True),
+        **{c: bad[c].map(_figure_text) for c in ("stated", "computed", "difference")},
+    )
+    return data_table(
+        shown,
+        caption="Totals and claims that do not add up",
+        columns={
+            "table": "Table",
+            "label": "Row",
+            "column": "Column",
+            "stated": "Stated",
+            "computed": "Computed",
+            "difference": "Difference",
+            "likely_cause": "Likely cause",
+            "line": "Source line",
+        },
+    )
+
+
+def cleaning_table(log: pd.DataFrame) -> HTML:
+    """The page-number artefacts the reader removed (:attr:`kccperf.budget.BudgetTables.cleaning`)."""
+    return data_table(
+        log,
+        caption="Cells cleaned by the reader",
+        columns={
+            "source_file": "File",
+            "line": "Source line",
+            "row": "Row",
+            "column": "Column",
+            "found": "Printed",
+            "cleaned": "Kept",
+            "message": "What was done",
+        },
+    )

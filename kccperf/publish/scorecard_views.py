@@ -1,0 +1,409 @@
+"""The scorecard reports' HTML: headline tiles, the indicator and assessment tables, trends, findings and notes.
+
+Everything returns an ``IPython.display.HTML`` (or a string) built from escaped text, so a title holding markup
+is shown, never run. Colour is never the only carrier of meaning: each RAG cell also prints its word, each arrow
+carries its meaning for screen readers, and a withheld figure shows the marker ``c``.
+
+May import: ``kccperf.publish`` (summaries, suppression, the shared HTML pieces) and the private helpers at the
+top of the package.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from IPython.display import HTML
+
+from .._format import format_value
+from ._html import STYLESHEET, data_table, escape, provenance_footer
+from .summary import rag_counts
+from .suppress import FOOTNOTE, MARKER
+
+__all__ = [
+    "assessment_table",
+    "checks_table",
+    "commentary_list",
+    "data_table",
+    "dot_cell",
+    "findings_table",
+    "headline_panel",
+    "headline_table",
+    "indicator_table",
+    "league",
+    "provenance_footer",
+    "quality_table",
+    "rag_cell",
+    "rag_headline",
+    "report_heading",
+    "sparkline",
+    "suppression_note",
+    "vulnerable_table",
+]
+
+# Text/background pairs with a contrast ratio of at least 4.5:1 (WCAG 2.2 AA).
+RAG_STYLE = {
+    "RED": ("#ffffff", "#b10e1e"),
+    "AMBER": ("#000000", "#ffbf47"),
+    "GREEN": ("#ffffff", "#00703c"),
+}
+DOT_WORDS = {"↑": "improved", "↓": "worsened", "↔": "no change"}
+
+
+def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = "", title: str = "") -> str:
+    """An inline SVG line of a short series, labelled for screen readers with its first and last values."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not pts:
+        return '<span aria-label="no trend data">–</span>'
+    w, h, pad = 96, 24, 3
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+    xy = [(pad + (w - 2 * pad) * i / n, h - pad - (h - 2 * pad) * (v - lo) / span) for i, v in pts]
+    first, last = pts[0], pts[-1]
+    label = (f"Trend of {title}: " if title else "Trend: ") + (
+        f"{format_value(first[1], unit)} in {periods[first[0]]} to {format_value(last[1], unit)} in {periods[last[0]]}"
+    )
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    dot = xy[-1]
+    return (
+        f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}">'
+        f"<title>{escape(label)}</title>"
+        f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="1.5"/>'
+        f'<circle cx="{dot[0]:.1f}" cy="{dot[1]:.1f}" r="2.2" fill="#0b0c0c"/></svg>'
+    )
+
+
+def rag_cell(rag: str) -> str:
+    """A table cell showing the RAG word on its colour; an empty rating says 'Not rated'."""
+    if rag in RAG_STYLE:
+        fg, bg = RAG_STYLE[rag]
+        return f'<td class="kcc-rag" style="color:{fg};background:{bg}">{rag}</td>'
+    return '<td class="kcc-rag">Not rated</td>'
+
+
+def dot_cell(dot: str) -> str:
+    """A table cell with the arrow and its meaning as text."""
+    if dot in DOT_WORDS:
+        return f"<td>{dot} <span>{DOT_WORDS[dot]}</span></td>"
+    return "<td>–</td>"
+
+
+def indicator_table(summary: pd.DataFrame, *, caption: str = "Indicators") -> HTML:
+    """The indicator table of a report: grouped by service, with trend, target and published RAG.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The output of :func:`kccperf.indicator_summary`.
+    caption : str
+        The table caption (escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
+        A self-contained table with header cells, a caption and inline SVG trends.
+    """
+    head = (
+        '<thead><tr><th scope="col">Indicator</th><th scope="col">Latest period</th>'
+        '<th scope="col">Value</th><th scope="col">Trend</th><th scope="col">Target</th>'
+        '<th scope="col">Published RAG</th><th scope="col">Published direction</th></tr></thead>'
+    )
+    body = []
+    for service, rows in summary.groupby("service", sort=False):
+        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="7">{escape(service)}</th></tr>')
+        for r in rows.itertuples(index=False):
+            block = f'<span class="kcc-block">{escape(r.block)}</span>' if r.block else ""
+            body.append(
+                "<tr>"
+                f'<th scope="row">{escape(r.title)}{block}</th>'
+                f"<td>{escape(r.latest_period)}</td>"
+                f'<td class="num">{escape(format_value(r.value, r.unit))}</td>'
+                f"<td>{sparkline(r.trend, r.trend_periods, unit=r.unit, title=r.title)}</td>"
+                f'<td class="num">{escape(format_value(r.target, r.unit))}</td>'
+                f"{rag_cell(r.rag_published)}{dot_cell(r.dot_published)}"
+                "</tr>"
+            )
+    table = f'<table class="kcc-table"><caption>{escape(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
+    return HTML(STYLESHEET + table)
+
+
+def rag_headline(summary: pd.DataFrame, column: str = "rag_published") -> HTML:
+    """Headline tiles: how many indicators are RED, AMBER, GREEN and not rated."""
+    tiles = []
+    for r in rag_counts(summary, column).itertuples(index=False):
+        style = ""
+        if r.rag in RAG_STYLE:
+            fg, bg = RAG_STYLE[r.rag]
+            style = f' style="color:{fg};background:{bg}"'
+        tiles.append(f"<div{style}><strong>{r.count}</strong>{escape(r.rag)}</div>")
+    return HTML(STYLESHEET + f'<div class="kcc-headline" role="list" aria-label="RAG counts">{"".join(tiles)}</div>')
+
+
+def report_heading(area: str, info: dict[str, str]) -> HTML:
+    """The report's visible heading: the area and the scorecard edition."""
+    return HTML(
+        f"<h2>{escape(area)}: {escape(info.get('edition_label', ''))} scorecard</h2>"
+        f"<p>Figures as published in the {escape(info.get('title', 'scorecard'))} "
+        f"(published {escape(info.get('publication_date', ''))}).</p>"
+    )
+
+
+WITHHELD_CELL = '<td class="kcc-rag">Withheld</td>'
+NO_FIGURE_CELL = '<td class="kcc-rag">No figure</td>'
+POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
+# Plain-English names for the reader's data-quality categories.
+QUALITY_LABELS = {
+    "wrong_code": "Code does not match the indicator",
+    "missing_code": "No code printed",
+    "reused_code": "One code on two indicators",
+    "unknown_title": "Indicator title not recognised",
+    "misaligned_header": "Column headings out of line with the figures",
+    "missing_period_labels": "Period headings missing (inferred)",
+    "garbled_period_label": "Unreadable period heading",
+    "stale_header": "Heading names the wrong year",
+    "unexpected_latest_period": "Latest period not the expected one",
+    "merged_na": "Merged 'N/A' cells (figures re-aligned)",
+    "misaligned_row": "Row missing a cell (re-aligned)",
+    "missing_block_heading": "Team heading missing (assigned)",
+    "unknown_block": "Team not recognised",
+    "percent_over_100": "Percentage over 100",
+    "value_mismatch": "Figure disagrees with its numerator and denominator",
+    "conflicting_figures": "Same indicator printed with different figures",
+    "area_mismatch": "Heading names another area",
+    "polarity_mismatch": "Polarity differs from the catalogue",
+    "period_type_mismatch": "Data period differs from the catalogue",
+    "unknown_header": "Unrecognised column heading",
+    "unexpected_text": "Unexpected text in a RAG or arrow cell",
+}
+
+
+def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HTML:
+    """The reader's findings for directors: plain-English category, where (file name, row, column) and what."""
+    shown = log.assign(
+        category=log["category"].map(QUALITY_LABELS).fillna(log["category"]),
+        file=log["source_file"].str.rsplit("/", n=1).str[-1],
+    )
+    return data_table(
+        shown,
+        caption=caption,
+        columns={
+            "category": "What",
+            "block": "Team",
+            "indicator": "Indicator",
+            "message": "Detail",
+            "file": "Table file",
+            "row": "Row",
+            "column": "Column",
+        },
+    )
+
+
+def _cell_value(value, unit: str, suppressed: bool) -> str:
+    return f'<abbr title="withheld: small numbers">{MARKER}</abbr>' if suppressed else escape(format_value(value, unit))
+
+
+def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
+    if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return "–"
+    sign = "+" if gap > 0 else ""
+    # A difference between two percentages is in percentage points.
+    text = f"{sign}{gap:.1f} pp" if unit == "percent" else f"{sign}{format_value(gap, unit)}"
+    words = judgement or ""
+    if sig:
+        words = sig
+    return f"{escape(text)} <span>{escape(words)}</span>"
+
+
+def headline_panel(assessed: pd.DataFrame) -> HTML:
+    """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
+    withheld = int(assessed["suppressed"].sum()) if "suppressed" in assessed else 0
+    shown = assessed[~assessed["suppressed"]] if "suppressed" in assessed else assessed
+    # Rows with no figure (not reported for this area) are counted apart from figures with no target.
+    no_figure = int(shown["value"].isna().sum())
+    shown = shown[shown["value"].notna()]
+    rag = rag_counts(shown, "rag")
+    tiles = []
+    for r in rag.itertuples(index=False):
+        style = ""
+        if r.rag in RAG_STYLE:
+            fg, bg = RAG_STYLE[r.rag]
+            style = f' style="color:{fg};background:{bg}"'
+        tiles.append(f'<div role="listitem"{style}><strong>{r.count}</strong>{escape(r.rag)}</div>')
+    dots = shown["dot"].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
+    travel = "".join(f'<div role="listitem"><strong>{n}</strong>{escape(k)}</div>' for k, n in dots.items())
+    moved = shown[(shown["previous_rag"] != "") & (shown["rag"] != "") & (shown["previous_rag"] != shown["rag"])]
+    items = "".join(
+        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.previous_rag)} in "
+        f"{escape(r.dot_compared_label)} → {escape(r.rag)} in {escape(r.period_label)}</li>"
+        for r in moved.itertuples(index=False)
+    )
+    changes = f"<ul>{items}</ul>" if items else "<p>No indicator changed its RAG rating since the previous period.</p>"
+    apart = []
+    if no_figure:
+        apart.append(f"{no_figure} indicator(s) have no figure for this area (not reported at this level)")
+    if withheld:
+        apart.append(f"{withheld} figure(s) are withheld because they rest on small numbers")
+    if apart:
+        changes += f"<p>Not counted above: {'; '.join(apart)}.</p>"
+    return HTML(
+        STYLESHEET
+        + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
+        + "".join(tiles)
+        + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
+        + travel
+        + "</div><h3>What changed since the previous period</h3>"
+        + changes
+    )
+
+
+def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent") -> HTML:
+    """The full indicator table: grouped by service, with value, trend, target, floor, RAG, direction and comparisons.
+
+    ``series`` is the long scorecard for the same area (for the trend sparklines); suppressed figures
+    (``suppressed`` True) show the marker ``c`` instead of the figure.
+    """
+    trend = (
+        series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+    )
+    # The county's own report has no county to compare with: leave that column out.
+    vs_county = bool((assessed["area"] != county).any())
+    county_head = f'<th scope="col">Against {escape(county)}</th>' if vs_county else ""
+    head = (
+        '<thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Value</th>'
+        '<th scope="col">Trend</th><th scope="col">Target</th><th scope="col">Floor</th><th scope="col">RAG</th>'
+        f'<th scope="col">Direction</th>{county_head}<th scope="col">Against England</th></tr></thead>'
+    )
+    body = []
+    for service, rows in assessed.groupby("service", sort=False):
+        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="{10 if vs_county else 9}">{escape(service)}</th></tr>')
+        for r in rows.itertuples(index=False):
+            sup = bool(getattr(r, "suppressed", False))
+            block = f'<span class="kcc-block">{escape(POLARITY_WORDS.get(r.polarity, ""))}{"; " + escape(r.block) if r.block else ""}</span>'
+            t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
+            spark = "–" if sup or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title)
+            if r.polarity == "T" and pd.notna(r.range_low):
+                target = f"{format_value(r.range_low, r.unit)} to {format_value(r.range_high, r.unit)}"
+                floor = "–" if pd.isna(r.floor) else f"within {format_value(r.floor, r.unit)}"
+            else:
+                target, floor = format_value(r.target, r.unit), format_value(r.floor, r.unit)
+            floor += " (inferred)" if r.floor_source == "inferred" and floor != "–" else ""
+            body.append(
+                "<tr>"
+                f'<th scope="row">{escape(r.title)}{block}</th><td>{escape(r.period_label)}</td>'
+                f'<td class="num">{_cell_value(r.value, r.unit, sup)}</td><td>{spark}</td>'
+                f'<td class="num">{escape(target)}</td><td class="num">{escape(floor)}</td>'
+                f"{WITHHELD_CELL if sup else NO_FIGURE_CELL if pd.isna(r.value) else rag_cell(r.rag)}{dot_cell(r.dot_arrow)}"
+                + (f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>" if vs_county else "")
+                + f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
+                + "</tr>"
+            )
+    table = f'<table class="kcc-table"><caption>{escape(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
+    return HTML(STYLESHEET + table)
+
+
+def commentary_list(comments: pd.DataFrame, *, rags: tuple[str, ...] = ("RED", "AMBER")) -> HTML:
+    """Commentary drafts as a list, RED first, then AMBER (escaped)."""
+    order = {r: i for i, r in enumerate(rags)}
+    picked = comments[comments["rag"].isin(rags)].assign(_o=lambda d: d["rag"].map(order)).sort_values("_o", kind="stable")
+    if picked.empty:
+        return HTML("<p>No indicator is rated " + " or ".join(rags) + ".</p>")
+    items = "".join(f"<li><strong>{escape(r.rag)}:</strong> {escape(r.sentence)}</li>" for r in picked.itertuples(index=False))
+    return HTML(STYLESHEET + f'<ul class="kcc-commentary">{items}</ul>')
+
+
+def suppression_note(threshold: int, withheld: int) -> HTML:
+    """The footnote explaining the small-number marker."""
+    if threshold == 0:
+        return HTML("<p><strong>Not for circulation:</strong> small-number suppression is switched off in this run.</p>")
+    return HTML(
+        f'<p class="kcc-note">{escape(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>'
+    )
+
+
+def headline_table(headline: pd.DataFrame) -> HTML:
+    """The county's front-page figures, formatted by unit, with national averages where printed."""
+    shown = headline.assign(
+        value=[format_value(v, u) for v, u in zip(headline["value"], headline["unit"])],
+        national_average=[format_value(v, "percent") for v in headline["national_average"]],
+    )
+    return data_table(
+        shown,
+        caption="Headline figures",
+        columns={
+            "section": "Section",
+            "measure": "Measure",
+            "value": "Value",
+            "national_average": "National average",
+            "as_at": "As at",
+        },
+    )
+
+
+def vulnerable_table(gaps: pd.DataFrame) -> HTML:
+    """Vulnerable learners' gaps and Progress 8, formatted by unit."""
+    fmt = {
+        c: [format_value(v, u) for v, u in zip(gaps[c], gaps["unit"])]
+        for c in ("value", "dot_compared_value", "target", "england", "regional")
+    }
+    return data_table(
+        gaps.assign(**fmt),
+        caption="Vulnerable learners: gaps and Progress 8",
+        columns={
+            "title": "Indicator",
+            "period_label": "Year",
+            "value": "Value",
+            "dot_compared_value": "Previous year",
+            "dot": "Direction",
+            "target": "Target",
+            "rag": "RAG",
+            "england": "England",
+            "regional": "Benchmark group",
+        },
+    )
+
+
+def league(table: pd.DataFrame) -> HTML:
+    """The district league table."""
+    return data_table(
+        table,
+        caption="District league table (districts sharing a team count its indicators in each)",
+        columns={
+            "area": "District",
+            "RED": "RED",
+            "AMBER": "AMBER",
+            "GREEN": "GREEN",
+            "rated": "Rated",
+            "green share": "Share GREEN",
+            "best quarter": "Best quarter",
+            "worst quarter": "Worst quarter",
+            "median rank": "Median rank",
+        },
+    )
+
+
+def findings_table(findings: pd.DataFrame, *, caption: str = "Published against computed") -> HTML:
+    """Reconciliation findings: what was published, what was computed, and the likely cause."""
+    return data_table(
+        findings,
+        caption=caption,
+        columns={
+            "category": "Category",
+            "area": "Area",
+            "block": "Team",
+            "indicator": "Indicator",
+            "published": "Published",
+            "computed": "Computed",
+            "explanation": "Likely cause",
+        },
+    )
+
+
+def checks_table(summary: pd.DataFrame) -> HTML:
+    """Reconciliation checks by category: how many agree and disagree."""
+    return data_table(
+        summary,
+        caption="Checks by category",
+        columns={"category": "Category", "agree": "Agree", "disagree": "Disagree", "meaning": "Meaning"},
+    )
