@@ -125,6 +125,15 @@ def test_a_correction_file_can_be_given(tmp_path):
     )
 
 
+def test_a_csv_field_is_named_by_its_header(tmp_path):
+    targets = "reference/targets.csv"
+    path = _write_corrections(tmp_path / "csv.tsv", [f"{targets}\t2\ttarget\t426\t425\trag: a test"])
+    dest = build_clean_data(tmp_path / "data", corrections=path)
+    before, after = _lines(DATA / targets), _lines(dest / targets)
+    assert after[1] == before[1].replace(",426,", ",425,", 1)
+    assert after[2:] == before[2:]
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
