@@ -598,3 +598,323 @@ class BudgetEdition(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+
+# --- Frames the calculators return, and the working frames between their steps -----------------------
+# Not validated on every call: these models are the home of the columns' names and document their meaning.
+
+
+class ScorecardEdition(pa.DataFrameModel):
+    """``data/raw/scorecard/<period>/edition.csv``: facts about one edition (title, edition label, date...) as key and value."""
+
+    key: Series[str]
+    value: Series[str]
+
+
+class Direction(pa.DataFrameModel):
+    """The output of :func:`kccperf.judge.travel.direction`: one row per series at its latest period.
+
+    ``row`` is the position of the latest row in the frame the direction was computed from.
+    """
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    polarity: Series[str] = pa.Field(isin=POLARITIES)
+    period_type: Series[str] = pa.Field(isin=PERIOD_TYPES)
+    period: Series[str]
+    value: Series[float] = pa.Field(nullable=True)
+    row: Series[int]
+    dot: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
+    dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
+    dot_compared_period: Series[str]
+    dot_compared_label: Series[str]
+    dot_compared_value: Series[float] = pa.Field(nullable=True)
+    dot_reason: Series[str]
+
+    class Config:
+        strict = True
+
+
+class Commentary(pa.DataFrameModel):
+    """The output of :func:`kccperf.judge.commentary.commentary`: one drafted sentence per indicator."""
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    rag: Series[str]
+    sentence: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+
+
+class Suppression(pa.DataFrameModel):
+    """The column :func:`kccperf.publish.suppress.suppress` adds: True where a figure is withheld as a small number."""
+
+    suppressed: Series[bool]
+
+
+class JudgedRag(pa.DataFrameModel):
+    """One published RAG with the value it judged, its target and target range (:func:`kccperf.judge.floors.judged_rows`).
+
+    ``year`` is the reporting year the RAG was printed for.
+    """
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    year: Series[str]
+    polarity: Series[str] = pa.Field(nullable=True)
+    value: Series[float] = pa.Field(nullable=True)
+    target: Series[float] = pa.Field(nullable=True)
+    range_low: Series[float] = pa.Field(nullable=True)
+    range_high: Series[float] = pa.Field(nullable=True)
+    rag: Series[str] = pa.Field(isin=RAGS)
+    dot: Series[str]
+    source_file: Series[str]
+    source_row: Series[int]
+
+    class Config:
+        strict = True
+
+
+class UnexplainedRag(JudgedRag):
+    """A published RAG that neither its target nor the chosen floor explains (:func:`kccperf.judge.floors.unexplained_rags`)."""
+
+    floor: Series[float] = pa.Field(nullable=True)
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class InferredFloor(pa.DataFrameModel):
+    """The floors consistent with the published RAGs, per indicator and year (:func:`kccperf.judge.floors.infer_floors`).
+
+    ``n_rags`` AMBERs and REDs that miss their target, ``n_explained`` of them explained by ``floor``;
+    ``consistent`` when it explains them all.
+    """
+
+    indicator: Series[str]
+    year: Series[str]
+    polarity: Series[str] = pa.Field(isin=POLARITIES)
+    n_rags: Series[int]
+    n_amber: Series[int]
+    n_red: Series[int]
+    floor_low: Series[float] = pa.Field(nullable=True)
+    floor_high: Series[float] = pa.Field(nullable=True)
+    floor: Series[float] = pa.Field(nullable=True)
+    floor_source: Series[str] = pa.Field(isin=("stated", "inferred", "unknown"))
+    n_explained: Series[int]
+    consistent: Series[bool]
+
+    class Config:
+        strict = True
+
+
+class FloorCandidate(pa.DataFrameModel):
+    """Working columns of :func:`kccperf.judge.floors.infer_floors`.
+
+    ``x`` is a RAG's value on the scale where larger is better, ``is_amber`` whether it is AMBER,
+    ``c`` a candidate floor on that scale and ``ok`` whether the candidate explains the RAG.
+    """
+
+    x: Series[float]
+    is_amber: Series[bool]
+    c: Series[float]
+    ok: Series[bool]
+
+
+class PolarityCheck(pa.DataFrameModel):
+    """Indicators whose published judgements fit the opposite polarity better (:func:`kccperf.judge.floors.polarity_check`).
+
+    ``n`` published rows, each with a RAG and an arrow; ``fits_printed`` and ``fits_reversed``
+    count the judgements the printed and the reversed polarity explain.
+    """
+
+    indicator: Series[str]
+    printed: Series[str] = pa.Field(isin=("H", "L"))
+    better_polarity: Series[str] = pa.Field(isin=("H", "L"))
+    n: Series[int]
+    fits_printed: Series[int]
+    fits_reversed: Series[int]
+
+    class Config:
+        strict = True
+
+
+class PolarityFit(pa.DataFrameModel):
+    """Working columns of :func:`kccperf.judge.floors.polarity_check`.
+
+    ``previous_value`` is the value of the period before (the ``previous`` frame it is given);
+    ``fit_H`` and ``fit_L`` count a row's judgements that fit polarity H and L.
+    """
+
+    previous_value: Series[float] = pa.Field(nullable=True)
+    fit_H: Series[int]
+    fit_L: Series[int]
+
+
+class FindingSummary(pa.DataFrameModel):
+    """Per category of :class:`Finding`: checks that agreed, disagreements and what the category means."""
+
+    category: Series[str]
+    agree: Series[int]
+    disagree: Series[int]
+    meaning: Series[str]
+
+
+class ReconcileWork(pa.DataFrameModel):
+    """Working columns of :mod:`kccperf.judge.reconcile`.
+
+    ``rowid`` numbers the published rows so that each is assessed on its own terms;
+    ``shown`` is a shared block's figure as one district's page prints it.
+    """
+
+    rowid: Series[str]
+    shown: Series[str]
+
+
+class RiskScore(Risk):
+    """A risk with its exposure band (1-5, by the £m edges) and score = likelihood x band (:func:`kccperf.budget.risk_scores`)."""
+
+    band: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 5})
+    band_label: Series[str]
+    score: Series[int]
+
+
+class DirectorateExposure(pa.DataFrameModel):
+    """Itemised exposure per directorate as printed (:func:`kccperf.budget.exposure_by_directorate`); ``risks`` counts them."""
+
+    directorate: Series[str]
+    risks: Series[int]
+    annual_exposure_m: Series[float]
+    lifetime_exposure_m: Series[float]
+
+
+class ExposureShare(pa.DataFrameModel):
+    """A directorate's share of the register's exposure, per basis (:func:`kccperf.budget.cype_exposure_share`).
+
+    ``sole_m`` risks naming only the directorate, ``joint_m`` with those it shares, ``itemised_m``
+    every itemised risk, ``stated_total_m`` the register's printed total.
+    """
+
+    basis: Series[str] = pa.Field(isin=("annual", "lifetime"))
+    sole_m: Series[float]
+    joint_m: Series[float]
+    itemised_m: Series[float]
+    stated_total_m: Series[float] = pa.Field(nullable=True)
+    share_of_itemised: Series[float] = pa.Field(nullable=True)
+    share_of_stated_total: Series[float] = pa.Field(nullable=True)
+
+
+class BridgeStep(pa.DataFrameModel):
+    """One step of a revenue bridge (:func:`kccperf.budget.revenue_bridge`), in the table's ``unit``.
+
+    ``step`` is the row key, ``before`` and ``after`` the running total; ``column`` the printed column bridged.
+    """
+
+    step: Series[str]
+    label: Series[str]
+    kind: Series[str] = pa.Field(isin=("start", "change", "end"))
+    amount: Series[float]
+    before: Series[float]
+    after: Series[float]
+    column: Series[str]
+    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+
+
+class NovemberBridgeStep(pa.DataFrameModel):
+    """Table 1 as a bridge per portfolio (:func:`kccperf.budget.november_bridge`), £m.
+
+    ``check`` is the steps' sum minus the latest net: not zero where the printed figures are rounded.
+    """
+
+    portfolio: Series[str]
+    step: Series[str]
+    amount: Series[float]
+    kind: Series[str] = pa.Field(isin=("start", "change", "end"))
+    check: Series[float]
+
+
+class UnresolvedBalance(pa.DataFrameModel):
+    """An unresolved balance of an indicative year and its share of that year's net budget (:func:`kccperf.budget.unresolved_balances`)."""
+
+    year: Series[str]
+    row: Series[str]
+    label: Series[str]
+    total: Series[float]
+    net_budget: Series[float] = pa.Field(nullable=True)
+    share_of_net_budget: Series[float] = pa.Field(nullable=True)
+
+
+class CapitalProfile(pa.DataFrameModel):
+    """Capital spend per year of the programme and group, £000s (:func:`kccperf.budget.capital_profile`)."""
+
+    year: Series[str]
+    group: Series[str]
+    amount: Series[float]
+
+
+class UnsecuredShare(pa.DataFrameModel):
+    """How much of the CYPE capital programme relies on unsecured funding, per basis (:func:`kccperf.budget.unsecured_capital_share`)."""
+
+    basis: Series[str]
+    unsecured: Series[float]
+    total: Series[float]
+    share: Series[float] = pa.Field(nullable=True)
+    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+
+
+class BudgetTerm(pa.DataFrameModel):
+    """A sum of signed terms (``+a -b``) exploded to one row per term: the term without its sign, and the sign (+1 or -1)."""
+
+    term: Series[str]
+    sign: Series[float]
+
+
+class BudgetCellRef(pa.DataFrameModel):
+    """A cell reference ``table:row:column`` split into its parts (``*`` matches every row or column).
+
+    ``pos`` is the position of the relation it was read from, ``ref`` the reference as written.
+    """
+
+    pos: Series[int]
+    ref: Series[str]
+    table: Series[str]
+    row: Series[str]
+    column: Series[str]
+
+
+class BudgetPart(pa.DataFrameModel):
+    """One part of a budget check: its signed value, and ``part_check``, the row total the part itself is (if any).
+
+    A mismatch that follows from a misprinted part is traced through ``part_check``.
+    """
+
+    check: Series[str]
+    value: Series[float]
+    sign: Series[float]
+    part_check: Series[str]
+
+
+class BudgetCheckWork(pa.DataFrameModel):
+    """Working columns of :mod:`kccperf.budget.reconcile`, between the relations and the checks.
+
+    ``rel`` numbers a relation within its kind (and table); ``parts_cols`` are a column total's
+    parts as signed column names; ``ref_table``, ``ref_row``, ``ref_column`` a referenced cell and
+    ``part_unit`` its unit; ``half`` is half a printed unit of a figure, ``signed`` sign x value,
+    ``tol`` the parts' half units summed; ``total_diff``, ``part_diff`` and ``absval`` compare a
+    mismatch with its parts.
+    """
+
+    rel: Series[int]
+    parts_cols: Series[str]
+    ref_table: Series[str]
+    ref_row: Series[str]
+    ref_column: Series[str]
+    part_unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+    half: Series[float]
+    signed: Series[float]
+    tol: Series[float]
+    total_diff: Series[float] = pa.Field(nullable=True)
+    part_diff: Series[float] = pa.Field(nullable=True)
+    absval: Series[float]

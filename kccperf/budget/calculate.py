@@ -13,9 +13,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import schemas
 from ..errors import ParameterError
-from ..schemas import BudgetFigure, CapitalProject, Risk
+from ..schemas import BridgeStep as BS
+from ..schemas import BudgetFigure as F
+from ..schemas import CapitalProfile as CP
+from ..schemas import CapitalProject, CypeCapitalRaw, CypeRevenueRaw, RevenuePlanRaw, Risk
+from ..schemas import DirectorateExposure as DE
+from ..schemas import ExposureShare as ES
+from ..schemas import NovemberBridgeStep as NB
+from ..schemas import RiskScore as RS
+from ..schemas import UnresolvedBalance as UB
+from ..schemas import UnsecuredShare as US
 
 #: Exposure bands in £m for the heat map: a risk with exposure >= edge i is in band i + 2.
 DEFAULT_EXPOSURE_BANDS: tuple[float, ...] = (10.0, 20.0, 50.0, 100.0)
@@ -54,7 +62,9 @@ def risk_scores(risks: pd.DataFrame, bands: tuple[float, ...] = DEFAULT_EXPOSURE
         raise ParameterError(f"parameter 'bands' is {bands!r}; expected four rising £m edges such as (10, 20, 50, 100).")
     exposure = risks[Risk.exposure_m].fillna(0.0).to_numpy()
     band = np.searchsorted(np.asarray(bands, dtype=float), exposure, side="right") + 1
-    return risks.assign(band=band, band_label=[band_labels(bands)[b - 1] for b in band], score=risks[Risk.likelihood] * band)
+    return risks.assign(
+        **{RS.band: band, RS.band_label: [band_labels(bands)[b - 1] for b in band], RS.score: risks[Risk.likelihood] * band}
+    )
 
 
 def band_labels(bands: tuple[float, ...] = DEFAULT_EXPOSURE_BANDS) -> list[str]:
@@ -72,7 +82,7 @@ def risk_matrix(scores: pd.DataFrame) -> pd.DataFrame:
     >>> int(risk_matrix(s).loc[4, 5]), int(risk_matrix(s).loc[1, 1])
     (2, 1)
     """
-    counts = pd.crosstab(scores[Risk.likelihood], scores["band"])
+    counts = pd.crosstab(scores[RS.likelihood], scores[RS.band])
     return counts.reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
 
 
@@ -103,16 +113,19 @@ def exposure_by_directorate(risks: pd.DataFrame) -> pd.DataFrame:
     """
     d = risks[Risk.directorate].replace("", "not printed")
     out = (
-        risks.assign(directorate=d)
+        risks.assign(**{Risk.directorate: d})
         .groupby(Risk.directorate, sort=False)
         .agg(
-            risks=(Risk.risk, "count"),
-            annual_exposure_m=(Risk.annual_exposure_m, "sum"),
-            lifetime_exposure_m=(Risk.lifetime_exposure_m, "sum"),
+            **{
+                DE.risks: (Risk.risk, "count"),
+                DE.annual_exposure_m: (Risk.annual_exposure_m, "sum"),
+                DE.lifetime_exposure_m: (Risk.lifetime_exposure_m, "sum"),
+            }
         )
         .reset_index()
     )
-    return out.sort_values(["annual_exposure_m", "lifetime_exposure_m"], ascending=False, kind="stable").reset_index(drop=True)
+    order = [DE.annual_exposure_m, DE.lifetime_exposure_m]
+    return out.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
 
 
 def cype_exposure_share(risks: pd.DataFrame, figures: pd.DataFrame, directorate: str = "CYPE") -> pd.DataFrame:
@@ -131,19 +144,22 @@ def cype_exposure_share(risks: pd.DataFrame, figures: pd.DataFrame, directorate:
     """
     mine = risks_for(risks, directorate)
     sole = mine[Risk.directorate].str.strip().str.upper() == directorate.upper()
-    stated = figures[(figures["table"] == "appendix_f") & (figures["row"] == "total")].set_index("column")["value"]
+    stated = figures[(figures[F.table] == "appendix_f") & (figures[F.row] == "total")].set_index(F.column)[F.value]
     cols = {"annual": Risk.annual_exposure_m, "lifetime": Risk.lifetime_exposure_m}
     out = pd.DataFrame(
         {
-            "basis": list(cols),
-            "sole_m": [mine.loc[sole, c].sum() for c in cols.values()],
-            "joint_m": [mine[c].sum() for c in cols.values()],
-            "itemised_m": [risks[c].sum() for c in cols.values()],
-            "stated_total_m": [stated.get(c, np.nan) for c in cols.values()],
+            ES.basis: list(cols),
+            ES.sole_m: [mine.loc[sole, c].sum() for c in cols.values()],
+            ES.joint_m: [mine[c].sum() for c in cols.values()],
+            ES.itemised_m: [risks[c].sum() for c in cols.values()],
+            ES.stated_total_m: [stated.get(c, np.nan) for c in cols.values()],
         }
     )
     return out.assign(
-        share_of_itemised=out["joint_m"] / out["itemised_m"], share_of_stated_total=out["joint_m"] / out["stated_total_m"]
+        **{
+            ES.share_of_itemised: out[ES.joint_m] / out[ES.itemised_m],
+            ES.share_of_stated_total: out[ES.joint_m] / out[ES.stated_total_m],
+        }
     )
 
 
@@ -203,14 +219,16 @@ def revenue_bridge(
     >>> br["label"].iloc[[0, -1]].tolist(), br["amount"].iloc[[0, -1]].tolist()
     (['Revised Base', 'PROPOSED NET BUDGET'], [429762.8, 448913.3])
     """
-    default = ("appendix_d", "y2025_26_total") if directorate.upper() == "ALL" else ("appendix_e", "cype")
+    default = (
+        ("appendix_d", RevenuePlanRaw.y2025_26_total) if directorate.upper() == "ALL" else ("appendix_e", CypeRevenueRaw.cype)
+    )
     table, column = table or default[0], column or default[1]
-    cells = figures[(figures["table"] == table) & (figures["column"] == column)].set_index("row")
+    cells = figures[(figures[F.table] == table) & (figures[F.column] == column)].set_index(F.row)
     if cells.empty:
         raise ParameterError(f"no figures for table '{table}', column '{column}'; expected e.g. appendix_e and cype.")
-    has_base = pd.notna(cells["value"].get("revised_base", np.nan))
+    has_base = pd.notna(cells[F.value].get("revised_base", np.nan))
     start = (
-        ("revised_base", cells.at["revised_base", "label"], cells.at["revised_base", "value"])
+        ("revised_base", cells.at["revised_base", F.label], cells.at["revised_base", F.value])
         if has_base
         else (
             "start",
@@ -220,30 +238,30 @@ def revenue_bridge(
     )
     end_row = "net_budget" if has_base else "net_change"
     steps = cells.reindex(_BRIDGE_STEPS)
-    steps = steps[steps["value"].notna() & (steps["value"] != 0)]
-    amounts = np.concatenate([[start[2]], steps["value"].to_numpy()])
+    steps = steps[steps[F.value].notna() & (steps[F.value] != 0)]
+    amounts = np.concatenate([[start[2]], steps[F.value].to_numpy()])
     after = np.cumsum(amounts)
     out = pd.DataFrame(
         {
-            "step": [start[0], *steps.index],
-            "label": [start[1], *steps["label"]],
-            "kind": ["start", *["change"] * len(steps)],
-            "amount": amounts,
-            "before": np.concatenate([[0.0], after[:-1]]),
-            "after": after,
+            BS.step: [start[0], *steps.index],
+            BS.label: [start[1], *steps[F.label]],
+            BS.kind: ["start", *["change"] * len(steps)],
+            BS.amount: amounts,
+            BS.before: np.concatenate([[0.0], after[:-1]]),
+            BS.after: after,
         }
     )
     end = pd.DataFrame(
         {
-            "step": [end_row],
-            "label": [cells.at[end_row, "label"]],
-            "kind": ["end"],
-            "amount": [cells.at[end_row, "value"]],
-            "before": [0.0],
-            "after": [cells.at[end_row, "value"]],
+            BS.step: [end_row],
+            BS.label: [cells.at[end_row, F.label]],
+            BS.kind: ["end"],
+            BS.amount: [cells.at[end_row, F.value]],
+            BS.before: [0.0],
+            BS.after: [cells.at[end_row, F.value]],
         }
     )
-    return pd.concat([out, end], ignore_index=True).assign(column=column, unit=cells["unit"].iloc[0])
+    return pd.concat([out, end], ignore_index=True).assign(**{BS.column: column, BS.unit: cells[F.unit].iloc[0]})
 
 
 def revenue_bridge_by_member(figures: pd.DataFrame, members: Sequence[str] | None = None) -> pd.DataFrame:
@@ -261,8 +279,8 @@ def revenue_bridge_by_member(figures: pd.DataFrame, members: Sequence[str] | Non
     {'sue_chandler': 18052.4, 'rory_love': 1098.1}
     """
     if members is None:
-        cols = figures.loc[figures[BudgetFigure.table] == "appendix_e", BudgetFigure.column].unique()
-        members = [c for c in cols if c not in (schemas.CypeRevenueRaw.cype, schemas.CypeRevenueRaw.total)]
+        cols = figures.loc[figures[F.table] == "appendix_e", F.column].unique()
+        members = [c for c in cols if c not in (CypeRevenueRaw.cype, CypeRevenueRaw.total)]
     return pd.concat([revenue_bridge(figures, column=c) for c in members], ignore_index=True)
 
 
@@ -277,27 +295,28 @@ def november_bridge(figures: pd.DataFrame) -> pd.DataFrame:
     >>> nb.query("portfolio == 'cype'")[["step", "amount"]].values.tolist()
     [['november_net', 13.4], ['spend_change', 4.8], ['saving_change', 0.9], ['latest_net', 19.1]]
     """
-    t = figures[figures["table"] == "table1"]
-    wide = t.pivot(index="row", columns="column", values="value")
+    t = figures[figures[F.table] == "table1"]
+    wide = t.pivot(index=F.row, columns=F.column, values=F.value)
     frames = []
     for p in ("education", "ics", "cype"):
         frames.append(
             pd.DataFrame(
                 {
-                    "portfolio": p,
-                    "step": ["november_net", "spend_change", "saving_change", "latest_net"],
-                    "amount": [
+                    NB.portfolio: p,
+                    NB.step: ["november_net", "spend_change", "saving_change", "latest_net"],
+                    NB.amount: [
                         wide.at["november", f"{p}_net"],
                         wide.at["net_total_change", f"{p}_spend"],
                         wide.at["net_total_change", f"{p}_saving"],
                         wide.at["latest", f"{p}_net"],
                     ],
-                    "kind": ["start", "change", "change", "end"],
+                    NB.kind: ["start", "change", "change", "end"],
                 }
             )
         )
     out = pd.concat(frames, ignore_index=True)
-    return out.assign(check=out.groupby("portfolio")["amount"].transform(lambda a: a.iloc[:3].sum() - a.iloc[3]).round(6))
+    check = out.groupby(NB.portfolio)[NB.amount].transform(lambda a: a.iloc[:3].sum() - a.iloc[3]).round(6)
+    return out.assign(**{NB.check: check})
 
 
 def unresolved_balances(figures: pd.DataFrame) -> pd.DataFrame:
@@ -310,20 +329,21 @@ def unresolved_balances(figures: pd.DataFrame) -> pd.DataFrame:
     >>> unresolved_balances(b.figures).groupby("year")["total"].sum().to_dict()
     {'2026-27': -19659.7, '2027-28': -15761.7}
     """
-    d = figures[(figures["table"] == "appendix_d") & figures["column"].str.endswith("_total")]
-    rows = d[d["row"].isin(["unresolved_balance", "asc_unresolved_balance"]) & d["value"].notna()]
-    net = d[d["row"] == "net_budget"].set_index("column")["value"]
-    year = rows["column"].str.extract(r"^y(\d{4})_(\d{2})_total$").agg("-".join, axis=1)
+    d = figures[(figures[F.table] == "appendix_d") & figures[F.column].str.endswith("_total")]
+    rows = d[d[F.row].isin(["unresolved_balance", "asc_unresolved_balance"]) & d[F.value].notna()]
+    net = d[d[F.row] == "net_budget"].set_index(F.column)[F.value]
+    year = rows[F.column].str.extract(r"^y(\d{4})_(\d{2})_total$").agg("-".join, axis=1)
     out = pd.DataFrame(
         {
-            "year": year.to_numpy(),
-            "row": rows["row"].to_numpy(),
-            "label": rows["label"].to_numpy(),
-            "total": rows["value"].to_numpy(),
-            "net_budget": rows["column"].map(net).to_numpy(),
+            UB.year: year.to_numpy(),
+            UB.row: rows[F.row].to_numpy(),
+            UB.label: rows[F.label].to_numpy(),
+            UB.total: rows[F.value].to_numpy(),
+            UB.net_budget: rows[F.column].map(net).to_numpy(),
         }
     )
-    return out.assign(share_of_net_budget=out["total"] / out["net_budget"]).sort_values(["year", "row"], ignore_index=True)
+    out = out.assign(**{UB.share_of_net_budget: out[UB.total] / out[UB.net_budget]})
+    return out.sort_values([UB.year, UB.row], ignore_index=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,20 +370,20 @@ def capital_profile(figures: pd.DataFrame, projects: pd.DataFrame | None = None,
     >>> int(p.query("year == '2025-26'")["amount"].sum())
     273454
     """
-    years = figures["column"].str.fullmatch(_CAPITAL_YEAR)
+    years = figures[F.column].str.fullmatch(_CAPITAL_YEAR)
     if directorate.upper() == "ALL":
         rows = figures[
-            (figures["table"] == "appendix_a") & (figures["section"] == "funding") & (figures["row_type"] == "item") & years
+            (figures[F.table] == "appendix_a") & (figures[F.section] == "funding") & (figures[F.row_type] == "item") & years
         ]
-        group = rows["label"]
+        group = rows[F.label]
     else:
         if projects is None:
             raise ParameterError("capital_profile for CYPE needs 'projects' (BudgetTables.projects); expected a frame.")
-        rows = figures[(figures["table"] == "appendix_b") & (figures["row_type"] == "item") & years]
-        unsecured = rows["row"].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding])
+        rows = figures[(figures[F.table] == "appendix_b") & (figures[F.row_type] == "item") & years]
+        unsecured = rows[F.row].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding])
         group = pd.Series(np.where(unsecured, "relies on unsecured funding [1]", "other projects"), index=rows.index)
-    out = pd.DataFrame({"year": _year_label(rows["column"]), "group": group, "amount": rows["value"].fillna(0.0)})
-    return out.groupby(["year", "group"], sort=False, as_index=False)["amount"].sum()
+    out = pd.DataFrame({CP.year: _year_label(rows[F.column]), CP.group: group, CP.amount: rows[F.value].fillna(0.0)})
+    return out.groupby([CP.year, CP.group], sort=False, as_index=False)[CP.amount].sum()
 
 
 def unsecured_capital_share(figures: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -381,23 +401,23 @@ def unsecured_capital_share(figures: pd.DataFrame, projects: pd.DataFrame) -> pd
     >>> round(float(s.loc["total_cost", "share"]), 3)
     0.667
     """
-    b = figures[figures["table"] == "appendix_b"]
-    flag = b["row"].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding]).fillna(False).astype(bool)
-    programme = b["column"].str.fullmatch(_CAPITAL_YEAR)
-    items = b["row_type"] == "item"
-    summed = b.loc[b["row_type"] == "total", "parts"].str.split().explode().str.lstrip("+-")
-    total = (b["row_type"] == "total") & ~b["row"].isin(summed)
+    b = figures[figures[F.table] == "appendix_b"]
+    flag = b[F.row].map(projects.set_index(CapitalProject.row)[CapitalProject.unsecured_funding]).fillna(False).astype(bool)
+    programme = b[F.column].str.fullmatch(_CAPITAL_YEAR)
+    items = b[F.row_type] == "item"
+    summed = b.loc[b[F.row_type] == "total", F.parts].str.split().explode().str.lstrip("+-")
+    total = (b[F.row_type] == "total") & ~b[F.row].isin(summed)
     out = pd.DataFrame(
         {
-            "basis": ["total_cost", "programme_2025_35"],
-            "unsecured": [
-                b.loc[items & flag & (b["column"] == "total_cost"), "value"].sum(),
-                b.loc[items & flag & programme, "value"].sum(),
+            US.basis: [CypeCapitalRaw.total_cost, "programme_2025_35"],
+            US.unsecured: [
+                b.loc[items & flag & (b[F.column] == CypeCapitalRaw.total_cost), F.value].sum(),
+                b.loc[items & flag & programme, F.value].sum(),
             ],
-            "total": [
-                b.loc[total & (b["column"] == "total_cost"), "value"].sum(),
-                b.loc[total & programme, "value"].sum(),
+            US.total: [
+                b.loc[total & (b[F.column] == CypeCapitalRaw.total_cost), F.value].sum(),
+                b.loc[total & programme, F.value].sum(),
             ],
         }
     )
-    return out.assign(share=out["unsecured"] / out["total"], unit="£000s")
+    return out.assign(**{US.share: out[US.unsecured] / out[US.total], US.unit: "£000s"})

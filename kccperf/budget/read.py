@@ -23,6 +23,7 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import BudgetFileError, ParameterError
+from ..schemas import BudgetCellRef as Ref
 from ..schemas import (
     BudgetClaim,
     BudgetCleaning,
@@ -33,9 +34,14 @@ from ..schemas import (
     BudgetRows,
     CapitalFootnote,
     CapitalProject,
+    CapitalSummaryRaw,
+    CypeCapitalRaw,
+    PotentialProjectsRaw,
     Risk,
     RiskRegisterRaw,
 )
+from ..schemas import BudgetRows as R
+from ..schemas import BudgetTerm as Term
 
 __all__ = [
     "BudgetTables",
@@ -62,10 +68,10 @@ RAW_MODELS: dict[str, type[BudgetRows]] = {
 }
 _ANNOTATION = list(BudgetRows.to_schema().columns)
 _TEXT_COLUMNS = {
-    "appendix_a": ["dir"],
-    "appendix_b": ["footnotes", "description"],
-    "appendix_c": ["directorate", "description"],
-    "appendix_f": ["directorate", "likelihood", "summary"],
+    "appendix_a": [CapitalSummaryRaw.dir],
+    "appendix_b": [CypeCapitalRaw.footnotes, CypeCapitalRaw.description],
+    "appendix_c": [PotentialProjectsRaw.directorate, PotentialProjectsRaw.description],
+    "appendix_f": [RiskRegisterRaw.directorate, RiskRegisterRaw.likelihood, RiskRegisterRaw.summary],
 }
 _DIRECTORATE_CHOICES = ("CYPE", "ALL")
 
@@ -175,7 +181,7 @@ def _require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> No
 def _first_bad(frame: pd.DataFrame, mask: pd.Series, column: str, source: str, expected: str) -> None:
     if mask.any():
         bad = frame[mask].iloc[0]
-        where = f"line {bad['line']}, row '{bad['row']}'" if "row" in frame.columns else f"line {bad['line']}"
+        where = f"line {bad[R.line]}, row '{bad[R.row]}'" if R.row in frame.columns else f"line {bad[R.line]}"
         raise BudgetFileError(f"{source} {where}, column '{column}': found {bad[column]!r}; expected {expected}.")
 
 
@@ -211,7 +217,7 @@ def clean_page_artefacts(
     >>> clean["directorate"].item(), log["found"].item()
     ('GET', 'GET  Page 94')
     """
-    cols = columns or [c for c in frame.columns if c not in ("line", "row", "row_type", "parts")]
+    cols = columns or [c for c in frame.columns if c not in (R.line, R.row, R.row_type, R.parts)]
     cells = frame[cols].astype(str)
     hit = cells.apply(lambda s: s.str.contains(_PAGE_RE))
     cleaned = cells.apply(lambda s: s.str.replace(_PAGE_RE, " ", regex=True).str.strip())
@@ -222,8 +228,8 @@ def clean_page_artefacts(
     log = pd.DataFrame(
         {
             BudgetCleaning.source_file: source_file,
-            BudgetCleaning.line: frame.loc[where.get_level_values(0), "line"].to_numpy(),
-            BudgetCleaning.row: frame.loc[where.get_level_values(0), "row"].to_numpy(),
+            BudgetCleaning.line: frame.loc[where.get_level_values(0), R.line].to_numpy(),
+            BudgetCleaning.row: frame.loc[where.get_level_values(0), R.row].to_numpy(),
             BudgetCleaning.column: where.get_level_values(1).to_numpy(),
             BudgetCleaning.found: [cells.at[i, c] for i, c in where],
             BudgetCleaning.cleaned: [cleaned.at[i, c] for i, c in where],
@@ -234,14 +240,14 @@ def clean_page_artefacts(
         "the cell held only a page number from the PDF; it is left empty (nothing else was printed there)",
         "a page number from the PDF was removed; the rest of the cell is kept as printed",
     )
-    printed = [c for c in cols if c != "section"]
+    printed = [c for c in cols if c != R.section]
     empty_rows = out[printed].eq("").all(axis=1) & hit.any(axis=1)
     if empty_rows.any():
         dropped = pd.DataFrame(
             {
                 BudgetCleaning.source_file: source_file,
-                BudgetCleaning.line: frame.loc[empty_rows, "line"].to_numpy(),
-                BudgetCleaning.row: frame.loc[empty_rows, "row"].to_numpy(),
+                BudgetCleaning.line: frame.loc[empty_rows, R.line].to_numpy(),
+                BudgetCleaning.row: frame.loc[empty_rows, R.row].to_numpy(),
                 BudgetCleaning.column: "",
                 BudgetCleaning.found: cells[empty_rows].apply(lambda r: " ".join(v for v in r if v), axis=1).to_numpy(),
                 BudgetCleaning.cleaned: "",
@@ -263,22 +269,22 @@ def _parse_numbers(frame: pd.DataFrame, columns: list[str], source: str) -> pd.D
 
 
 def _check_structure(frame: pd.DataFrame, source: str) -> None:
-    _first_bad(frame, ~frame["line"].str.fullmatch(r"\d+"), "line", source, "the source line number")
+    _first_bad(frame, ~frame[R.line].str.fullmatch(r"\d+"), R.line, source, "the source line number")
     _first_bad(
         frame,
-        ~frame["row_type"].isin(schemas.BUDGET_ROW_TYPES),
-        "row_type",
+        ~frame[R.row_type].isin(schemas.BUDGET_ROW_TYPES),
+        R.row_type,
         source,
         f"one of {', '.join(schemas.BUDGET_ROW_TYPES)}",
     )
-    _first_bad(frame, frame["row"].duplicated(keep="first"), "row", source, "a row key used once in the file")
-    total = frame["row_type"] == "total"
-    _first_bad(frame, total & (frame["parts"].str.strip() == ""), "parts", source, "the rows this total sums, e.g. '+1 +2 +3'")
-    _first_bad(frame, ~total & (frame["parts"].str.strip() != ""), "parts", source, "an empty cell on a row that is not a total")
-    terms = frame.loc[total, ["line", "row", "parts"]].assign(term=lambda f: f["parts"].str.split()).explode("term")
-    _first_bad(terms, ~terms["term"].str.match(r"^[+-]\S+$"), "parts", source, "signed row keys such as '+1 -2'")
+    _first_bad(frame, frame[R.row].duplicated(keep="first"), R.row, source, "a row key used once in the file")
+    total = frame[R.row_type] == "total"
+    _first_bad(frame, total & (frame[R.parts].str.strip() == ""), R.parts, source, "the rows this total sums, e.g. '+1 +2 +3'")
+    _first_bad(frame, ~total & (frame[R.parts].str.strip() != ""), R.parts, source, "an empty cell on a row that is not a total")
+    terms = frame.loc[total, [R.line, R.row, R.parts]].assign(**{Term.term: lambda f: f[R.parts].str.split()}).explode(Term.term)
+    _first_bad(terms, ~terms[Term.term].str.match(r"^[+-]\S+$"), R.parts, source, "signed row keys such as '+1 -2'")
     _first_bad(
-        terms, ~terms["term"].str[1:].isin(frame["row"]), "parts", source, "row keys that exist in the file's 'row' column"
+        terms, ~terms[Term.term].str[1:].isin(frame[R.row]), R.parts, source, "row keys that exist in the file's 'row' column"
     )
 
 
@@ -333,7 +339,7 @@ def read_budget_table(
     values = _parse_numbers(rows, figure_cols, source)
     long = (
         rows[_ANNOTATION]
-        .assign(line=rows["line"].astype(int))
+        .assign(**{R.line: rows[R.line].astype(int)})
         .join(values)
         .melt(id_vars=_ANNOTATION, value_vars=figure_cols, var_name=BudgetFigure.column, value_name=BudgetFigure.value)
     )
@@ -352,7 +358,7 @@ def read_budget_table(
 
 
 def _risks(rows: pd.DataFrame, source: str, source_file: str) -> pd.DataFrame:
-    items = rows[rows["row_type"] == "item"]
+    items = rows[rows[R.row_type] == "item"]
     lik = items[RiskRegisterRaw.likelihood].str.strip()
     _first_bad(items, ~lik.isin(list("12345")), RiskRegisterRaw.likelihood, source, "a whole number from 1 to 5")
     money = [RiskRegisterRaw.annual_exposure_m, RiskRegisterRaw.lifetime_exposure_m]
@@ -366,11 +372,11 @@ def _risks(rows: pd.DataFrame, source: str, source_file: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             Risk.source_file: source_file,
-            Risk.line: items["line"].astype(int),
-            Risk.risk: items["row"],
-            Risk.section: items["section"],
+            Risk.line: items[R.line].astype(int),
+            Risk.risk: items[R.row],
+            Risk.section: items[R.section],
             Risk.directorate: items[RiskRegisterRaw.directorate].str.strip(),
-            Risk.title: items["label"],
+            Risk.title: items[R.label],
             Risk.summary: items[RiskRegisterRaw.summary],
             Risk.likelihood: lik.astype(int),
             Risk.annual_exposure_m: annual,
@@ -383,21 +389,27 @@ def _risks(rows: pd.DataFrame, source: str, source_file: str) -> pd.DataFrame:
 
 
 def _projects(rows: pd.DataFrame, footnotes: pd.DataFrame, source: str) -> pd.DataFrame:
-    items = rows[rows["row_type"] == "item"]
-    markers = items["footnotes"].str.findall(r"\[\d+\]")
+    items = rows[rows[R.row_type] == "item"]
+    markers = items[CypeCapitalRaw.footnotes].str.findall(r"\[\d+\]")
     known = set(footnotes[CapitalFootnote.marker])
     unknown = markers.map(lambda m: bool(set(m) - known))
-    _first_bad(items, unknown, "footnotes", source, f"markers listed in appendix_b_footnotes.tsv ({', '.join(sorted(known))})")
+    _first_bad(
+        items,
+        unknown,
+        CypeCapitalRaw.footnotes,
+        source,
+        f"markers listed in appendix_b_footnotes.tsv ({', '.join(sorted(known))})",
+    )
     flags = {
         flag: markers.map(lambda m, mk=mk: mk in m)
         for mk, flag in zip(footnotes[CapitalFootnote.marker], footnotes[CapitalFootnote.flag])
     }
     frame = pd.DataFrame(
         {
-            CapitalProject.row: items["row"],
-            CapitalProject.project: items["label"],
-            CapitalProject.section: items["section"],
-            CapitalProject.footnotes: items["footnotes"],
+            CapitalProject.row: items[R.row],
+            CapitalProject.project: items[R.label],
+            CapitalProject.section: items[R.section],
+            CapitalProject.footnotes: items[CypeCapitalRaw.footnotes],
         }
     )
     for flag in (CapitalProject.unsecured_funding, CapitalProject.estimated_allocation, CapitalProject.rolling_programme):
@@ -447,7 +459,7 @@ def _cells(series: pd.Series) -> pd.DataFrame:
     """Signed cell references (``+table:row:column ...``) to one row per reference, keeping the frame's position."""
     refs = series.str.split().explode().dropna()
     parts = refs.str.lstrip("+-").str.split(":", n=2, expand=True).reindex(columns=[0, 1, 2])
-    frame = pd.DataFrame({"pos": refs.index, "ref": refs, "table": parts[0], "row": parts[1], "column": parts[2]})
+    frame = pd.DataFrame({Ref.pos: refs.index, Ref.ref: refs, Ref.table: parts[0], Ref.row: parts[1], Ref.column: parts[2]})
     return frame.reset_index(drop=True)
 
 
@@ -488,30 +500,36 @@ def load_relations(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
     _require_only(frame, _RELATION_COLUMNS, source)
     frame = frame.apply(lambda s: s.str.strip())
     kinds = schemas.BUDGET_RELATION_KINDS
-    _bad_row(frame, ~frame["kind"].isin(kinds), "kind", source, f"one of {', '.join(kinds)}")
+    _bad_row(frame, ~frame[BudgetRelation.kind].isin(kinds), BudgetRelation.kind, source, f"one of {', '.join(kinds)}")
     cell = rf"^{schemas.BUDGET_CELL_PATTERN}$"
-    _bad_row(frame, ~frame["stated"].str.match(cell), "stated", source, "one printed cell written table:row:column")
+    _bad_row(
+        frame,
+        ~frame[BudgetRelation.stated].str.match(cell),
+        BudgetRelation.stated,
+        source,
+        "one printed cell written table:row:column",
+    )
     term = rf"[+-]{schemas.BUDGET_CELL_PATTERN}"
-    bad_parts = ~frame["parts"].str.fullmatch(rf"{term}(\s+{term})*")
-    _bad_row(frame, bad_parts, "parts", source, "signed cells such as '+appendix_a:15:* -table1:latest:cype_net'")
-    _bad_row(frame, frame["note"] == "", "note", source, "a short note on what the relation checks")
+    bad_parts = ~frame[BudgetRelation.parts].str.fullmatch(rf"{term}(\s+{term})*")
+    _bad_row(frame, bad_parts, BudgetRelation.parts, source, "signed cells such as '+appendix_a:15:* -table1:latest:cype_net'")
+    _bad_row(frame, frame[BudgetRelation.note] == "", BudgetRelation.note, source, "a short note on what the relation checks")
 
-    column_total = frame["kind"] == "column_total"
+    column_total = frame[BudgetRelation.kind] == "column_total"
     printed = [f"{t}:{c}" for t in RAW_MODELS for c in _figure_columns(t)]
-    stated = _cells(frame["stated"]).set_index("pos")
-    for name in ("stated", "parts"):
+    stated = _cells(frame[BudgetRelation.stated]).set_index(Ref.pos)
+    for name in (BudgetRelation.stated, BudgetRelation.parts):
         refs = _cells(frame[name])
-        known = refs["table"].isin(list(RAW_MODELS)) & (
-            (refs["column"] == "*") | (refs["table"] + ":" + refs["column"]).isin(printed)
+        known = refs[Ref.table].isin(list(RAW_MODELS)) & (
+            (refs[Ref.column] == "*") | (refs[Ref.table] + ":" + refs[Ref.column]).isin(printed)
         )
         tables = ", ".join(RAW_MODELS)
         _refuse_refs(frame, refs, ~known, name, source, f"cells of the budget tables ({tables}) naming their printed columns")
-        is_total = refs["pos"].map(column_total)
+        is_total = refs[Ref.pos].map(column_total)
         # A column total relates columns of one row: every cell is table:*:column of the stated table.
-        shape = is_total & ((refs["row"] != "*") | (refs["column"] == "*"))
-        if name == "parts":
-            shape |= is_total & (refs["table"] != refs["pos"].map(stated["table"]))
-        shape |= ~is_total & (refs["row"] == "*")
+        shape = is_total & ((refs[Ref.row] != "*") | (refs[Ref.column] == "*"))
+        if name == BudgetRelation.parts:
+            shape |= is_total & (refs[Ref.table] != refs[Ref.pos].map(stated[Ref.table]))
+        shape |= ~is_total & (refs[Ref.row] == "*")
         _refuse_refs(
             frame,
             refs,
@@ -527,19 +545,19 @@ def load_relations(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
 def _refuse_refs(frame: pd.DataFrame, refs: pd.DataFrame, wrong: pd.Series, column: str, source: str, expected: str) -> None:
     """Refuse the first relation holding a flagged cell reference, quoting that reference."""
     rows = np.zeros(len(frame), dtype=bool)
-    rows[refs.loc[wrong, "pos"].to_numpy()] = True
-    first = refs.loc[wrong].groupby("pos")["ref"].first().reindex(range(len(frame)))
+    rows[refs.loc[wrong, Ref.pos].to_numpy()] = True
+    first = refs.loc[wrong].groupby(Ref.pos)[Ref.ref].first().reindex(range(len(frame)))
     _bad_row(frame, rows, column, source, expected, found=first)
 
 
 def _check_relation_cells(relations: pd.DataFrame, figures: pd.DataFrame, source: str) -> None:
     """Every row a relation names must be a row of its table, so that no check is silently skipped."""
     present = figures[BudgetFigure.table] + ":" + figures[BudgetFigure.row]
-    for name in ("stated", "parts"):
+    for name in (BudgetRelation.stated, BudgetRelation.parts):
         refs = _cells(relations[name])
-        named = refs["row"] != "*"
-        missing = named & ~(refs["table"] + ":" + refs["row"]).isin(present)
-        missing |= ~refs["table"].isin(figures[BudgetFigure.table])
+        named = refs[Ref.row] != "*"
+        missing = named & ~(refs[Ref.table] + ":" + refs[Ref.row]).isin(present)
+        missing |= ~refs[Ref.table].isin(figures[BudgetFigure.table])
         expected = "cells whose table is in MANIFEST.tsv and whose row is a row key of that table"
         _refuse_refs(relations, refs, missing, name, source, expected)
 
@@ -561,38 +579,38 @@ def load_edition(year: str = "2025-26", *, data_dir=None) -> dict[str, object]:
     path = _reference_dir(year, data_dir) / "edition.csv"
     source = str(path)
     frame = _read_csv(path, f"facts about the {year} budget report, one key and value a row")
-    _require_only(frame, ["key", "value"], source)
+    _require_only(frame, [BudgetEdition.key, BudgetEdition.value], source)
     frame = frame.apply(lambda s: s.str.strip())
     keys = schemas.BUDGET_EDITION_KEYS
-    _bad_row(frame, ~frame["key"].isin(keys), "key", source, f"one of {', '.join(keys)}")
-    _bad_row(frame, frame["key"].duplicated(), "key", source, "each key once")
-    _bad_row(frame, frame["value"] == "", "value", source, "a value")
-    missing = [k for k in keys if k not in set(frame["key"])]
+    _bad_row(frame, ~frame[BudgetEdition.key].isin(keys), BudgetEdition.key, source, f"one of {', '.join(keys)}")
+    _bad_row(frame, frame[BudgetEdition.key].duplicated(), BudgetEdition.key, source, "each key once")
+    _bad_row(frame, frame[BudgetEdition.value] == "", BudgetEdition.value, source, "a value")
+    missing = [k for k in keys if k not in set(frame[BudgetEdition.key])]
     if missing:
         raise BudgetFileError(
             f"{source} column 'key': no row for '{missing[0]}'; expected one row for each of {', '.join(keys)}."
         )
-    values = dict(zip(frame["key"], frame["value"]))
-    years = frame["key"].isin(["revenue_years", "capital_years"])
+    values = dict(zip(frame[BudgetEdition.key], frame[BudgetEdition.value]))
+    years = frame[BudgetEdition.key].isin(["revenue_years", "capital_years"])
     _bad_row(
         frame,
-        years & ~frame["value"].str.fullmatch(r"\d{4}-\d{2}(\|\d{4}-\d{2})*"),
-        "value",
+        years & ~frame[BudgetEdition.value].str.fullmatch(r"\d{4}-\d{2}(\|\d{4}-\d{2})*"),
+        BudgetEdition.value,
         source,
         "budget years such as 2025-26 separated by '|'",
     )
     _bad_row(
         frame,
-        (frame["key"] == "publication_date") & ~frame["value"].str.fullmatch(r"\d{4}-\d{2}-\d{2}"),
-        "value",
+        (frame[BudgetEdition.key] == "publication_date") & ~frame[BudgetEdition.value].str.fullmatch(r"\d{4}-\d{2}-\d{2}"),
+        BudgetEdition.value,
         source,
         "a date written YYYY-MM-DD",
     )
     n_members = len(values["members"].split("|"))
     _bad_row(
         frame,
-        (frame["key"] == "member_names") & (frame["value"].str.count(r"\|") + 1 != n_members),
-        "value",
+        (frame[BudgetEdition.key] == "member_names") & (frame[BudgetEdition.value].str.count(r"\|") + 1 != n_members),
+        BudgetEdition.value,
         source,
         f"one name for each of the {n_members} members",
     )
@@ -675,7 +693,9 @@ def _load(data: str, year: str, _sig: tuple) -> BudgetTables:
     claims = _read_tsv(claims_path)
     _require_columns(claims, list(BudgetClaim.to_schema().columns), str(claims_path))
     claims = schemas.validate(claims, BudgetClaim, str(claims_path))
-    _first_bad(claims, ~claims["stated"].str.strip().str.match(_NUMBER_RE), "stated", str(claims_path), "a number")
+    _first_bad(
+        claims, ~claims[BudgetClaim.stated].str.strip().str.match(_NUMBER_RE), BudgetClaim.stated, str(claims_path), "a number"
+    )
 
     reference = _reference_dir(year, data)
     relations = load_relations(year, data_dir=data)

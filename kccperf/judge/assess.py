@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..schemas import Assessed as A
+from ..schemas import Direction as D
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
@@ -41,13 +42,13 @@ def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
     bad = ~df[S.polarity].isin(["H", "L", "T"])
     if bad.any():
         raise ValidationError(
-            f"assess: rows {_rows(bad, df)}, column 'polarity': expected H, L or T, found {df.loc[bad, 'polarity'].iloc[0]!r}."
+            f"assess: rows {_rows(bad, df)}, column 'polarity': expected H, L or T, found {df.loc[bad, S.polarity].iloc[0]!r}."
         )
     bad = ~df[S.period_type].isin(list(P.KIND_OF_PERIOD_TYPE))
     if bad.any():
         raise ValidationError(
             f"assess: rows {_rows(bad, df)}, column 'period_type': expected MS, R12M, Q, T or A, "
-            f"found {df.loc[bad, 'period_type'].iloc[0]!r}."
+            f"found {df.loc[bad, S.period_type].iloc[0]!r}."
         )
     for col in (S.value, S.numerator, S.denominator):
         if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
@@ -108,17 +109,17 @@ def assess(
     targets = cat.targets if targets is None else targets
     indicators = cat.indicators if indicators is None else indicators
     validate_input(df, targets)
-    df = df.assign(value=pd.to_numeric(df[S.value]))
+    df = df.assign(**{S.value: pd.to_numeric(df[S.value])})
     for col in (S.numerator, S.denominator, S.decimals, S.england, S.regional):
         df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
     ind = indicators.drop_duplicates(S.indicator).set_index(S.indicator)
     # Catalogue facts per row, looked up once per distinct indicator.
     codes, uniq = pd.factorize(df[S.indicator])
     seasonal = ind[I.seasonal].reindex(uniq).fillna(False).astype(bool).to_numpy()[codes] if I.seasonal in ind else False
-    df = df.assign(seasonal=seasonal)
+    df = df.assign(**{I.seasonal: seasonal})
 
     dot = direction(df, targets=targets)
-    latest = df.iloc[dot["row"].to_numpy()].reset_index(drop=True)
+    latest = df.iloc[dot[D.row].to_numpy()].reset_index(drop=True)
     latest[I.unit] = ind[I.unit].reindex(latest[S.indicator]).fillna("").to_numpy() if I.unit in ind else ""
     latest[I.service] = ind[I.service].reindex(latest[S.indicator]).fillna("").to_numpy() if I.service in ind else ""
     years = P.reporting_years(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
@@ -147,7 +148,7 @@ def assess(
         latest[T.range_low],
         latest[T.range_high],
     )
-    out = latest.assign(rag=r, rag_reason=why, previous_rag=prev_rag, **{c: dot[c].to_numpy() for c in dcols})
+    out = latest.assign(**{A.rag: r, A.rag_reason: why, A.previous_rag: prev_rag}, **{c: dot[c].to_numpy() for c in dcols})
     out = benchmark(out, county=county)
     front = [
         S.area,

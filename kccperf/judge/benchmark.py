@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
@@ -169,23 +170,25 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     )
 
     return df.assign(
-        england_gap=v - eng,
-        vs_england=better_or_worse(v - eng, pol, _t_closer(v, eng, t, lo_r, hi_r)),
-        regional_gap=v - reg,
-        vs_regional=better_or_worse(v - reg, pol, _t_closer(v, reg, t, lo_r, hi_r)),
-        county_value=cv,
-        county_gap=v - cv,
-        vs_county=better_or_worse(v - cv, pol, _t_closer(v, cv, t, lo_r, hi_r)),
-        rank=rank,
-        rank_of=np.where(np.isfinite(rank), rank_of, np.nan),
-        quartile=quartile.astype(object),
-        ci_low=ci_lo,
-        ci_high=ci_hi,
-        sig_vs_county=_significance(ci_lo, ci_hi, cv, pol),
-        sig_vs_england=_significance(ci_lo, ci_hi, eng, pol),
-        funnel_95_low=np.where(has_ci, f95[0], np.nan),
-        funnel_95_high=np.where(has_ci, f95[1], np.nan),
-        funnel_998_low=np.where(has_ci, f998[0], np.nan),
-        funnel_998_high=np.where(has_ci, f998[1], np.nan),
-        funnel=funnel.astype(object),
+        **{
+            A.england_gap: v - eng,
+            A.vs_england: better_or_worse(v - eng, pol, _t_closer(v, eng, t, lo_r, hi_r)),
+            A.regional_gap: v - reg,
+            A.vs_regional: better_or_worse(v - reg, pol, _t_closer(v, reg, t, lo_r, hi_r)),
+            A.county_value: cv,
+            A.county_gap: v - cv,
+            A.vs_county: better_or_worse(v - cv, pol, _t_closer(v, cv, t, lo_r, hi_r)),
+            A.rank: rank,
+            A.rank_of: np.where(np.isfinite(rank), rank_of, np.nan),
+            A.quartile: quartile.astype(object),
+            A.ci_low: ci_lo,
+            A.ci_high: ci_hi,
+            A.sig_vs_county: _significance(ci_lo, ci_hi, cv, pol),
+            A.sig_vs_england: _significance(ci_lo, ci_hi, eng, pol),
+            A.funnel_95_low: np.where(has_ci, f95[0], np.nan),
+            A.funnel_95_high: np.where(has_ci, f95[1], np.nan),
+            A.funnel_998_low: np.where(has_ci, f998[0], np.nan),
+            A.funnel_998_high: np.where(has_ci, f998[1], np.nan),
+            A.funnel: funnel.astype(object),
+        }
     )

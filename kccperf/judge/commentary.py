@@ -13,8 +13,10 @@ import pandas as pd
 from .._format import format_value
 from ..errors import ValidationError
 from ..schemas import Assessed as A
+from ..schemas import Commentary as C
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
+from ..schemas import Suppression
 from ..schemas import Target as T
 
 
@@ -173,13 +175,13 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         + "."
     )
     sentence = np.where(a[S.value].isna(), title + ": no value was published for " + a[S.period_label].fillna("") + ".", sentence)
-    if "suppressed" in a:
+    if Suppression.suppressed in a:
         # A withheld figure must not reappear in words.
         sentence = np.where(
-            a["suppressed"].to_numpy(bool),
+            a[Suppression.suppressed].to_numpy(bool),
             title + ": the figure for " + a[S.period_label].fillna("") + " is withheld because it is based on small numbers.",
             sentence,
         )
     return pd.DataFrame(
-        {S.area: a[S.area], S.block: a[S.block], S.indicator: a[S.indicator], A.rag: rag, "sentence": sentence}
+        {C.area: a[S.area], C.block: a[S.block], C.indicator: a[S.indicator], C.rag: rag, C.sentence: sentence}
     ).reset_index(drop=True)

@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 
 from ..schemas import Assessed as A
+from ..schemas import FloorCandidate as C
+from ..schemas import InferredFloor as IF
+from ..schemas import JudgedRag as J
+from ..schemas import PolarityCheck as PC
+from ..schemas import PolarityFit as PF
+from ..schemas import Published as P
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import UnexplainedRag as UR
 
 _EPS = 1e-9
 _STEPS = (5.0, 1.0, 0.5, 0.1, 0.05, 0.01)
@@ -35,26 +42,26 @@ def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataF
     ``published`` comes from :func:`kccperf.load_published`; ``latest`` holds the latest-period
     values (``area, block, indicator, value, polarity``); ``targets`` is the targets reference.
     """
-    pub = published[published[A.rag].isin(["RED", "AMBER", "GREEN"])]
+    pub = published[published[P.rag].isin(["RED", "AMBER", "GREEN"])]
     vals = latest.drop_duplicates([S.area, S.block, S.indicator]).set_index([S.area, S.block, S.indicator])
-    key = pd.MultiIndex.from_frame(pub[[S.area, S.block, S.indicator]])
+    key = pd.MultiIndex.from_frame(pub[[P.area, P.block, P.indicator]])
     rng = targets.set_index([S.indicator, T.year])[[T.range_low, T.range_high]]
-    ykey = pd.MultiIndex.from_frame(pub[[S.indicator, "rag_year"]])
+    ykey = pd.MultiIndex.from_frame(pub[[P.indicator, P.rag_year]])
     return pd.DataFrame(
         {
-            S.area: pub[S.area].to_numpy(),
-            S.block: pub[S.block].to_numpy(),
-            S.indicator: pub[S.indicator].to_numpy(),
-            T.year: pub["rag_year"].to_numpy(),
-            S.polarity: vals[S.polarity].reindex(key).to_numpy(),
-            S.value: vals[S.value].reindex(key).to_numpy(dtype=float),
-            T.target: pub[T.target].to_numpy(dtype=float),
-            T.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
-            T.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),
-            A.rag: pub[A.rag].to_numpy(),
-            A.dot: pub[A.dot].to_numpy(),
-            S.source_file: pub[S.source_file].to_numpy(),
-            S.source_row: pub[S.source_row].to_numpy(),
+            J.area: pub[P.area].to_numpy(),
+            J.block: pub[P.block].to_numpy(),
+            J.indicator: pub[P.indicator].to_numpy(),
+            J.year: pub[P.rag_year].to_numpy(),
+            J.polarity: vals[S.polarity].reindex(key).to_numpy(),
+            J.value: vals[S.value].reindex(key).to_numpy(dtype=float),
+            J.target: pub[P.target].to_numpy(dtype=float),
+            J.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
+            J.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),
+            J.rag: pub[P.rag].to_numpy(),
+            J.dot: pub[P.dot].to_numpy(),
+            J.source_file: pub[P.source_file].to_numpy(),
+            J.source_row: pub[P.source_row].to_numpy(),
         }
     )
 
@@ -116,39 +123,39 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
         df[T.range_high].to_numpy(float),
     )
     # T floors are distances; the transform uses minus the distance from the target itself.
-    df["x"] = np.where(df[S.polarity] == "T", -np.abs(df[S.value] - df[T.target]), x)
-    df["is_amber"] = df[A.rag] == "AMBER"
+    df[C.x] = np.where(df[S.polarity] == "T", -np.abs(df[S.value] - df[T.target]), x)
+    df[C.is_amber] = df[A.rag] == "AMBER"
     keys = [S.indicator, T.year]
 
     # Candidate floors (transformed): every AMBER x, plus "above everything".
-    cand = df.loc[df["is_amber"], [*keys, "x"]].rename(columns={"x": "c"})
-    inf = df[keys].drop_duplicates().assign(c=np.inf)
+    cand = df.loc[df[C.is_amber], [*keys, C.x]].rename(columns={C.x: C.c})
+    inf = df[keys].drop_duplicates().assign(**{C.c: np.inf})
     cand = pd.concat([cand, inf], ignore_index=True).drop_duplicates()
-    pairs = df[[*keys, "x", "is_amber"]].merge(cand, on=keys)
-    pairs["ok"] = np.where(pairs["is_amber"], pairs["x"] >= pairs["c"] - _EPS, pairs["x"] < pairs["c"] - _EPS)
-    scores = pairs.groupby([*keys, "c"], as_index=False)["ok"].sum()
+    pairs = df[[*keys, C.x, C.is_amber]].merge(cand, on=keys)
+    pairs[C.ok] = np.where(pairs[C.is_amber], pairs[C.x] >= pairs[C.c] - _EPS, pairs[C.x] < pairs[C.c] - _EPS)
+    scores = pairs.groupby([*keys, C.c], as_index=False)[C.ok].sum()
     # Most RAGs explained; among ties the lowest candidate (the loosest floor).
-    best = scores.sort_values([*keys, "ok", "c"], ascending=[True, True, False, True]).drop_duplicates(keys)
+    best = scores.sort_values([*keys, C.ok, C.c], ascending=[True, True, False, True]).drop_duplicates(keys)
 
     agg = df.groupby(keys).agg(
-        polarity=(S.polarity, "first"),
-        n_rags=(A.rag, "size"),
-        n_amber=("is_amber", "sum"),
-        target=(T.target, "first"),
+        **{
+            IF.polarity: (S.polarity, "first"),
+            IF.n_rags: (A.rag, "size"),
+            IF.n_amber: (C.is_amber, "sum"),
+            T.target: (T.target, "first"),
+        }
     )
-    agg["n_red"] = agg["n_rags"] - agg["n_amber"]
+    agg[IF.n_red] = agg[IF.n_rags] - agg[IF.n_amber]
     tb = best.set_index(keys)
-    c = tb["c"].reindex(agg.index).to_numpy(float)
     explained = df.merge(best, on=keys)
     explained_mask = np.where(
-        explained["is_amber"], explained["x"] >= explained["c"] - _EPS, explained["x"] < explained["c"] - _EPS
+        explained[C.is_amber], explained[C.x] >= explained[C.c] - _EPS, explained[C.x] < explained[C.c] - _EPS
     )
     explained = explained[explained_mask]
-    hi_x = explained[explained["is_amber"]].groupby(keys)["x"].min().reindex(agg.index).to_numpy(float)
-    lo_x = explained[~explained["is_amber"]].groupby(keys)["x"].max().reindex(agg.index).to_numpy(float)
-    agg["n_explained"] = tb["ok"].reindex(agg.index).to_numpy()
-    agg["consistent"] = agg["n_explained"] == agg["n_rags"]
-    del c
+    hi_x = explained[explained[C.is_amber]].groupby(keys)[C.x].min().reindex(agg.index).to_numpy(float)
+    lo_x = explained[~explained[C.is_amber]].groupby(keys)[C.x].max().reindex(agg.index).to_numpy(float)
+    agg[IF.n_explained] = tb[C.ok].reindex(agg.index).to_numpy()
+    agg[IF.consistent] = agg[IF.n_explained] == agg[IF.n_rags]
 
     pol = agg[S.polarity].to_numpy(object)
     target = agg[T.target].to_numpy(float)
@@ -160,29 +167,14 @@ def infer_floors(judged: pd.DataFrame, stated: pd.DataFrame | None = None) -> pd
     low = np.where(flip & np.isnan(low) & (pol == "L"), target, low)
     high = np.where(~flip & np.isnan(high), target, high)
     chosen = _roundest(low, high, low_open=~flip)
-    out = agg.reset_index().assign(floor_low=low, floor_high=high, floor=chosen, floor_source="inferred")
+    out = agg.reset_index().assign(**{IF.floor_low: low, IF.floor_high: high, IF.floor: chosen, IF.floor_source: "inferred"})
     if stated is not None and len(stated):
         s = stated.dropna(subset=[T.floor]).set_index(keys)[T.floor]
         hit = pd.MultiIndex.from_frame(out[keys]).isin(s.index)
         out.loc[hit, T.floor] = s.reindex(pd.MultiIndex.from_frame(out.loc[hit, keys])).to_numpy()
         out.loc[hit, T.floor_source] = "stated"
     out.loc[~np.isfinite(out[T.floor]), T.floor_source] = "unknown"
-    return out[
-        [
-            S.indicator,
-            T.year,
-            S.polarity,
-            "n_rags",
-            "n_amber",
-            "n_red",
-            T.floor_low,
-            T.floor_high,
-            T.floor,
-            T.floor_source,
-            "n_explained",
-            "consistent",
-        ]
-    ]
+    return out[list(IF.to_schema().columns)]
 
 
 def unexplained_rags(judged: pd.DataFrame, floors: pd.DataFrame) -> pd.DataFrame:
@@ -211,7 +203,7 @@ def unexplained_rags(judged: pd.DataFrame, floors: pd.DataFrame) -> pd.DataFrame
         ],
         default="",
     )
-    return df.assign(reason=why)[lambda d: d["reason"] != ""].reset_index(drop=True)
+    return df.assign(**{UR.reason: why})[lambda d: d[UR.reason] != ""].reset_index(drop=True)
 
 
 def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -221,7 +213,7 @@ def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     Returns one row per indicator where the reversed polarity explains more RAGs and arrows.
     """
     df = judged[judged[S.polarity].isin(["H", "L"])].merge(previous, on=[S.area, S.block, S.indicator], how="left")
-    v, t, prev = df[S.value].to_numpy(float), df[T.target].to_numpy(float), df["previous_value"].to_numpy(float)
+    v, t, prev = df[S.value].to_numpy(float), df[T.target].to_numpy(float), df[PF.previous_value].to_numpy(float)
     rag, dot = df[A.rag].to_numpy(object), df[A.dot].to_numpy(object)
     up, down = v > prev + _EPS, v < prev - _EPS
     scores = {}
@@ -232,15 +224,20 @@ def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
         worsened = down if pol == "H" else up
         dot_ok = ((dot == "↑") & improved) | ((dot == "↓") & worsened)
         scores[pol] = rag_ok.astype(int) + dot_ok.astype(int)
-    df = df.assign(fit_H=scores["H"], fit_L=scores["L"])
+    df = df.assign(**{PF.fit_H: scores["H"], PF.fit_L: scores["L"]})
     agg = df.groupby(S.indicator).agg(
-        printed=(S.polarity, "first"), fit_H=("fit_H", "sum"), fit_L=("fit_L", "sum"), n=(A.rag, "size")
+        **{
+            PC.printed: (S.polarity, "first"),
+            PF.fit_H: (PF.fit_H, "sum"),
+            PF.fit_L: (PF.fit_L, "sum"),
+            PC.n: (A.rag, "size"),
+        }
     )
-    agg["fits_printed"] = np.where(agg["printed"] == "H", agg["fit_H"], agg["fit_L"])
-    agg["fits_reversed"] = np.where(agg["printed"] == "H", agg["fit_L"], agg["fit_H"])
-    agg["better_polarity"] = np.where(agg["printed"] == "H", "L", "H")
-    flagged = agg[agg["fits_reversed"] > agg["fits_printed"]]
-    return flagged.reset_index()[[S.indicator, "printed", "better_polarity", "n", "fits_printed", "fits_reversed"]]
+    agg[PC.fits_printed] = np.where(agg[PC.printed] == "H", agg[PF.fit_H], agg[PF.fit_L])
+    agg[PC.fits_reversed] = np.where(agg[PC.printed] == "H", agg[PF.fit_L], agg[PF.fit_H])
+    agg[PC.better_polarity] = np.where(agg[PC.printed] == "H", "L", "H")
+    flagged = agg[agg[PC.fits_reversed] > agg[PC.fits_printed]]
+    return flagged.reset_index()[list(PC.to_schema().columns)]
 
 
 def with_inferred_floors(targets: pd.DataFrame, inferred: pd.DataFrame, edition: str) -> pd.DataFrame:
@@ -259,9 +256,9 @@ def with_inferred_floors(targets: pd.DataFrame, inferred: pd.DataFrame, edition:
     out.loc[hit, T.floor_source] = "inferred"
     note = (
         f"; floor inferred from the published RAGs of the {edition} edition ("
-        + sub["n_explained"].astype(int).astype(str)
+        + sub[IF.n_explained].astype(int).astype(str)
         + " of "
-        + sub["n_rags"].astype(int).astype(str)
+        + sub[IF.n_rags].astype(int).astype(str)
         + " explained)"
     ).to_numpy()
     base = out.loc[hit, T.provenance].str.replace(r"; floor inferred from the published RAGs.*$", "", regex=True)

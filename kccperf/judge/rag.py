@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
+from ..schemas import Assessed as A
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 
@@ -108,9 +109,9 @@ def rag(frame: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         rows = ", ".join(map(str, frame.index[bad][:5]))
         raise ValidationError(
-            f"rag: rows {rows}, column 'polarity': expected H, L or T, found {frame.loc[bad, 'polarity'].iloc[0]!r}."
+            f"rag: rows {rows}, column 'polarity': expected H, L or T, found {frame.loc[bad, S.polarity].iloc[0]!r}."
         )
     r, why = rag_arrays(
         frame[S.value], frame[S.polarity], frame[T.target], frame[T.floor], frame[T.range_low], frame[T.range_high]
     )
-    return frame.assign(rag=r, rag_reason=why)
+    return frame.assign(**{A.rag: r, A.rag_reason: why})

@@ -11,14 +11,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..schemas import Finding
+from ..schemas import Anomaly as L
+from ..schemas import Assessed as A
+from ..schemas import Block as B
+from ..schemas import Finding as F
+from ..schemas import FindingSummary as FS
+from ..schemas import Indicator as I
+from ..schemas import JudgedRag as J
+from ..schemas import PolarityCheck as PC
+from ..schemas import PolarityFit as PF
+from ..schemas import Published as P
+from ..schemas import ReconcileWork as W
+from ..schemas import Scorecard as S
+from ..schemas import Target as T
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
-from . import floors as F
 from .assess import assess
+from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
 from .rag import rag_arrays
 
-FINDING_COLUMNS = list(Finding.to_schema().columns)
+FINDING_COLUMNS = list(F.to_schema().columns)
 CATEGORIES = {
     "value_vs_fraction": "value disagrees with its numerator and denominator",
     "rag": "published RAG differs from the computed RAG",
@@ -41,13 +53,13 @@ class Reconciliation:
     def for_area(self, area: str) -> pd.DataFrame:
         """The findings about one area (indicator-wide findings, such as polarity, are included)."""
         f = self.findings
-        return f[(f["area"] == area) | (f["area"] == "")].reset_index(drop=True)
+        return f[(f[F.area] == area) | (f[F.area] == "")].reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
         """Per category: checks agreeing, disagreements, and what the category means."""
-        dis = self.findings.groupby("category").size().rename("disagree")
-        out = self.agreed.set_index("category").join(dis, how="outer").fillna(0).astype(int)
-        out["meaning"] = out.index.map(CATEGORIES)
+        dis = self.findings.groupby(F.category).size().rename(FS.disagree)
+        out = self.agreed.set_index(FS.category).join(dis, how="outer").fillna(0).astype(int)
+        out[FS.meaning] = out.index.map(CATEGORIES)
         return out.reset_index()
 
 
@@ -65,32 +77,32 @@ def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogu
     One row per published row (same order), so tables that print one indicator for different latest
     periods (the vulnerable-learner tables) are each judged against what they showed.
     """
-    rows = published[["area", "block", "indicator", "latest_period"]].reset_index(drop=True)
-    rows["rowid"] = rows.index.astype(str)
-    series = scorecard.merge(rows, on=["area", "block", "indicator"])
-    series = series[series["period"] <= series["latest_period"]]
-    series = series.assign(area=series["rowid"], block="").drop(columns=["rowid", "latest_period"])
+    rows = published[[P.area, P.block, P.indicator, P.latest_period]].reset_index(drop=True)
+    rows[W.rowid] = rows.index.astype(str)
+    series = scorecard.merge(rows, on=[S.area, S.block, S.indicator])
+    series = series[series[S.period] <= series[P.latest_period]]
+    series = series.assign(**{S.area: series[W.rowid], S.block: ""}).drop(columns=[W.rowid, P.latest_period])
     judged = assess(series, targets=catalogue.targets, indicators=catalogue.indicators, county="")
-    return judged.set_index("area").reindex(rows["rowid"]).reset_index(drop=True)
+    return judged.set_index(A.area).reindex(rows[W.rowid]).reset_index(drop=True)
 
 
 def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    mism = log[log["category"] == "value_mismatch"][["source_file", "row", "expected"]].rename(columns={"row": "source_row"})
-    lat = scorecard[scorecard["is_latest"]]
+    mism = log[log[L.category] == "value_mismatch"][[L.source_file, L.row, L.expected]].rename(columns={L.row: S.source_row})
+    lat = scorecard[scorecard[S.is_latest]]
     s = (
-        mism.astype({"source_row": int})
-        .merge(lat, on=["source_file", "source_row"])
-        .drop_duplicates(["source_file", "source_row"])
+        mism.astype({S.source_row: int})
+        .merge(lat, on=[S.source_file, S.source_row])
+        .drop_duplicates([S.source_file, S.source_row])
     )
-    v, num, den = s["value"].to_numpy(float), s["numerator"].to_numpy(float), s["denominator"].to_numpy(float)
+    v, num, den = s[S.value].to_numpy(float), s[S.numerator].to_numpy(float), s[S.denominator].to_numpy(float)
     implied = v / 100 * den
     why = np.select(
         [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
         [
             "the numerator appears to have lost a digit: "
-            + s["value"].map(_fmt)
+            + s[S.value].map(_fmt)
             + "% of "
-            + s["denominator"].map("{:,g}".format)
+            + s[S.denominator].map("{:,g}".format)
             + " is about "
             + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
             "the numerator appears to have gained a digit",
@@ -100,38 +112,38 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
     )
     rows = pd.DataFrame(
         {
-            "area": s["area"],
-            "block": s["block"],
-            "indicator": s["indicator"],
-            "category": "value_vs_fraction",
-            "published": s["value"].map(_fmt)
+            F.area: s[S.area],
+            F.block: s[S.block],
+            F.indicator: s[S.indicator],
+            F.category: "value_vs_fraction",
+            F.published: s[S.value].map(_fmt)
             + " ("
-            + s["numerator"].map("{:,g}".format)
+            + s[S.numerator].map("{:,g}".format)
             + " / "
-            + s["denominator"].map("{:,g}".format)
+            + s[S.denominator].map("{:,g}".format)
             + ")",
-            "computed": s["expected"],
-            "explanation": why,
-            "source_file": s["source_file"],
-            "source_row": s["source_row"],
+            F.computed: s[L.expected],
+            F.explanation: why,
+            F.source_file: s[S.source_file],
+            F.source_row: s[S.source_row],
         }
     )
-    checked = int((scorecard["is_latest"] & scorecard["numerator"].notna() & scorecard["denominator"].gt(0)).sum())
+    checked = int((scorecard[S.is_latest] & scorecard[S.numerator].notna() & scorecard[S.denominator].gt(0)).sum())
     return rows[FINDING_COLUMNS].reset_index(drop=True), checked - len(rows)
 
 
 def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    mask = published["rag"].isin(["RED", "AMBER", "GREEN"]).to_numpy()
+    mask = published[P.rag].isin(["RED", "AMBER", "GREEN"]).to_numpy()
     pub = published[mask]
     got = context[mask]
-    computed = got["rag"].fillna("").to_numpy(object)
-    agree = computed == pub["rag"].to_numpy(object)
-    v, pol = got["value"].to_numpy(float), got["polarity"].to_numpy(object)
-    t, f = got["target"].to_numpy(float), got["floor"].to_numpy(float)
-    lo, hi = got["range_low"].to_numpy(float), got["range_high"].to_numpy(float)
-    prev_t = pub["prev_target"].to_numpy(float)
+    computed = got[A.rag].fillna("").to_numpy(object)
+    agree = computed == pub[P.rag].to_numpy(object)
+    v, pol = got[A.value].to_numpy(float), got[A.polarity].to_numpy(object)
+    t, f = got[A.target].to_numpy(float), got[A.floor].to_numpy(float)
+    lo, hi = got[T.range_low].to_numpy(float), got[T.range_high].to_numpy(float)
+    prev_t = pub[P.prev_target].to_numpy(float)
     rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
-    pv = got["dot_compared_value"].to_numpy(float)
+    pv = got[A.dot_compared_value].to_numpy(float)
     hyps = [
         (
             "the published RAG matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
@@ -143,7 +155,7 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
             rag_arrays(pv, pol, t, f, lo, hi)[0],
         ),
     ]
-    pr = pub["rag"].to_numpy(object)
+    pr = pub[P.rag].to_numpy(object)
     explanation = np.full(len(pub), "", dtype=object)
     for text, alt in hyps:
         fill = (explanation == "") & (alt == pr)
@@ -168,22 +180,22 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     bad = ~agree
     sub = pub[bad]
     computed_text = np.where(
-        computed[bad] == "", "not rated: " + got["rag_reason"].fillna("").to_numpy(object)[bad], computed[bad]
+        computed[bad] == "", "not rated: " + got[A.rag_reason].fillna("").to_numpy(object)[bad], computed[bad]
     )
-    rows = _row_findings(sub, "rag", sub["rag"].to_numpy(), computed_text, explanation[bad])
+    rows = _row_findings(sub, "rag", sub[P.rag].to_numpy(), computed_text, explanation[bad])
     return rows, int((~bad).sum())
 
 
 def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    mask = published["dot"].isin(["↑", "↓", "↔"]).to_numpy()
+    mask = published[P.dot].isin(["↑", "↓", "↔"]).to_numpy()
     pub = published[mask]
     got = context[mask]
-    comp = got["dot_arrow"].fillna("").to_numpy(object)
-    pd_ = pub["dot"].to_numpy(object)
+    comp = got[A.dot_arrow].fillna("").to_numpy(object)
+    pd_ = pub[P.dot].to_numpy(object)
     agree = comp == pd_
-    v, pv = got["value"].to_numpy(float), got["dot_compared_value"].to_numpy(float)
-    pol = got["polarity"].to_numpy(object)
-    outturn = pub["prev_outturn"].to_numpy(float)
+    v, pv = got[A.value].to_numpy(float), got[A.dot_compared_value].to_numpy(float)
+    pol = got[A.polarity].to_numpy(object)
+    outturn = pub[P.prev_outturn].to_numpy(float)
 
     def arrow(now, before, polarity):
         gain = np.where(polarity == "H", now - before, np.where(polarity == "L", before - now, np.nan))
@@ -203,7 +215,7 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     for text, alt in hyps:
         fill = (explanation == "") & (alt == pd_) & (alt != "")
         explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
-    reason = got["dot_reason"].fillna("").to_numpy(object)
+    reason = got[A.dot_reason].fillna("").to_numpy(object)
     seasonal = np.char.find(reason.astype(str), "seasonal") >= 0
     explanation = np.where(
         (explanation == "") & (comp == "") & seasonal,
@@ -214,11 +226,11 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     bad = ~agree
     sub = pub[bad]
     computed_text = np.where(
-        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got["dot"].to_numpy(object)[bad]
+        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got[A.dot].to_numpy(object)[bad]
     )
     # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
     category = np.where(comp[bad] == "", "dot_unchecked", "dot")
-    rows = _row_findings(sub, category, sub["dot"].to_numpy(), computed_text, explanation[bad])
+    rows = _row_findings(sub, category, sub[P.dot].to_numpy(), computed_text, explanation[bad])
     return rows, int(agree.sum())
 
 
@@ -226,15 +238,15 @@ def _row_findings(rows: pd.DataFrame, category, published, computed, explanation
     """Findings about printed rows (``area, block, indicator, source_file, source_row``)."""
     return pd.DataFrame(
         {
-            "area": rows["area"].to_numpy(),
-            "block": rows["block"].to_numpy(),
-            "indicator": rows["indicator"].to_numpy(),
-            "category": category,
-            "published": published,
-            "computed": computed,
-            "explanation": explanation,
-            "source_file": rows["source_file"].to_numpy(),
-            "source_row": rows["source_row"].to_numpy(),
+            F.area: rows[P.area].to_numpy(),
+            F.block: rows[P.block].to_numpy(),
+            F.indicator: rows[P.indicator].to_numpy(),
+            F.category: category,
+            F.published: published,
+            F.computed: computed,
+            F.explanation: explanation,
+            F.source_file: rows[P.source_file].to_numpy(),
+            F.source_row: rows[P.source_row].to_numpy(),
         }
     )[FINDING_COLUMNS]
 
@@ -243,59 +255,59 @@ def _log_findings(log: pd.DataFrame, category: str, published: pd.Series, comput
     """Findings taken over from the reader's quality log, one per logged row."""
     return pd.DataFrame(
         {
-            "area": log["area"],
-            "block": log["block"],
-            "indicator": log["indicator"],
-            "category": category,
-            "published": published,
-            "computed": computed,
-            "explanation": log["message"],
-            "source_file": log["source_file"],
-            "source_row": log["row"].astype(int),
+            F.area: log[L.area],
+            F.block: log[L.block],
+            F.indicator: log[L.indicator],
+            F.category: category,
+            F.published: published,
+            F.computed: computed,
+            F.explanation: log[L.message],
+            F.source_file: log[L.source_file],
+            F.source_row: log[L.row].astype(int),
         }
     )[FINDING_COLUMNS]
 
 
 def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    conflicts = log[log["category"] == "conflicting_figures"]
+    conflicts = log[log[L.category] == "conflicting_figures"]
     printed = _log_findings(
         conflicts,
         "conflicting_figures",
-        conflicts["found"] + " (" + conflicts["column"] + ")",
-        conflicts["expected"] + " in the other table",
+        conflicts[L.found] + " (" + conflicts[L.column] + ")",
+        conflicts[L.expected] + " in the other table",
     )
     # Shared team blocks are printed on two districts' pages: their figures must match.
-    shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
-    sb = scorecard[scorecard["block"].isin(shared)]
-    keys = ["block", "indicator", "period"]
-    spread = sb.groupby(keys)["value"].transform(lambda v: v.nunique(dropna=False))
-    differ = sb[spread > 1].assign(shown=lambda d: d["area"] + ": " + d["value"].map(_fmt))
+    shared = set(blocks.loc[blocks[B.areas].str.contains("|", regex=False), B.block])
+    sb = scorecard[scorecard[S.block].isin(shared)]
+    keys = [S.block, S.indicator, S.period]
+    spread = sb.groupby(keys)[S.value].transform(lambda v: v.nunique(dropna=False))
+    differ = sb[spread > 1].assign(**{W.shown: lambda d: d[S.area] + ": " + d[S.value].map(_fmt)})
     grouped = differ.groupby(keys, sort=False)
     first = grouped.first().reset_index()
     shared_rows = pd.DataFrame(
         {
-            "area": first["area"],
-            "block": first["block"],
-            "indicator": first["indicator"],
-            "category": "conflicting_figures",
-            "published": grouped["shown"].agg("; ".join).to_numpy(),
-            "computed": "one figure for a shared block",
-            "explanation": "the shared block is printed with different figures on two districts' pages ("
-            + first["period_label"]
+            F.area: first[S.area],
+            F.block: first[S.block],
+            F.indicator: first[S.indicator],
+            F.category: "conflicting_figures",
+            F.published: grouped[W.shown].agg("; ".join).to_numpy(),
+            F.computed: "one figure for a shared block",
+            F.explanation: "the shared block is printed with different figures on two districts' pages ("
+            + first[S.period_label]
             + ")",
-            "source_file": first["source_file"],
-            "source_row": first["source_row"].astype(int),
+            F.source_file: first[S.source_file],
+            F.source_row: first[S.source_row].astype(int),
         }
     )[FINDING_COLUMNS]
-    agree = int(sb.groupby(keys)["value"].nunique(dropna=False).le(1).sum())
+    agree = int(sb.groupby(keys)[S.value].nunique(dropna=False).le(1).sum())
     return pd.concat([printed, shared_rows], ignore_index=True), agree
 
 
 def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.Series) -> tuple[pd.DataFrame, int]:
-    unit = scorecard["indicator"].map(units).fillna("")
-    neg = scorecard["value"].lt(0) & unit.isin(["percent", "count", "days", "caseload", "rate"])
-    over = scorecard["value"].gt(100) & unit.eq("percent")
-    frac = scorecard["numerator"].gt(scorecard["denominator"]) & unit.eq("percent")
+    unit = scorecard[S.indicator].map(units).fillna("")
+    neg = scorecard[S.value].lt(0) & unit.isin(["percent", "count", "days", "caseload", "rate"])
+    over = scorecard[S.value].gt(100) & unit.eq("percent")
+    frac = scorecard[S.numerator].gt(scorecard[S.denominator]) & unit.eq("percent")
     bad = scorecard[neg | over | frac]
     kind = [over[bad.index], neg[bad.index]]
     why = np.select(
@@ -306,30 +318,30 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
     allowed = np.select(kind, ["0-100", "0 or more"], default="numerator no larger than denominator")
     rows = pd.DataFrame(
         {
-            "area": bad["area"],
-            "block": bad["block"],
-            "indicator": bad["indicator"],
-            "category": "impossible_value",
-            "published": bad["value"].map(_fmt) + " (" + bad["period_label"] + ")",
-            "computed": allowed,
-            "explanation": why,
-            "source_file": bad["source_file"],
-            "source_row": bad["source_row"],
+            F.area: bad[S.area],
+            F.block: bad[S.block],
+            F.indicator: bad[S.indicator],
+            F.category: "impossible_value",
+            F.published: bad[S.value].map(_fmt) + " (" + bad[S.period_label] + ")",
+            F.computed: allowed,
+            F.explanation: why,
+            F.source_file: bad[S.source_file],
+            F.source_row: bad[S.source_row],
         }
     )
-    return rows[FINDING_COLUMNS].reset_index(drop=True), int(scorecard["value"].notna().sum() - len(bad))
+    return rows[FINDING_COLUMNS].reset_index(drop=True), int(scorecard[S.value].notna().sum() - len(bad))
 
 
 def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    wrong = log[(log["category"] == "wrong_code") & log["message"].str.contains("belongs to")]
-    rows = _log_findings(wrong, "code_contradicts_title", wrong["found"], wrong["expected"])
-    return rows, int((published["code_published"] != "").sum() - len(rows))
+    wrong = log[(log[L.category] == "wrong_code") & log[L.message].str.contains("belongs to")]
+    rows = _log_findings(wrong, "code_contradicts_title", wrong[L.found], wrong[L.expected])
+    return rows, int((published[P.code_published] != "").sum() - len(rows))
 
 
 def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconciliation:
     """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
     parts, agreed = [], []
-    units = catalogue.indicators.set_index("indicator")["unit"]
+    units = catalogue.indicators.set_index(I.indicator)[I.unit]
     context = published_context(published, scorecard, catalogue)
     for cat_name, (frame, ok) in {
         "value_vs_fraction": _value_findings(scorecard, log),
@@ -340,38 +352,40 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
         "code_contradicts_title": _code_findings(log, published),
     }.items():
         parts.append(frame)
-        agreed.append({"category": cat_name, "agree": ok})
-    latest = scorecard[scorecard["is_latest"]]
-    judged = F.judged_rows(published, latest, catalogue.targets)
-    prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
-    flips = F.polarity_check(judged, prev)
+        agreed.append({FS.category: cat_name, FS.agree: ok})
+    latest = scorecard[scorecard[S.is_latest]]
+    judged = judged_rows(published, latest, catalogue.targets)
+    prev = assessed[[A.area, A.block, A.indicator, A.dot_compared_value]].rename(
+        columns={A.dot_compared_value: PF.previous_value}
+    )
+    flips = polarity_check(judged, prev)
     pol_rows = pd.DataFrame(
         {
-            "area": "",
-            "block": "",
-            "indicator": flips["indicator"],
-            "category": "polarity",
-            "published": flips["printed"],
-            "computed": flips["better_polarity"],
-            "explanation": (
-                flips["fits_reversed"].astype(str)
+            F.area: "",
+            F.block: "",
+            F.indicator: flips[PC.indicator],
+            F.category: "polarity",
+            F.published: flips[PC.printed],
+            F.computed: flips[PC.better_polarity],
+            F.explanation: (
+                flips[PC.fits_reversed].astype(str)
                 + " of "
-                + (2 * flips["n"]).astype(str)
+                + (2 * flips[PC.n]).astype(str)
                 + " published RAGs and arrows fit polarity "
-                + flips["better_polarity"]
+                + flips[PC.better_polarity]
                 + ", only "
-                + flips["fits_printed"].astype(str)
+                + flips[PC.fits_printed].astype(str)
                 + " fit the printed "
-                + flips["printed"]
+                + flips[PC.printed]
             ),
-            "source_file": "",
-            "source_row": 0,
+            F.source_file: "",
+            F.source_row: 0,
         }
     )[FINDING_COLUMNS]
     parts.append(pol_rows)
-    agreed.append({"category": "polarity", "agree": int(judged["indicator"].nunique() - len(flips))})
+    agreed.append({FS.category: "polarity", FS.agree: int(judged[J.indicator].nunique() - len(flips))})
     findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
-    findings["source_row"] = findings["source_row"].astype(int)
+    findings[F.source_row] = findings[F.source_row].astype(int)
     return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed))
 
 
@@ -402,6 +416,6 @@ def floor_inference(period: str = "2024-10", *, data_dir=None) -> tuple[pd.DataF
     """Infer floors from an edition's published RAGs: (floors per indicator and year, RAGs no floor explains)."""
     cat = load_catalogue(data_dir)
     scorecard = load_scorecard(period, data_dir=data_dir)
-    judged = F.judged_rows(load_published(period, data_dir=data_dir), scorecard[scorecard["is_latest"]], cat.targets)
-    floors = F.infer_floors(judged, cat.targets[cat.targets["floor_source"] == "stated"])
-    return floors, F.unexplained_rags(judged, floors)
+    judged = judged_rows(load_published(period, data_dir=data_dir), scorecard[scorecard[S.is_latest]], cat.targets)
+    floors = infer_floors(judged, cat.targets[cat.targets[T.floor_source] == "stated"])
+    return floors, unexplained_rags(judged, floors)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
+from ..schemas import Direction as D
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
@@ -157,11 +158,13 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     ).astype(object)
     out = frame.iloc[latest][list(REQUIRED)].reset_index(drop=True)
     return out.assign(
-        row=latest,
-        dot=dot,
-        dot_arrow=np.array([ARROW[x] for x in dot], dtype=object),
-        dot_compared_period=np.where(found, want_keys, ""),
-        dot_compared_label=np.where(found, want_labels, ""),
-        dot_compared_value=pv,
-        dot_reason=reason,
+        **{
+            D.row: latest,
+            D.dot: dot,
+            D.dot_arrow: np.array([ARROW[x] for x in dot], dtype=object),
+            D.dot_compared_period: np.where(found, want_keys, ""),
+            D.dot_compared_label: np.where(found, want_labels, ""),
+            D.dot_compared_value: pv,
+            D.dot_reason: reason,
+        }
     )

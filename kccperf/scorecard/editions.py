@@ -12,7 +12,7 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import ParameterError, ScorecardFileError
-from ..schemas import Anomaly, Headline, Published, Scorecard
+from ..schemas import Anomaly, Headline, Published, Scorecard, ScorecardEdition, Table
 from .catalogue import load_catalogue
 from .reader import ScorecardTable, read_scorecard
 
@@ -100,9 +100,9 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
 
     # One indicator and period printed in two tables of one area: keep the table with
     # the higher precedence and log the other printing when its figure differs.
-    prec = cat.tables.set_index("table")["precedence"]
-    values = values.assign(_prec=values[Scorecard.table].map(prec).fillna(99))
-    values = values.sort_values([*_KEY, "_prec"], kind="stable")
+    prec = cat.tables.set_index(Table.table)[Table.precedence]
+    values = values.assign(**{Table.precedence: values[Scorecard.table].map(prec).fillna(99)})
+    values = values.sort_values([*_KEY, Table.precedence], kind="stable")
     dup = values.duplicated(_KEY, keep="first")
     if dup.any():
         kept = values[~dup].set_index(_KEY)
@@ -139,7 +139,7 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
             }
         )
         anomalies = pd.concat([anomalies, rows[anomalies.columns]], ignore_index=True)
-    values = values[~dup].drop(columns="_prec")
+    values = values[~dup].drop(columns=Table.precedence)
     values = values.sort_values([Scorecard.area, Scorecard.source_file, Scorecard.source_row, Scorecard.period], kind="stable")
     values = values.reset_index(drop=True)
 
@@ -276,6 +276,6 @@ def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, st
         raise ScorecardFileError(
             f"{path}: cannot be read as CSV ({str(exc).strip()}); expected columns 'key' and 'value'."
         ) from None
-    if list(frame.columns[:2]) != ["key", "value"]:
+    if list(frame.columns[:2]) != [ScorecardEdition.key, ScorecardEdition.value]:
         raise ScorecardFileError(f"{path} row 1: expected the columns 'key' and 'value'.")
-    return dict(zip(frame["key"], frame["value"]))
+    return dict(zip(frame[ScorecardEdition.key], frame[ScorecardEdition.value]))
