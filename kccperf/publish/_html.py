@@ -1,18 +1,22 @@
-"""The pieces of report HTML that the scorecard and the budget share: escaping, the stylesheet, the generic table.
+"""The pieces of report HTML that the scorecard and the budget share: escaping, the stylesheet, the table templates.
 
 Private to ``kccperf.publish``: :mod:`.scorecard_views` and :mod:`.budget_views` re-export what a notebook calls.
-Everything returns text built from escaped values, so a title holding markup is shown, never run.
+Everything returns text built from escaped values, so a title holding markup is shown, never run. The larger
+tables come from the Jinja2 templates in ``templates/tables/``, rendered by :func:`render_table`.
 
-May import: the standard library, pandas and IPython; nothing else of kccperf.
+May import: the standard library, pandas, Jinja2 and IPython; nothing else of kccperf.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from functools import cache
 
+import jinja2
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 STYLESHEET = """
 <style>
@@ -39,20 +43,40 @@ def escape(text) -> str:
     return html.escape("" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text))
 
 
+def _escaped(value) -> Markup:
+    # Escaped as html.escape does (&quot;, &#x27;), as the pages always were; markupsafe would write &#34; and &#39;.
+    return value if hasattr(value, "__html__") else Markup(escape(value))
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("kccperf.publish", "templates/tables"),
+        autoescape=True,
+        finalize=_escaped,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_table(name: str, **context) -> str:
+    """Render ``templates/tables/<name>`` with ``context``; every value is escaped unless it is already ``Markup``.
+
+    Examples
+    --------
+    >>> render_table("data_table.html.j2", caption="<i>", headers=["A"], rows=[(1,)])
+    '<table class="kcc-table"><caption>&lt;i&gt;</caption><thead><tr><th scope="col">A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    """
+    return _templates().get_template(name).render(**context)
+
+
 def data_table(frame: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, max_rows: int | None = None) -> HTML:
     """Any small frame as an accessible, escaped HTML table (``columns`` maps column -> header text)."""
+    # Not pandas Styler: it writes a random id on the table and every cell, gives header cells no scope and
+    # escapes nothing unless asked; this template keeps the caption, scope="col" and a "None." row when empty.
     cols = columns or {c: c for c in frame.columns}
     shown = frame if max_rows is None else frame.head(max_rows)
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in cols.values())
-    rows = []
-    for rec in shown[list(cols)].itertuples(index=False):
-        rows.append("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in rec) + "</tr>")
-    if not rows:
-        rows.append(f'<tr><td colspan="{len(cols)}">None.</td></tr>')
-    return HTML(
-        STYLESHEET + f'<table class="kcc-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    rows = shown[list(cols)].itertuples(index=False, name=None)
+    return HTML(STYLESHEET + render_table("data_table.html.j2", caption=caption, headers=list(cols.values()), rows=rows))
 
 
 def provenance_footer(info: dict[str, str], parameters: dict[str, object], version: str) -> HTML:

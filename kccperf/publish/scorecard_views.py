@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from .._format import format_value
-from ._html import STYLESHEET, data_table, escape, provenance_footer
+from ._html import STYLESHEET, data_table, escape, provenance_footer, render_table
 from .summary import rag_counts
 from .suppress import FOOTNOTE, MARKER
 
@@ -26,7 +27,6 @@ __all__ = [
     "checks_table",
     "commentary_list",
     "data_table",
-    "dot_cell",
     "findings_table",
     "headline_panel",
     "headline_table",
@@ -34,7 +34,6 @@ __all__ = [
     "league",
     "provenance_footer",
     "quality_table",
-    "rag_cell",
     "rag_headline",
     "report_heading",
     "sparkline",
@@ -51,11 +50,11 @@ RAG_STYLE = {
 DOT_WORDS = {"↑": "improved", "↓": "worsened", "↔": "no change"}
 
 
-def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = "", title: str = "") -> str:
+def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = "", title: str = "") -> Markup:
     """An inline SVG line of a short series, labelled for screen readers with its first and last values."""
     pts = [(i, v) for i, v in enumerate(values) if v is not None and not (isinstance(v, float) and math.isnan(v))]
     if not pts:
-        return '<span aria-label="no trend data">–</span>'
+        return Markup('<span aria-label="no trend data">–</span>')
     w, h, pad = 96, 24, 3
     lo, hi = min(v for _, v in pts), max(v for _, v in pts)
     span = (hi - lo) or 1.0
@@ -67,7 +66,7 @@ def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = ""
     )
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     dot = xy[-1]
-    return (
+    return Markup(
         f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}">'
         f"<title>{escape(label)}</title>"
         f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="1.5"/>'
@@ -75,19 +74,12 @@ def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = ""
     )
 
 
-def rag_cell(rag: str) -> str:
-    """A table cell showing the RAG word on its colour; an empty rating says 'Not rated'."""
-    if rag in RAG_STYLE:
-        fg, bg = RAG_STYLE[rag]
-        return f'<td class="kcc-rag" style="color:{fg};background:{bg}">{rag}</td>'
-    return '<td class="kcc-rag">Not rated</td>'
-
-
-def dot_cell(dot: str) -> str:
-    """A table cell with the arrow and its meaning as text."""
-    if dot in DOT_WORDS:
-        return f"<td>{dot} <span>{DOT_WORDS[dot]}</span></td>"
-    return "<td>–</td>"
+def _by_service(rows: list[dict], services: pd.Series) -> list[tuple[str, list[dict]]]:
+    """Rows grouped by service, services in order of first appearance (Jinja's groupby would sort them)."""
+    groups: dict[str, list[dict]] = {}
+    for row, service in zip(rows, services):
+        groups.setdefault(service, []).append(row)
+    return list(groups.items())
 
 
 def indicator_table(summary: pd.DataFrame, *, caption: str = "Indicators") -> HTML:
@@ -105,27 +97,26 @@ def indicator_table(summary: pd.DataFrame, *, caption: str = "Indicators") -> HT
     IPython.display.HTML
         A self-contained table with header cells, a caption and inline SVG trends.
     """
-    head = (
-        '<thead><tr><th scope="col">Indicator</th><th scope="col">Latest period</th>'
-        '<th scope="col">Value</th><th scope="col">Trend</th><th scope="col">Target</th>'
-        '<th scope="col">Published RAG</th><th scope="col">Published direction</th></tr></thead>'
+    rows = [
+        {
+            "title": r.title,
+            "block": r.block,
+            "period": r.latest_period,
+            "value": format_value(r.value, r.unit),
+            "trend": sparkline(r.trend, r.trend_periods, unit=r.unit, title=r.title),
+            "target": format_value(r.target, r.unit),
+            "rating": r.rag_published,
+            "arrow": r.dot_published,
+        }
+        for r in summary.itertuples(index=False)
+    ]
+    table = render_table(
+        "indicator_table.html.j2",
+        caption=caption,
+        services=_by_service(rows, summary["service"]),
+        colours=RAG_STYLE,
+        meanings=DOT_WORDS,
     )
-    body = []
-    for service, rows in summary.groupby("service", sort=False):
-        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="7">{escape(service)}</th></tr>')
-        for r in rows.itertuples(index=False):
-            block = f'<span class="kcc-block">{escape(r.block)}</span>' if r.block else ""
-            body.append(
-                "<tr>"
-                f'<th scope="row">{escape(r.title)}{block}</th>'
-                f"<td>{escape(r.latest_period)}</td>"
-                f'<td class="num">{escape(format_value(r.value, r.unit))}</td>'
-                f"<td>{sparkline(r.trend, r.trend_periods, unit=r.unit, title=r.title)}</td>"
-                f'<td class="num">{escape(format_value(r.target, r.unit))}</td>'
-                f"{rag_cell(r.rag_published)}{dot_cell(r.dot_published)}"
-                "</tr>"
-            )
-    table = f'<table class="kcc-table"><caption>{escape(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
     return HTML(STYLESHEET + table)
 
 
@@ -150,8 +141,6 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
     )
 
 
-WITHHELD_CELL = '<td class="kcc-rag">Withheld</td>'
-NO_FIGURE_CELL = '<td class="kcc-rag">No figure</td>'
 POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
 # Plain-English names for the reader's data-quality categories.
 QUALITY_LABELS = {
@@ -200,20 +189,25 @@ def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HT
     )
 
 
-def _cell_value(value, unit: str, suppressed: bool) -> str:
-    return f'<abbr title="withheld: small numbers">{MARKER}</abbr>' if suppressed else escape(format_value(value, unit))
-
-
-def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> str:
+def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> tuple[str, str] | None:
+    """The signed gap to a comparator and its judgement (significance where known), or None if there is none."""
     if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
-        return "–"
+        return None
     sign = "+" if gap > 0 else ""
     # A difference between two percentages is in percentage points.
     text = f"{sign}{gap:.1f} pp" if unit == "percent" else f"{sign}{format_value(gap, unit)}"
-    words = judgement or ""
-    if sig:
-        words = sig
-    return f"{escape(text)} <span>{escape(words)}</span>"
+    return text, sig or judgement or ""
+
+
+def _target_and_floor(r) -> tuple[str, str]:
+    """The target and floor as printed; a closest-to-target indicator has a range and a distance from it."""
+    if r.polarity == "T" and pd.notna(r.range_low):
+        target = f"{format_value(r.range_low, r.unit)} to {format_value(r.range_high, r.unit)}"
+        floor = "–" if pd.isna(r.floor) else f"within {format_value(r.floor, r.unit)}"
+    else:
+        target, floor = format_value(r.target, r.unit), format_value(r.floor, r.unit)
+    floor += " (inferred)" if r.floor_source == "inferred" and floor != "–" else ""
+    return target, floor
 
 
 def headline_panel(assessed: pd.DataFrame) -> HTML:
@@ -267,39 +261,39 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
     trend = (
         series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
     )
+    rows = []
+    for r in assessed.itertuples(index=False):
+        withheld = bool(getattr(r, "suppressed", False))
+        t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
+        target, floor = _target_and_floor(r)
+        rows.append(
+            {
+                "title": r.title,
+                "polarity": POLARITY_WORDS.get(r.polarity, ""),
+                "block": r.block,
+                "period": r.period_label,
+                "value": format_value(r.value, r.unit),
+                "withheld": withheld,
+                "trend": "–" if withheld or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title),
+                "target": target,
+                "floor": floor,
+                "rating": "Withheld" if withheld else "No figure" if pd.isna(r.value) else r.rag,
+                "arrow": r.dot_arrow,
+                "versus_county": _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld),
+                "versus_england": _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld),
+            }
+        )
     # The county's own report has no county to compare with: leave that column out.
     vs_county = bool((assessed["area"] != county).any())
-    county_head = f'<th scope="col">Against {escape(county)}</th>' if vs_county else ""
-    head = (
-        '<thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Value</th>'
-        '<th scope="col">Trend</th><th scope="col">Target</th><th scope="col">Floor</th><th scope="col">RAG</th>'
-        f'<th scope="col">Direction</th>{county_head}<th scope="col">Against England</th></tr></thead>'
+    table = render_table(
+        "assessment_table.html.j2",
+        caption=caption,
+        county=county if vs_county else None,
+        services=_by_service(rows, assessed["service"]),
+        colours=RAG_STYLE,
+        meanings=DOT_WORDS,
+        marker=MARKER,
     )
-    body = []
-    for service, rows in assessed.groupby("service", sort=False):
-        body.append(f'<tr><th class="kcc-group" scope="colgroup" colspan="{10 if vs_county else 9}">{escape(service)}</th></tr>')
-        for r in rows.itertuples(index=False):
-            sup = bool(getattr(r, "suppressed", False))
-            block = f'<span class="kcc-block">{escape(POLARITY_WORDS.get(r.polarity, ""))}{"; " + escape(r.block) if r.block else ""}</span>'
-            t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
-            spark = "–" if sup or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title)
-            if r.polarity == "T" and pd.notna(r.range_low):
-                target = f"{format_value(r.range_low, r.unit)} to {format_value(r.range_high, r.unit)}"
-                floor = "–" if pd.isna(r.floor) else f"within {format_value(r.floor, r.unit)}"
-            else:
-                target, floor = format_value(r.target, r.unit), format_value(r.floor, r.unit)
-            floor += " (inferred)" if r.floor_source == "inferred" and floor != "–" else ""
-            body.append(
-                "<tr>"
-                f'<th scope="row">{escape(r.title)}{block}</th><td>{escape(r.period_label)}</td>'
-                f'<td class="num">{_cell_value(r.value, r.unit, sup)}</td><td>{spark}</td>'
-                f'<td class="num">{escape(target)}</td><td class="num">{escape(floor)}</td>'
-                f"{WITHHELD_CELL if sup else NO_FIGURE_CELL if pd.isna(r.value) else rag_cell(r.rag)}{dot_cell(r.dot_arrow)}"
-                + (f"<td>{_versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, sup)}</td>" if vs_county else "")
-                + f"<td>{_versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, sup)}</td>"
-                + "</tr>"
-            )
-    table = f'<table class="kcc-table"><caption>{escape(caption)}</caption>{head}<tbody>{"".join(body)}</tbody></table>'
     return HTML(STYLESHEET + table)
 
 

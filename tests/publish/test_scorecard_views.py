@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+import kccperf
 from kccperf._format import format_value
 from kccperf.publish import _html, scorecard_views
 
@@ -83,3 +84,33 @@ def test_empty_table_says_none():
 def test_footer_escapes_the_run_parameters():
     html = _html.provenance_footer({"title": "T"}, {"area": "<i>Dover</i>"}, "0.1").data
     assert "area = &lt;i&gt;Dover&lt;/i&gt;" in html and "Produced with kccperf 0.1" in html
+
+
+@pytest.fixture(scope="module")
+def assessed(scorecard):
+    return kccperf.suppress(kccperf.assess(scorecard), 5)
+
+
+def test_the_county_report_has_no_column_comparing_it_with_itself(assessed, scorecard):
+    kent = scorecard_views.assessment_table(
+        kccperf.area_view(assessed, "Kent"), scorecard[scorecard.area == "Kent"], caption="Kent"
+    ).data
+    dover = scorecard_views.assessment_table(
+        kccperf.area_view(assessed, "Dover"), scorecard[scorecard.area == "Dover"], caption="Dover"
+    ).data
+    assert "Against Kent" not in kent and 'colspan="9"' in kent and 'colspan="10"' not in kent
+    assert '<th scope="col">Against Kent</th><th scope="col">Against England</th>' in dover and 'colspan="10"' in dover
+
+
+def test_withheld_figures_show_the_marker_and_say_withheld(assessed, scorecard):
+    view = kccperf.area_view(assessed, "Dover")
+    html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
+    withheld = int(view["suppressed"].sum())
+    assert withheld > 0
+    assert html.count('<td class="num"><abbr title="withheld: small numbers">c</abbr></td>') == withheld
+    assert html.count('<td class="kcc-rag">Withheld</td>') == withheld
+
+
+def test_tables_escape_quotes_as_the_pages_always_did():
+    html = _html.render_table("data_table.html.j2", caption='Children\'s "care"', headers=["<A>"], rows=[])
+    assert "<caption>Children&#x27;s &quot;care&quot;</caption>" in html and "&lt;A&gt;" in html
