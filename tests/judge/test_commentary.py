@@ -8,6 +8,7 @@ import pytest
 
 from kccperf import assess, commentary
 from kccperf._format import format_value
+from kccperf.schemas import Commentary
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?(?: days)?")
 PERIOD = re.compile(r"\b(?:[A-Z][a-z]{2}-\d{2}|Q\d \d{2}-\d{2}|(?:Autumn|Spring|Summer) \d{2}-\d{2}|\d{4}-\d{2})\b")
@@ -22,6 +23,7 @@ def drafted(scorecard):
 def test_one_sentence_per_indicator(drafted):
     a, c = drafted
     assert len(c) == len(a)
+    Commentary.validate(c, lazy=True)
     assert c["sentence"].str.count(r"\.$").eq(1).all()
 
 

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from kccperf import floor_inference, load_catalogue
-from kccperf.judge.floors import infer_floors, unexplained_rags
+from kccperf import assess, floor_inference, load_catalogue
+from kccperf.judge.floors import infer_floors, judged_rows, polarity_check, unexplained_rags
+from kccperf.schemas import InferredFloor, JudgedRag, PolarityCheck, UnexplainedRag
 
 
 def judged(rows, pol="H", target=85.0):
@@ -76,3 +77,16 @@ def test_real_data_floors_are_stored_in_targets_csv():
         assert t.at[(r.indicator, r.year), "floor_source"] == "inferred"
     assert t.at[("cic_kcc_foster_care", "2024-25"), "floor_source"] == "stated"
     assert set(unexplained.indicator) >= {"caseload_ehu"}
+
+
+def test_real_frames_follow_their_schemas(scorecard, published):
+    targets = load_catalogue().targets
+    rows = judged_rows(published, scorecard[scorecard.is_latest], targets)
+    JudgedRag.validate(rows, lazy=True)
+    floors, unexplained = floor_inference("2024-10")
+    InferredFloor.validate(floors, lazy=True)
+    UnexplainedRag.validate(unexplained, lazy=True)
+    previous = assess(scorecard)[["area", "block", "indicator", "dot_compared_value"]]
+    flips = polarity_check(rows, previous.rename(columns={"dot_compared_value": "previous_value"}))
+    PolarityCheck.validate(flips, lazy=True)
+    assert len(rows) > 400 and len(floors) > 30 and len(unexplained) > 0 and len(flips) >= 1

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import kccperf
-from kccperf.schemas import Finding
+from kccperf.schemas import Finding, FindingSummary
 
 from ..conftest import RAW, ROOT
 
@@ -58,6 +58,8 @@ def test_real_findings(rec, category, indicator, needle):
 def test_findings_follow_their_schema(rec):
     Finding.validate(rec.findings, lazy=True)
     assert len(rec.findings) > 0
+    FindingSummary.validate(rec.summary(), lazy=True)
+    assert list(rec.summary().columns) == list(FindingSummary.to_schema().columns)
 
 
 def test_agreements_are_counted(rec):

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kccperf.judge.travel import direction
+from kccperf.schemas import Direction
 
 
 def series(values, *, pol="H", periods=None, ptype="MS", decimals=1.0, seasonal=False, target=math.nan, lo=math.nan, hi=math.nan):
@@ -91,3 +92,9 @@ def test_mirrored_values_and_polarity_give_the_same_direction(a, b):
     h = direction(series([a, b], pol="H")).iloc[0]["dot"]
     low = direction(series([-a, -b], pol="L")).iloc[0]["dot"]
     assert h == low
+
+
+def test_the_real_series_follow_the_schema(scorecard):
+    out = direction(scorecard)
+    Direction.validate(out, lazy=True)
+    assert out["row"].is_unique and len(out) == len(scorecard.groupby(["area", "block", "indicator"]))
