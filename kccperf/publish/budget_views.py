@@ -17,6 +17,19 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 
 from ..budget import band_labels, edition_info, mismatches
+from ..schemas import (
+    BridgeStep,
+    BudgetCheck,
+    BudgetCleaning,
+    CapitalProfile,
+    DirectorateExposure,
+    ExposureShare,
+    NovemberBridgeStep,
+    Risk,
+    RiskScore,
+    UnresolvedBalance,
+    UnsecuredShare,
+)
 from ._html import STYLESHEET, data_table, escape, provenance_footer
 from .figures import Chart
 from .figures import png_bytes as _png
@@ -69,7 +82,7 @@ def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood
         for band in range(1, 6):
             grid[lik - 1][band - 1] = lik * band
     ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")
-    for (lik, band), cell in scores.groupby(["likelihood", "band"]):
+    for (lik, band), cell in scores.groupby([RiskScore.likelihood, RiskScore.band]):
         if band == 1:
             text = f"{len(cell)} risks\n(no individual amount\nor under £10m)"
         else:
@@ -80,7 +93,7 @@ def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood
     ax.set_xlabel("Estimated exposure (annual, else lifetime), £m")
     ax.set_ylabel("Current likelihood (1 very unlikely to 5 very likely)")
     ax.set_title(title)
-    top = scores.sort_values(["score", "exposure_m"], ascending=False).head(3)
+    top = scores.sort_values([RiskScore.score, RiskScore.exposure_m], ascending=False).head(3)
     alt = (
         f"Heat map of {len(scores)} budget risks by likelihood and exposure band. Highest scores: "
         + "; ".join(f"{r.title} (likelihood {r.likelihood}, £{r.exposure_m:,.1f}m, score {r.score})" for r in top.itertuples())
@@ -96,16 +109,21 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
     Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
     and each bar is labelled with its signed amount, so colour is never needed to read it.
     """
-    unit = str(bridge["unit"].iloc[0]) if "unit" in bridge else "£000s"
+    unit = str(bridge[BridgeStep.unit].iloc[0]) if BridgeStep.unit in bridge else "£000s"
     fig = _figure(11, 5.5)
     ax = fig.add_subplot()
     styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
-    changes = bridge[bridge["kind"] == "change"]
-    span = changes["amount"].abs().sum() or 1.0
+    changes = bridge[bridge[BridgeStep.kind] == "change"]
+    span = changes[BridgeStep.amount].abs().sum() or 1.0
     base_min = min(
-        bridge["before"].where(bridge["kind"] == "change").min(), bridge["after"].where(bridge["kind"] == "change").min()
+        bridge[BridgeStep.before].where(bridge[BridgeStep.kind] == "change").min(),
+        bridge[BridgeStep.after].where(bridge[BridgeStep.kind] == "change").min(),
     )
-    floor = 0.0 if bridge["kind"].eq("start").any() and bridge["amount"].iloc[0] == 0 else max(base_min - 0.15 * span, 0.0)
+    floor = (
+        0.0
+        if bridge[BridgeStep.kind].eq("start").any() and bridge[BridgeStep.amount].iloc[0] == 0
+        else max(base_min - 0.15 * span, 0.0)
+    )
     for i, r in enumerate(bridge.itertuples(index=False)):
         kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
         colour, hatch = styles[kind]
@@ -121,15 +139,15 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
             va="bottom",
             fontsize=7,
         )
-    ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge["label"]], rotation=55, ha="right", fontsize=7)
+    ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge[BridgeStep.label]], rotation=55, ha="right", fontsize=7)
     ax.set_ylabel(f"{unit}")
     ax.set_ylim(bottom=floor)
     ax.set_title(title)
     first, last = bridge.iloc[0], bridge.iloc[-1]
-    ups = changes[changes["amount"] > 0].nlargest(2, "amount")
-    downs = changes[changes["amount"] < 0].nsmallest(2, "amount")
+    ups = changes[changes[BridgeStep.amount] > 0].nlargest(2, BridgeStep.amount)
+    downs = changes[changes[BridgeStep.amount] < 0].nsmallest(2, BridgeStep.amount)
     alt = (
-        f"Waterfall from {first['label']} {first['amount']:,.1f} to {last['label']} {last['amount']:,.1f} ({unit}). "
+        f"Waterfall from {first[BridgeStep.label]} {first[BridgeStep.amount]:,.1f} to {last[BridgeStep.label]} {last[BridgeStep.amount]:,.1f} ({unit}). "
         f"Largest increases: {', '.join(f'{r.label} +{r.amount:,.1f}' for r in ups.itertuples()) or 'none'}. "
         f"Largest decreases: {', '.join(f'{r.label} {r.amount:,.1f}' for r in downs.itertuples()) or 'none'}."
     )
@@ -138,7 +156,9 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
 
 def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
     """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
-    wide = profile.pivot_table(index="year", columns="group", values="amount", aggfunc="sum", sort=False).fillna(0.0)
+    wide = profile.pivot_table(
+        index=CapitalProfile.year, columns=CapitalProfile.group, values=CapitalProfile.amount, aggfunc="sum", sort=False
+    ).fillna(0.0)
     fig = _figure(11, 5)
     ax = fig.add_subplot()
     hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
@@ -192,8 +212,8 @@ def money_table(
 def qa_summary(checks: pd.DataFrame) -> HTML:
     """One sentence: how many totals and claims were checked, how many add up, within rounding, or not."""
     n = len(checks)
-    ok = int((checks["status"] == "ok").sum())
-    rnd = int((checks["status"] == "rounding").sum())
+    ok = int((checks[BudgetCheck.status] == "ok").sum())
+    rnd = int((checks[BudgetCheck.status] == "rounding").sum())
     bad = n - ok - rnd
     return HTML(
         STYLESHEET + f'<p class="kcc-footer" style="border:0">{n} totals, cross-table figures and text claims recomputed: '
@@ -263,18 +283,18 @@ def member_names(edition: dict) -> dict[str, str]:
 def top_risks_table(frame: pd.DataFrame) -> HTML:
     """The largest exposures (:func:`kccperf.budget.top_risks`), in £m."""
     return money_table(
-        frame.assign(directorate=frame["directorate"].replace("", "not printed")),
+        frame.assign(**{Risk.directorate: frame[Risk.directorate].replace("", "not printed")}),
         caption="Largest estimated exposures",
         columns={
-            "risk": "Ref",
-            "directorate": "Directorate",
-            "title": "Risk",
-            "summary": "In short",
-            "likelihood": "Likelihood (1-5)",
-            "annual_exposure_m": "Annual exposure",
-            "lifetime_exposure_m": "Lifetime exposure",
+            Risk.risk: "Ref",
+            Risk.directorate: "Directorate",
+            Risk.title: "Risk",
+            Risk.summary: "In short",
+            Risk.likelihood: "Likelihood (1-5)",
+            Risk.annual_exposure_m: "Annual exposure",
+            Risk.lifetime_exposure_m: "Lifetime exposure",
         },
-        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+        money={Risk.annual_exposure_m: "£m", Risk.lifetime_exposure_m: "£m"},
     )
 
 
@@ -284,42 +304,52 @@ def exposure_table(frame: pd.DataFrame) -> HTML:
         frame,
         caption="Itemised exposure by directorate (all risks)",
         columns={
-            "directorate": "Directorate",
-            "risks": "Risks",
-            "annual_exposure_m": "Annual exposure",
-            "lifetime_exposure_m": "Lifetime exposure",
+            DirectorateExposure.directorate: "Directorate",
+            DirectorateExposure.risks: "Risks",
+            DirectorateExposure.annual_exposure_m: "Annual exposure",
+            DirectorateExposure.lifetime_exposure_m: "Lifetime exposure",
         },
-        money={"annual_exposure_m": "£m", "lifetime_exposure_m": "£m"},
+        money={DirectorateExposure.annual_exposure_m: "£m", DirectorateExposure.lifetime_exposure_m: "£m"},
     )
 
 
 def exposure_share_table(frame: pd.DataFrame) -> HTML:
     """A directorate's share of the register's exposure (:func:`kccperf.budget.cype_exposure_share`)."""
     return money_table(
-        frame.assign(basis=_words(frame["basis"])),
+        frame.assign(**{ExposureShare.basis: _words(frame[ExposureShare.basis])}),
         caption="CYPE share of the register's exposure",
         columns={
-            "basis": "Basis",
-            "sole_m": "CYPE alone",
-            "joint_m": "CYPE alone or jointly",
-            "itemised_m": "All itemised risks",
-            "stated_total_m": "Register total",
-            "share_of_itemised": "Share of itemised",
-            "share_of_stated_total": "Share of register total",
+            ExposureShare.basis: "Basis",
+            ExposureShare.sole_m: "CYPE alone",
+            ExposureShare.joint_m: "CYPE alone or jointly",
+            ExposureShare.itemised_m: "All itemised risks",
+            ExposureShare.stated_total_m: "Register total",
+            ExposureShare.share_of_itemised: "Share of itemised",
+            ExposureShare.share_of_stated_total: "Share of register total",
         },
-        money={"sole_m": "£m", "joint_m": "£m", "itemised_m": "£m", "stated_total_m": "£m"},
-        percent=["share_of_itemised", "share_of_stated_total"],
+        money={
+            ExposureShare.sole_m: "£m",
+            ExposureShare.joint_m: "£m",
+            ExposureShare.itemised_m: "£m",
+            ExposureShare.stated_total_m: "£m",
+        },
+        percent=[ExposureShare.share_of_itemised, ExposureShare.share_of_stated_total],
     )
 
 
 def bridge_table(frame: pd.DataFrame) -> HTML:
     """The steps of a revenue bridge (:func:`kccperf.budget.revenue_bridge`), in the table's unit."""
-    unit = str(frame["unit"].iloc[0]) if "unit" in frame and len(frame) else "£000s"
+    unit = str(frame[BridgeStep.unit].iloc[0]) if BridgeStep.unit in frame and len(frame) else "£000s"
     return money_table(
-        frame.assign(kind=_words(frame["kind"])),
+        frame.assign(**{BridgeStep.kind: _words(frame[BridgeStep.kind])}),
         caption="Revenue bridge steps",
-        columns={"label": "Step", "kind": "Kind", "amount": "Amount", "after": "Running total"},
-        money={"amount": unit, "after": unit},
+        columns={
+            BridgeStep.label: "Step",
+            BridgeStep.kind: "Kind",
+            BridgeStep.amount: "Amount",
+            BridgeStep.after: "Running total",
+        },
+        money={BridgeStep.amount: unit, BridgeStep.after: unit},
     )
 
 
@@ -330,31 +360,51 @@ def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
     :attr:`kccperf.budget.BudgetTables.edition`); a column they do not list keeps its key.
     """
     return money_table(
-        frame.assign(column=_words(frame["column"], member_names(edition))),
+        frame.assign(**{BridgeStep.column: _words(frame[BridgeStep.column], member_names(edition))}),
         caption=f"CYPE {edition['edition_label']} change by Cabinet Member",
-        columns={"column": "Cabinet Member", "label": "Step", "amount": "Amount", "after": "Running total"},
-        money={"amount": "£000s", "after": "£000s"},
+        columns={
+            BridgeStep.column: "Cabinet Member",
+            BridgeStep.label: "Step",
+            BridgeStep.amount: "Amount",
+            BridgeStep.after: "Running total",
+        },
+        money={BridgeStep.amount: "£000s", BridgeStep.after: "£000s"},
     )
 
 
 def november_table(frame: pd.DataFrame) -> HTML:
     """Table 1 as a bridge from the November draft to the latest (:func:`kccperf.budget.november_bridge`), in £m."""
     return money_table(
-        frame.assign(portfolio=_words(frame["portfolio"], _PORTFOLIOS), step=_words(frame["step"])),
+        frame.assign(
+            **{
+                NovemberBridgeStep.portfolio: _words(frame[NovemberBridgeStep.portfolio], _PORTFOLIOS),
+                NovemberBridgeStep.step: _words(frame[NovemberBridgeStep.step]),
+            }
+        ),
         caption="From the November draft to the latest (Table 1)",
-        columns={"portfolio": "Portfolio", "step": "Step", "amount": "Amount", "check": "Steps minus latest"},
-        money={"amount": "£m", "check": "£m"},
+        columns={
+            NovemberBridgeStep.portfolio: "Portfolio",
+            NovemberBridgeStep.step: "Step",
+            NovemberBridgeStep.amount: "Amount",
+            NovemberBridgeStep.check: "Steps minus latest",
+        },
+        money={NovemberBridgeStep.amount: "£m", NovemberBridgeStep.check: "£m"},
     )
 
 
 def unsecured_table(frame: pd.DataFrame) -> HTML:
     """How much CYPE capital relies on unsecured funding (:func:`kccperf.budget.unsecured_capital_share`)."""
     return money_table(
-        frame.assign(basis=_words(frame["basis"])),
+        frame.assign(**{UnsecuredShare.basis: _words(frame[UnsecuredShare.basis])}),
         caption="CYPE capital relying on unsecured funding",
-        columns={"basis": "Basis", "unsecured": "Relies on unsecured funding", "total": "CYPE total", "share": "Share"},
-        money={"unsecured": "£000s", "total": "£000s"},
-        percent=["share"],
+        columns={
+            UnsecuredShare.basis: "Basis",
+            UnsecuredShare.unsecured: "Relies on unsecured funding",
+            UnsecuredShare.total: "CYPE total",
+            UnsecuredShare.share: "Share",
+        },
+        money={UnsecuredShare.unsecured: "£000s", UnsecuredShare.total: "£000s"},
+        percent=[UnsecuredShare.share],
     )
 
 
@@ -364,37 +414,37 @@ def unresolved_table(frame: pd.DataFrame) -> HTML:
         frame,
         caption="Unresolved balances of the indicative years",
         columns={
-            "year": "Year",
-            "label": "Balance",
-            "total": "Amount",
-            "net_budget": "Net budget",
-            "share_of_net_budget": "Share of net budget",
+            UnresolvedBalance.year: "Year",
+            UnresolvedBalance.label: "Balance",
+            UnresolvedBalance.total: "Amount",
+            UnresolvedBalance.net_budget: "Net budget",
+            UnresolvedBalance.share_of_net_budget: "Share of net budget",
         },
-        money={"total": "£000s", "net_budget": "£000s"},
-        percent=["share_of_net_budget"],
+        money={UnresolvedBalance.total: "£000s", UnresolvedBalance.net_budget: "£000s"},
+        percent=[UnresolvedBalance.share_of_net_budget],
     )
 
 
 def budget_checks_table(checks: pd.DataFrame) -> HTML:
     """The totals and claims of :func:`kccperf.budget.reconcile` that do not add up, not even within rounding."""
     bad = mismatches(checks)
-    table = _words(bad["table"]).str.replace(r"^appendix_([a-z])$", lambda m: f"Appendix {m[1].upper()}", regex=True)
+    table = _words(bad[BudgetCheck.table]).str.replace(r"^appendix_([a-z])$", lambda m: f"Appendix {m[1].upper()}", regex=True)
     shown = bad.assign(
-        table=table.str.replace(r"^table(\d+)$", r"Table \1", regex=True),
-        **{c: bad[c].map(_figure_text) for c in ("stated", "computed", "difference")},
+        **{BudgetCheck.table: table.str.replace(r"^table(\d+)$", r"Table \1", regex=True)},
+        **{c: bad[c].map(_figure_text) for c in (BudgetCheck.stated, BudgetCheck.computed, BudgetCheck.difference)},
     )
     return data_table(
         shown,
         caption="Totals and claims that do not add up",
         columns={
-            "table": "Table",
-            "label": "Row",
-            "column": "Column",
-            "stated": "Stated",
-            "computed": "Computed",
-            "difference": "Difference",
-            "likely_cause": "Likely cause",
-            "line": "Source line",
+            BudgetCheck.table: "Table",
+            BudgetCheck.label: "Row",
+            BudgetCheck.column: "Column",
+            BudgetCheck.stated: "Stated",
+            BudgetCheck.computed: "Computed",
+            BudgetCheck.difference: "Difference",
+            BudgetCheck.likely_cause: "Likely cause",
+            BudgetCheck.line: "Source line",
         },
     )
 
@@ -405,12 +455,12 @@ def cleaning_table(log: pd.DataFrame) -> HTML:
         log,
         caption="Cells cleaned by the reader",
         columns={
-            "source_file": "File",
-            "line": "Source line",
-            "row": "Row",
-            "column": "Column",
-            "found": "Printed",
-            "cleaned": "Kept",
-            "message": "What was done",
+            BudgetCleaning.source_file: "File",
+            BudgetCleaning.line: "Source line",
+            BudgetCleaning.row: "Row",
+            BudgetCleaning.column: "Column",
+            BudgetCleaning.found: "Printed",
+            BudgetCleaning.cleaned: "Kept",
+            BudgetCleaning.message: "What was done",
         },
     )

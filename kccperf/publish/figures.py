@@ -18,6 +18,11 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 
 from ..judge.benchmark import Z_95, Z_998, funnel_limits
+from ..schemas import Assessed as A
+from ..schemas import Scorecard as S
+from ..schemas import Suppression
+from ..schemas import Target as T
+from .suppress import MARKER
 
 RAG_FILL = {"RED": "#b10e1e", "AMBER": "#ffbf47", "GREEN": "#00703c"}
 RAG_TEXT = {"RED": "#ffffff", "AMBER": "#000000", "GREEN": "#ffffff"}
@@ -98,29 +103,29 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, colum
     ``series`` is the long scorecard for the area (suppressed figures already removed);
     ``assessed`` gives each series' target and floor. Series without any value are left out.
     """
-    a = assessed.set_index(["block", "indicator"])
+    a = assessed.set_index([A.block, A.indicator])
     # Panels in the order of the indicator table; series with no value at all are left out.
-    has_values = series.groupby(["block", "indicator"])["value"].count()
+    has_values = series.groupby([S.block, S.indicator])[S.value].count()
     keys = [k for k in a.index if has_values.get(k, 0) > 0]
     if not keys:
         return HTML("<p>No indicator has a series to chart.</p>")
     fig, axes = _grid(len(keys), columns, (3.4, 2.3), left=0.05, bottom_in=0.3, wspace=0.28)
     for ax, key in zip(axes, keys):
-        s = series[(series["block"] == key[0]) & (series["indicator"] == key[1])].sort_values("period")
+        s = series[(series[S.block] == key[0]) & (series[S.indicator] == key[1])].sort_values(S.period)
         row = a.loc[key]
         x = np.arange(len(s))
-        ax.plot(x, s["value"].to_numpy(float), color=_LINE, marker="o", markersize=3, linewidth=1.5)
-        for col, style, label in (("target", "--", "target"), ("floor", ":", "floor")):
+        ax.plot(x, s[S.value].to_numpy(float), color=_LINE, marker="o", markersize=3, linewidth=1.5)
+        for col, style, label in ((A.target, "--", "target"), (A.floor, ":", "floor")):
             val = row[col]
-            if row["polarity"] != "T" and pd.notna(val):
+            if row[A.polarity] != "T" and pd.notna(val):
                 ax.axhline(val, color="#0b0c0c", linestyle=style, linewidth=1, label=label)
-        if row["polarity"] == "T" and pd.notna(row["range_low"]):
-            ax.axhspan(row["range_low"], row["range_high"], color="#00703c", alpha=0.12, label="target range")
-        ax.set_xticks([x[0], x[-1]], [s["period_label"].iloc[0], s["period_label"].iloc[-1]], fontsize=7)
+        if row[A.polarity] == "T" and pd.notna(row[T.range_low]):
+            ax.axhspan(row[T.range_low], row[T.range_high], color="#00703c", alpha=0.12, label="target range")
+        ax.set_xticks([x[0], x[-1]], [s[S.period_label].iloc[0], s[S.period_label].iloc[-1]], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         block = f" ({key[0]})" if key[0] else ""
-        ax.set_title(_short(row["title"] + block, 44), fontsize=8, loc="left")
-        rag = row["rag"]
+        ax.set_title(_short(row[S.title] + block, 44), fontsize=8, loc="left")
+        rag = row[A.rag]
         if rag in RAG_FILL:
             ax.text(
                 0.99,
@@ -150,9 +155,9 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
     Each panel plots every district's value against its denominator, with the county value and
     the 95% and 99.8% control limits around it; the chosen area is drawn as a labelled diamond.
     """
-    d = assessed[(assessed["area"] != county) & assessed["ci_low"].notna() & assessed["county_value"].notna()]
-    mine = d[d["area"] == area]
-    keys = list(dict.fromkeys(zip(mine["block"], mine["indicator"])))[:limit]
+    d = assessed[(assessed[A.area] != county) & assessed[A.ci_low].notna() & assessed[A.county_value].notna()]
+    mine = d[d[A.area] == area]
+    keys = list(dict.fromkeys(zip(mine[A.block], mine[A.indicator])))[:limit]
     if not keys:
         return HTML(
             f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
@@ -160,26 +165,22 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
     fig, axes = _grid(len(keys), columns, (4.2, 3.4), left=0.06, bottom_in=0.55, wspace=0.25)
     for ax, (block, ind) in zip(axes, keys):
         # Shared team blocks appear under two districts: keep one point per block, the chosen area's own.
-        pts = d[d["indicator"] == ind]
-        pts = (
-            pts.assign(_mine=pts["area"] != area)
-            .sort_values("_mine", kind="stable")
-            .drop_duplicates(["block", "value", "denominator"])
-        )
-        p0 = pts["county_value"].iloc[0]
-        n = np.linspace(max(pts["denominator"].min() * 0.8, 1), pts["denominator"].max() * 1.1, 120)
+        pts = d[d[A.indicator] == ind]
+        pts = pts.sort_values(A.area, key=lambda a: a != area, kind="stable").drop_duplicates([A.block, A.value, S.denominator])
+        p0 = pts[A.county_value].iloc[0]
+        n = np.linspace(max(pts[S.denominator].min() * 0.8, 1), pts[S.denominator].max() * 1.1, 120)
         for z, style in ((Z_95, "--"), (Z_998, ":")):
             lo, hi = funnel_limits(p0, n, z)
             ax.plot(n, lo, color="#505a5f", linestyle=style, linewidth=1)
             ax.plot(n, hi, color="#505a5f", linestyle=style, linewidth=1)
         ax.axhline(p0, color="#0b0c0c", linewidth=1)
-        others = pts[~((pts["area"] == area) & (pts["block"] == block))]
-        ax.scatter(others["denominator"], others["value"], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3)
-        me = pts[(pts["area"] == area) & (pts["block"] == block)]
-        ax.scatter(me["denominator"], me["value"], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4)
+        others = pts[~((pts[A.area] == area) & (pts[A.block] == block))]
+        ax.scatter(others[S.denominator], others[A.value], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3)
+        me = pts[(pts[A.area] == area) & (pts[A.block] == block)]
+        ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4)
         for r in me.itertuples(index=False):
             ax.annotate(area, (r.denominator, r.value), textcoords="offset points", xytext=(5, 5), fontsize=7)
-        title = me["title"].iloc[0]
+        title = me[S.title].iloc[0]
         ax.set_title(_short(title + (f" ({block})" if block else ""), 64), fontsize=8, loc="left")
         ax.set_xlabel("denominator (cases)", fontsize=7)
         ax.set_ylabel("%", fontsize=7)
@@ -195,17 +196,20 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
 def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML:
     """A grid of computed RAG by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
     # Team blocks: one cell per area, the worst rating of its blocks.
-    worst = {"RED": 0, "AMBER": 1, "GREEN": 2, "c": 3, "": 4}
-    rags = assessed["rag"].where(~assessed["suppressed"], "c") if "suppressed" in assessed else assessed["rag"]
-    d = assessed.assign(rag=rags, _w=rags.map(worst).fillna(4)).sort_values("_w", kind="stable")
-    d = d.drop_duplicates(["area", "indicator"])
-    grid = d.pivot(index="indicator", columns="area", values="rag").fillna("")
+    worst = {"RED": 0, "AMBER": 1, "GREEN": 2, MARKER: 3, "": 4}
+    if Suppression.suppressed in assessed:
+        rags = assessed[A.rag].where(~assessed[Suppression.suppressed], MARKER)
+    else:
+        rags = assessed[A.rag]
+    d = assessed.assign(**{A.rag: rags}).sort_values(A.rag, key=lambda rag: rag.map(worst).fillna(4), kind="stable")
+    d = d.drop_duplicates([A.area, A.indicator])
+    grid = d.pivot(index=A.indicator, columns=A.area, values=A.rag).fillna("")
     # Rows in the order of the county's report (by service), not alphabetically by id.
     from .summary import area_view
 
-    row_order = list(dict.fromkeys(area_view(assessed, county)["indicator"])) if (assessed["area"] == county).any() else []
+    row_order = list(dict.fromkeys(area_view(assessed, county)[A.indicator])) if (assessed[A.area] == county).any() else []
     grid = grid.reindex([i for i in row_order if i in grid.index] + [i for i in grid.index if i not in row_order])
-    titles = d.drop_duplicates("indicator").set_index("indicator")["title"]
+    titles = d.drop_duplicates(A.indicator).set_index(A.indicator)[S.title]
     areas = order or [county, *sorted(a for a in grid.columns if a != county)]
     areas = [a for a in areas if a in grid.columns]
     grid = grid[areas]

@@ -18,6 +18,11 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
+from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, Suppression
+from ..schemas import Assessed as A
+from ..schemas import Indicator as I
+from ..schemas import Scorecard as S
+from ..schemas import Target as T
 from ._html import STYLESHEET, data_table, escape, provenance_footer, render_table
 from .summary import rag_counts
 from .suppress import FOOTNOTE, MARKER
@@ -113,7 +118,7 @@ def indicator_table(summary: pd.DataFrame, *, caption: str = "Indicators") -> HT
     table = render_table(
         "indicator_table.html.j2",
         caption=caption,
-        services=_by_service(rows, summary["service"]),
+        services=_by_service(rows, summary[I.service]),
         colours=RAG_STYLE,
         meanings=DOT_WORDS,
     )
@@ -171,20 +176,22 @@ QUALITY_LABELS = {
 def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HTML:
     """The reader's findings for directors: plain-English category, where (file name, row, column) and what."""
     shown = log.assign(
-        category=log["category"].map(QUALITY_LABELS).fillna(log["category"]),
-        file=log["source_file"].str.rsplit("/", n=1).str[-1],
+        **{
+            Anomaly.category: log[Anomaly.category].map(QUALITY_LABELS).fillna(log[Anomaly.category]),
+            Anomaly.source_file: log[Anomaly.source_file].str.rsplit("/", n=1).str[-1],
+        }
     )
     return data_table(
         shown,
         caption=caption,
         columns={
-            "category": "What",
-            "block": "Team",
-            "indicator": "Indicator",
-            "message": "Detail",
-            "file": "Table file",
-            "row": "Row",
-            "column": "Column",
+            Anomaly.category: "What",
+            Anomaly.block: "Team",
+            Anomaly.indicator: "Indicator",
+            Anomaly.message: "Detail",
+            Anomaly.source_file: "Table file",
+            Anomaly.row: "Row",
+            Anomaly.column: "Column",
         },
     )
 
@@ -212,12 +219,12 @@ def _target_and_floor(r) -> tuple[str, str]:
 
 def headline_panel(assessed: pd.DataFrame) -> HTML:
     """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
-    withheld = int(assessed["suppressed"].sum()) if "suppressed" in assessed else 0
-    shown = assessed[~assessed["suppressed"]] if "suppressed" in assessed else assessed
+    withheld = int(assessed[Suppression.suppressed].sum()) if Suppression.suppressed in assessed else 0
+    shown = assessed[~assessed[Suppression.suppressed]] if Suppression.suppressed in assessed else assessed
     # Rows with no figure (not reported for this area) are counted apart from figures with no target.
-    no_figure = int(shown["value"].isna().sum())
-    shown = shown[shown["value"].notna()]
-    rag = rag_counts(shown, "rag")
+    no_figure = int(shown[A.value].isna().sum())
+    shown = shown[shown[A.value].notna()]
+    rag = rag_counts(shown, A.rag)
     tiles = []
     for r in rag.itertuples(index=False):
         style = ""
@@ -225,9 +232,9 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
             fg, bg = RAG_STYLE[r.rag]
             style = f' style="color:{fg};background:{bg}"'
         tiles.append(f'<div role="listitem"{style}><strong>{r.count}</strong>{escape(r.rag)}</div>')
-    dots = shown["dot"].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
+    dots = shown[A.dot].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
     travel = "".join(f'<div role="listitem"><strong>{n}</strong>{escape(k)}</div>' for k, n in dots.items())
-    moved = shown[(shown["previous_rag"] != "") & (shown["rag"] != "") & (shown["previous_rag"] != shown["rag"])]
+    moved = shown[(shown[A.previous_rag] != "") & (shown[A.rag] != "") & (shown[A.previous_rag] != shown[A.rag])]
     items = "".join(
         f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.previous_rag)} in "
         f"{escape(r.dot_compared_label)} → {escape(r.rag)} in {escape(r.period_label)}</li>"
@@ -259,11 +266,13 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
     (``suppressed`` True) show the marker ``c`` instead of the figure.
     """
     trend = (
-        series.sort_values("period").groupby(["block", "indicator"], sort=False).agg(v=("value", list), p=("period_label", list))
+        series.sort_values(S.period)
+        .groupby([S.block, S.indicator], sort=False)
+        .agg(values=(S.value, list), periods=(S.period_label, list))
     )
     rows = []
     for r in assessed.itertuples(index=False):
-        withheld = bool(getattr(r, "suppressed", False))
+        withheld = bool(getattr(r, Suppression.suppressed, False))
         t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
         target, floor = _target_and_floor(r)
         rows.append(
@@ -274,7 +283,7 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
                 "period": r.period_label,
                 "value": format_value(r.value, r.unit),
                 "withheld": withheld,
-                "trend": "–" if withheld or t is None else sparkline(t["v"], t["p"], unit=r.unit, title=r.title),
+                "trend": "–" if withheld or t is None else sparkline(t["values"], t["periods"], unit=r.unit, title=r.title),
                 "target": target,
                 "floor": floor,
                 "rating": "Withheld" if withheld else "No figure" if pd.isna(r.value) else r.rag,
@@ -284,12 +293,12 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
             }
         )
     # The county's own report has no county to compare with: leave that column out.
-    vs_county = bool((assessed["area"] != county).any())
+    vs_county = bool((assessed[A.area] != county).any())
     table = render_table(
         "assessment_table.html.j2",
         caption=caption,
         county=county if vs_county else None,
-        services=_by_service(rows, assessed["service"]),
+        services=_by_service(rows, assessed[I.service]),
         colours=RAG_STYLE,
         meanings=DOT_WORDS,
         marker=MARKER,
@@ -300,7 +309,8 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
 def commentary_list(comments: pd.DataFrame, *, rags: tuple[str, ...] = ("RED", "AMBER")) -> HTML:
     """Commentary drafts as a list, RED first, then AMBER (escaped)."""
     order = {r: i for i, r in enumerate(rags)}
-    picked = comments[comments["rag"].isin(rags)].assign(_o=lambda d: d["rag"].map(order)).sort_values("_o", kind="stable")
+    picked = comments[comments[Commentary.rag].isin(rags)]
+    picked = picked.sort_values(Commentary.rag, key=lambda rag: rag.map(order), kind="stable")
     if picked.empty:
         return HTML("<p>No indicator is rated " + " or ".join(rags) + ".</p>")
     items = "".join(f"<li><strong>{escape(r.rag)}:</strong> {escape(r.sentence)}</li>" for r in picked.itertuples(index=False))
@@ -319,18 +329,20 @@ def suppression_note(threshold: int, withheld: int) -> HTML:
 def headline_table(headline: pd.DataFrame) -> HTML:
     """The county's front-page figures, formatted by unit, with national averages where printed."""
     shown = headline.assign(
-        value=[format_value(v, u) for v, u in zip(headline["value"], headline["unit"])],
-        national_average=[format_value(v, "percent") for v in headline["national_average"]],
+        **{
+            Headline.value: [format_value(v, u) for v, u in zip(headline[Headline.value], headline[Headline.unit])],
+            Headline.national_average: [format_value(v, "percent") for v in headline[Headline.national_average]],
+        }
     )
     return data_table(
         shown,
         caption="Headline figures",
         columns={
-            "section": "Section",
-            "measure": "Measure",
-            "value": "Value",
-            "national_average": "National average",
-            "as_at": "As at",
+            Headline.section: "Section",
+            Headline.measure: "Measure",
+            Headline.value: "Value",
+            Headline.national_average: "National average",
+            Headline.as_at: "As at",
         },
     )
 
@@ -338,22 +350,22 @@ def headline_table(headline: pd.DataFrame) -> HTML:
 def vulnerable_table(gaps: pd.DataFrame) -> HTML:
     """Vulnerable learners' gaps and Progress 8, formatted by unit."""
     fmt = {
-        c: [format_value(v, u) for v, u in zip(gaps[c], gaps["unit"])]
-        for c in ("value", "dot_compared_value", "target", "england", "regional")
+        c: [format_value(v, u) for v, u in zip(gaps[c], gaps[I.unit])]
+        for c in (S.value, A.dot_compared_value, T.target, S.england, S.regional)
     }
     return data_table(
         gaps.assign(**fmt),
         caption="Vulnerable learners: gaps and Progress 8",
         columns={
-            "title": "Indicator",
-            "period_label": "Year",
-            "value": "Value",
-            "dot_compared_value": "Previous year",
-            "dot": "Direction",
-            "target": "Target",
-            "rag": "RAG",
-            "england": "England",
-            "regional": "Benchmark group",
+            S.title: "Indicator",
+            S.period_label: "Year",
+            S.value: "Value",
+            A.dot_compared_value: "Previous year",
+            A.dot: "Direction",
+            T.target: "Target",
+            A.rag: "RAG",
+            S.england: "England",
+            S.regional: "Benchmark group",
         },
     )
 
@@ -364,10 +376,8 @@ def league(table: pd.DataFrame) -> HTML:
         table,
         caption="District league table (districts sharing a team count its indicators in each)",
         columns={
-            "area": "District",
-            "RED": "RED",
-            "AMBER": "AMBER",
-            "GREEN": "GREEN",
+            A.area: "District",
+            **{rag: rag for rag in RAGS},
             "rated": "Rated",
             "green share": "Share GREEN",
             "best quarter": "Best quarter",
@@ -383,13 +393,13 @@ def findings_table(findings: pd.DataFrame, *, caption: str = "Published against 
         findings,
         caption=caption,
         columns={
-            "category": "Category",
-            "area": "Area",
-            "block": "Team",
-            "indicator": "Indicator",
-            "published": "Published",
-            "computed": "Computed",
-            "explanation": "Likely cause",
+            Finding.category: "Category",
+            Finding.area: "Area",
+            Finding.block: "Team",
+            Finding.indicator: "Indicator",
+            Finding.published: "Published",
+            Finding.computed: "Computed",
+            Finding.explanation: "Likely cause",
         },
     )
 
@@ -399,5 +409,10 @@ def checks_table(summary: pd.DataFrame) -> HTML:
     return data_table(
         summary,
         caption="Checks by category",
-        columns={"category": "Category", "agree": "Agree", "disagree": "Disagree", "meaning": "Meaning"},
+        columns={
+            FindingSummary.category: "Category",
+            FindingSummary.agree: "Agree",
+            FindingSummary.disagree: "Disagree",
+            FindingSummary.meaning: "Meaning",
+        },
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..schemas import RAGS, Published, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
-from ..schemas import Published
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..scorecard.catalogue import load_catalogue
@@ -84,7 +84,7 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
         .join([trend, labels])
         .join(pub)
     )
-    out = out.rename(columns={S.period_label: "latest_period"}).reset_index()
+    out = out.rename(columns={S.period_label: Published.latest_period}).reset_index()
     out[I.service] = out[S.indicator].map(ind[I.service])
     out[I.unit] = out[S.indicator].map(ind[I.unit])
     out["short_title"] = out[S.indicator].map(ind[I.description])
@@ -102,7 +102,7 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
         S.polarity,
         S.period_type,
         I.unit,
-        "latest_period",
+        Published.latest_period,
         S.value,
         S.numerator,
         S.denominator,
@@ -123,8 +123,8 @@ def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataF
     >>> rag_counts(pd.DataFrame({"rag_published": ["RED", "GREEN", "GREEN", ""]})).to_dict("records")
     [{'rag': 'RED', 'count': 1}, {'rag': 'AMBER', 'count': 0}, {'rag': 'GREEN', 'count': 2}, {'rag': 'Not rated', 'count': 1}]
     """
-    rag = summary[column].where(summary[column].isin(["RED", "AMBER", "GREEN"]), "Not rated")
-    counts = rag.value_counts().reindex(["RED", "AMBER", "GREEN", "Not rated"], fill_value=0)
+    rag = summary[column].where(summary[column].isin(RAGS), "Not rated")
+    counts = rag.value_counts().reindex([*RAGS, "Not rated"], fill_value=0)
     return counts.rename_axis(A.rag).reset_index(name="count")
 
 
@@ -156,14 +156,14 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
     d = assessed[assessed[S.area] != county]
-    if "suppressed" in d:
-        d = d[~d["suppressed"]]
-    counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=["RED", "AMBER", "GREEN"], fill_value=0)
+    if Suppression.suppressed in d:
+        d = d[~d[Suppression.suppressed]]
+    counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=list(RAGS), fill_value=0)
     quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
     out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
     out["median rank"] = d.groupby(S.area)[A.rank].median()
     # Districts rate different numbers of rows (shared teams, missing figures): compare shares, not counts.
-    out["rated"] = out[["RED", "AMBER", "GREEN"]].sum(axis=1)
+    out["rated"] = out[list(RAGS)].sum(axis=1)
     out["green share"] = (out["GREEN"] / out["rated"] * 100).round(0)
     out = out.sort_values(["green share", "RED"], ascending=[False, True])
     return out.reset_index()

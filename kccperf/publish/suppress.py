@@ -17,6 +17,7 @@ from ..errors import ParameterError
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
+from ..schemas import Suppression
 
 MARKER = "c"
 FOOTNOTE = "c: withheld because it is based on {threshold} or fewer children (small-number suppression, data-protection advice)."
@@ -29,15 +30,15 @@ _DERIVED = (
     A.england_gap,
     A.regional_gap,
     A.county_gap,
-    "ci_low",
-    "ci_high",
-    "rank",
-    "rank_of",
-    "quartile",
-    "sig_vs_county",
-    "sig_vs_england",
-    "funnel",
-    "vs_england",
+    A.ci_low,
+    A.ci_high,
+    A.rank,
+    A.rank_of,
+    A.quartile,
+    A.sig_vs_county,
+    A.sig_vs_england,
+    A.funnel,
+    A.vs_england,
     A.vs_regional,
     A.vs_county,
     A.rag,
@@ -125,4 +126,4 @@ def suppress(frame: pd.DataFrame, threshold: int = 5, *, units: pd.Series | None
     if A.dot_compared_value in out:
         prev_small = is_count & small(out[A.dot_compared_value], threshold)
         out.loc[prev_small, A.dot_compared_value] = np.nan
-    return out.assign(suppressed=hit)
+    return out.assign(**{Suppression.suppressed: hit})
