@@ -1,7 +1,8 @@
 """The budget risk report's HTML and charts: heat map, waterfall, capital profile, money tables and checks.
 
 Charts are PNGs with alt text and a visible caption (:class:`.figures.Chart`); tables are escaped HTML with
-money printed with a true minus sign before the pound sign, and calculator keys put into words.
+money printed with a true minus sign before the pound sign, and calculator keys put into words. Every table is
+formatted here and laid out by the shared ``data_table.html.j2`` template (:func:`data_table`).
 
 May import: ``kccperf.budget``, ``kccperf.publish`` (the shared HTML pieces, figures) and the private helpers at
 the top of the package.

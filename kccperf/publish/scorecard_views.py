@@ -4,6 +4,10 @@ Everything returns an ``IPython.display.HTML`` (or a string) built from escaped 
 is shown, never run. Colour is never the only carrier of meaning: each RAG cell also prints its word, each arrow
 carries its meaning for screen readers, and a withheld figure shows the marker ``c``.
 
+The tables come from the templates in ``templates/tables/`` (the assessment and indicator tables, and every
+smaller table through :func:`data_table`). The sparkline, the headline tiles, the lists and the notes are not
+tables and stay short f-strings.
+
 May import: ``kccperf.publish`` (summaries, suppression, the shared HTML pieces) and the private helpers at the
 top of the package.
 """
@@ -57,6 +61,7 @@ DOT_WORDS = {"↑": "improved", "↓": "worsened", "↔": "no change"}
 
 def sparkline(values: Sequence[float], periods: Sequence[str], *, unit: str = "", title: str = "") -> Markup:
     """An inline SVG line of a short series, labelled for screen readers with its first and last values."""
+    # Hand-written: the SVG is geometry computed from the figures; a template would only hold the four tags.
     pts = [(i, v) for i, v in enumerate(values) if v is not None and not (isinstance(v, float) and math.isnan(v))]
     if not pts:
         return Markup('<span aria-label="no trend data">–</span>')
