@@ -1,0 +1,184 @@
+"""A table file's cells: tab- or comma-separated text or an Excel workbook, read as rows of text cells.
+
+Also how one cell reads: as stripped text, as a spreadsheet column letter in messages, and as a printed figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ScorecardFileError
+
+_THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The rows of a table file as printed.
+
+    Attributes
+    ----------
+    rows : list of list of str
+        One list of cell texts per line; lines have as many cells as the file gives them.
+    complete : bool
+        Whether the file ends with a line break: a file cut off mid-row does not.
+    """
+
+    rows: list[list[str]]
+    complete: bool
+
+
+def read_cells(path: Path) -> Cells:
+    """Read a ``.tsv``, ``.csv`` or ``.xlsx`` table file into cells.
+
+    Parameters
+    ----------
+    path : Path
+        The file. A ``.csv`` may use ',' or ';' (as Excel writes in many locales).
+
+    Returns
+    -------
+    Cells
+
+    Raises
+    ------
+    ScorecardFileError
+        The file is missing, a folder, of another type, not UTF-8 text, not a workbook, or empty.
+
+    Examples
+    --------
+    >>> cells = read_cells(Path("data/raw/scorecard/2024-10/kent__ics_quarterly.tsv"))
+    >>> cells.rows[0][2:4], cells.complete
+    (['Polarity', 'Data Period'], True)
+    """
+    if not path.exists():
+        raise ScorecardFileError(f"{path}: file not found; expected a scorecard table (.tsv, .csv or .xlsx).")
+    if path.is_dir():
+        raise ScorecardFileError(f"{path}: is a folder; expected a scorecard table file (.tsv, .csv or .xlsx).")
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".txt", ".csv"):
+        cells = _read_text(path, delimited=suffix == ".csv")
+    elif suffix == ".xlsx":
+        cells = _read_workbook(path)
+    else:
+        raise ScorecardFileError(f"{path}: unsupported file type '{suffix}'; expected .tsv, .csv or .xlsx.")
+    if not any(c.strip() for r in cells.rows for c in r):
+        raise ScorecardFileError(
+            f"{path}: the file is empty; expected a scorecard table with a header row naming 'Polarity' and 'Data Period'."
+        )
+    return cells
+
+
+def _read_text(path: Path, *, delimited: bool) -> Cells:
+    """Tab-separated lines, or CSV in whichever delimiter the header uses."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScorecardFileError(
+            f"{path} row {line}: byte {exc.start} is not UTF-8 text; expected a table saved as UTF-8 "
+            "(in Excel: Save As 'CSV UTF-8')."
+        ) from None
+    complete = text == "" or text.endswith(("\n", "\r"))
+    lines = text.splitlines()
+    if not delimited:
+        return Cells([line.split("\t") for line in lines], complete)
+    # Excel writes ';' in many European locales: take whichever delimiter the header uses.
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:5]), delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return Cells([list(r) for r in csv.reader(lines, dialect)], complete)
+
+
+def _read_workbook(path: Path) -> Cells:
+    """The first sheet of a workbook; numbers as the shortest text that gives them back."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ScorecardFileError(f"{path}: cannot be opened as an Excel workbook ({exc}); expected a .xlsx file.") from None
+    sheet = book.worksheets[0]
+    rows = [
+        ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r]
+        for r in sheet.iter_rows(values_only=True)
+    ]
+    book.close()
+    return Cells(rows, True)
+
+
+def cell(row: list[str], column: int) -> str:
+    """The stripped text of ``row[column]``; "" beyond the row's end.
+
+    Examples
+    --------
+    >>> cell(["SCS03", " Title "], 1), cell(["SCS03"], 4)
+    ('Title', '')
+    """
+    return row[column].strip() if column < len(row) else ""
+
+
+def column_letter(column: int) -> str:
+    """The spreadsheet letter of a 0-based column, for messages.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    name = ""
+    column += 1
+    while column:
+        column, r = divmod(column - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def parse_number(text: str) -> tuple[float, float, str]:
+    """Read one printed figure.
+
+    Parameters
+    ----------
+    text : str
+        The cell, e.g. ``"5,499"``, ``"23.4%"``, ``"N/A"`` or ``""``.
+
+    Returns
+    -------
+    (float, float, str)
+        The value, its number of decimals and its status: ``"value"``, ``"N/A"`` or
+        ``"blank"`` (value and decimals are NaN for the last two).
+
+    Raises
+    ------
+    ValueError
+        The cell is not a number, 'N/A' or blank.
+
+    Examples
+    --------
+    >>> parse_number("5,499"), parse_number("23.40%")
+    ((5499.0, 0.0, 'value'), (23.4, 2.0, 'value'))
+    >>> parse_number(" n/a ")
+    (nan, nan, 'N/A')
+    """
+    t = text.strip().replace("\u00a0", "")
+    if t == "":
+        return np.nan, np.nan, "blank"
+    if t.upper() in ("N/A", "NA", "N/ A"):
+        return np.nan, np.nan, "N/A"
+    if t.endswith("%"):
+        t = t[:-1].strip()
+    if _THOUSANDS_RE.match(t):
+        t = t.replace(",", "")
+    if not _NUMBER_RE.match(t):
+        raise ValueError(text)
+    decimals = len(t.split(".")[1]) if "." in t else 0
+    return float(t), float(decimals), "value"
