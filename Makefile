@@ -8,6 +8,8 @@ PERIOD ?= 2024-10
 AREAS ?= all
 JOBS ?= 2
 STAMP := $(VENV)/.kccperf-installed
+# `jupyter nbconvert --template kccperf` finds the project's template through this link into the venv.
+NBCONVERT_TEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/kccperf
 
 .PHONY: setup report test lint clean
 
@@ -18,7 +20,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name kccperf --display-name "Python (kccperf)"
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NBCONVERT_TEMPLATE): | $(STAMP)
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR)/kccperf/publish/templates/nbconvert/kccperf $@
+
+setup: $(STAMP) $(NBCONVERT_TEMPLATE)
 
 report: setup
 	$(BIN)/kccperf report --period $(PERIOD) --areas $(AREAS) --jobs $(JOBS)

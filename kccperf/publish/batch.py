@@ -21,11 +21,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from .._paths import project_root
 from ..errors import ParameterError
+from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
-from .summary import rag_counts
+from .index import earlier_rows, index_html, result_rows
+from .page import TEMPLATE_DIRS, TEMPLATE_NAME, generated_at
 
 AREA_TEMPLATE = "district_report.ipynb"
 COUNTY_TEMPLATE = "kent_scorecard.ipynb"
@@ -71,7 +75,7 @@ def resolve_areas(areas: str | list[str] | None, data_dir=None) -> list[str]:
     """
     cat = load_catalogue(data_dir)
     if areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all"):
-        return list(cat.areas["area"])
+        return list(cat.areas[Area.area])
     items = [a.strip() for a in areas.split(",")] if isinstance(areas, str) else list(areas)
     items = [a for a in items if a]
     if not items:
@@ -89,27 +93,15 @@ def kernel_name() -> str:
 _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>')
 _CELL_ID = re.compile(r' id="cell-id=[^"]*"')
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
-_DOC_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0 auto;padding:1.5rem;max-width:78rem;line-height:1.4}
-a{color:#1d70b8} a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}
-h1{font-size:1.9rem} h2{font-size:1.45rem;margin-top:2rem;border-bottom:2px solid #0b0c0c} h3{font-size:1.1rem}
-nav.kcc-toc{border:1px solid #b1b4b6;padding:0.5rem 1rem;margin:1rem 0;background:#f3f2f1}
-nav.kcc-toc ol{margin:0.3rem 0;padding-left:1.4rem}
-.kcc-generated{color:#505a5f;font-size:0.85rem}
-figure.kcc-figure{margin:0.8rem 0} figure.kcc-figure img{max-width:100%;height:auto;border:1px solid #b1b4b6}
-table{border-collapse:collapse} th,td{padding:0.25rem 0.45rem}
-table.dataframe th,table.dataframe td{border:1px solid #b1b4b6}
-.jp-OutputArea-output pre{white-space:pre-wrap}
-@media print{
-  body{max-width:none;padding:0;font-size:10pt} nav.kcc-toc{display:none} a{color:#0b0c0c;text-decoration:none}
-  h2{page-break-after:avoid} figure,table,tr{page-break-inside:avoid} .kcc-generated{display:none}
-}
-"""
 
 
 def html_document(body: str, *, title: str, generated_at: str) -> str:
     """Wrap an exported notebook body as a self-contained page: no scripts, no links to other hosts,
     a table of contents from its section headings, screen and print styles, one generated-at line."""
+    # Kept until the golden copies of issue 8 accept the head as nbconvert writes it: the kccperf template
+    # (page.report_html) gives this same page, but nbconvert re-serialises its whole output with BeautifulSoup,
+    # which writes <meta .../> and sorts the attributes of <meta name="viewport"> and <nav class="kcc-toc">.
+    css = (TEMPLATE_DIRS / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
     # Cell ids change on every papermill run (its injected cell gets a fresh one): drop them so
     # the same data gives the same page.
     body = _CELL_ID.sub("", _ANCHOR.sub("", body))
@@ -122,7 +114,7 @@ def html_document(body: str, *, title: str, generated_at: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_DOC_CSS}</style></head>\n"
+        f"<title>{html.escape(title)}</title><style>\n{css}</style></head>\n"
         f'<body><main>{body}</main>\n<footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>\n</body></html>\n'
     )
 
@@ -187,7 +179,8 @@ def _warm_up(kernel: str, cwd: str, period: str) -> None:
         try:
             kc.wait_for_ready(timeout=120)
             kc.execute_interactive(
-                f"import kccperf\nfrom kccperf import figures, present\nkccperf.reconcile({period!r})", timeout=300
+                f"import kccperf\nfrom kccperf.publish import figures, scorecard_views\nkccperf.reconcile({period!r})",
+                timeout=300,
             )
         finally:
             kc.stop_channels()
@@ -206,7 +199,7 @@ def _reset_namespace(km) -> None:
         kc.stop_channels()
 
 
-def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at: str) -> ReportResult:
+def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: str) -> ReportResult:
     """Execute and export one report in a worker process; never raises.
 
     Papermill runs each notebook on the worker's warm kernel, whose namespace is reset first, so
@@ -232,7 +225,8 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
             log_output=False,
             execution_timeout=timeout,
         )
-        _export_html(executed, page, task.title, generated_at)
+        _record_title(executed, task.title)
+        _export_html(executed, page, task.title, generated)
     except Exception as exc:  # a report's failure is recorded, the batch goes on
         ename = getattr(exc, "ename", type(exc).__name__)
         evalue = getattr(exc, "evalue", str(exc))
@@ -250,6 +244,15 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated_at
             notebook=executed if executed.exists() else None,
         )
     return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
+
+
+def _record_title(notebook: Path, title: str) -> None:
+    """Record the page title in the executed notebook's ``title`` metadata, where the kccperf template reads it."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = title
+    nbformat.write(nb, notebook)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -271,6 +274,7 @@ def build_reports(
     progress: Callable[[str], None] | None = None,
     template: str | os.PathLike | None = None,
     data_dir=None,
+    keep_notebooks: str | os.PathLike | None = None,
 ) -> ReportRun:
     """Execute the report notebooks and write ``<out>/<period>/<slug>.html`` (with ``.csv`` and ``.xlsx``) and ``index.html``.
 
@@ -293,15 +297,16 @@ def build_reports(
         Called with one line of progress text per finished report.
     template : path, optional
         The notebook to execute per area; defaults to ``notebooks/district_report.ipynb``.
+    keep_notebooks : path, optional
+        A folder to keep each built report's executed notebook in, as ``<slug>.ipynb`` (its ``title`` metadata
+        holds the page title), for example to export it again with ``jupyter nbconvert --template kccperf``.
 
     Returns
     -------
     ReportRun
         Results per report; ``failed`` lists reports that did not complete.
     """
-    from ..judge.assess import assess
-    from .summary import area_view
-    from .suppress import check_threshold, suppress
+    from .suppress import check_threshold
 
     if not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"parameter '--jobs' is {jobs!r}; expected a whole number of 1 or more.")
@@ -311,26 +316,14 @@ def build_reports(
     scorecard_dir(period, data_dir)
     every = areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all")
     names = resolve_areas(areas, data_dir)
-    cat = load_catalogue(data_dir)
-    nb_dir = project_root() / "notebooks"
-    area_template = Path(template) if template is not None else nb_dir / AREA_TEMPLATE
+    area_template = Path(template) if template is not None else project_root() / "notebooks" / AREA_TEMPLATE
     if not area_template.is_file():
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
-    # Absolute paths throughout: workers and kernels run with their own working folders.
-    root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
-    if not root.parent.is_dir():
-        raise ParameterError(
-            f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place."
-        )
-    if root.exists() and not root.is_dir():
-        raise ParameterError(f"parameter '--out' names {root}, which is a file; expected a folder.")
-    if not os.access(root if root.exists() else root.parent, os.W_OK):
-        raise ParameterError(f"parameter '--out' names {root}, which cannot be written; expected a writable folder.")
+    root = _output_root(out_dir)
     kernel = kernel_name()
     # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
     # warming up (imports, the edition in the kernel's caches) while this process loads the data.
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     work = None
     try:
         # A single report gains nothing from warming a kernel first.
@@ -340,59 +333,96 @@ def build_reports(
             else []
         )
         # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
-        scorecard = load_scorecard(period, data_dir=data_dir)
-        info = load_edition_info(period, data_dir=data_dir)
-        assessed = suppress(assess(scorecard), threshold)
-        label = info.get("edition_label", period)
-
-        tasks = [
-            ReportTask(
-                str(area_template),
-                {"area": a, "period": period, "suppress_threshold": threshold},
-                cat.area_slug(a),
-                f"{a}: CYPE performance report, {label}",
-                a,
-            )
-            for a in names
-        ]
-        downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
-        if every:
-            tasks.append(
-                ReportTask(
-                    str(nb_dir / COUNTY_TEMPLATE),
-                    {"period": period, "suppress_threshold": threshold},
-                    "kent-scorecard",
-                    f"Kent CYPE scorecard: county view, {label}",
-                    "Kent and districts",
-                )
-            )
-            downloads["kent-scorecard"] = assessed
-            tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
-
+        plan = _plan(period, names, every, area_template, threshold, data_dir)
         dest = root / period
-        try:
-            dest.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
-        except OSError as exc:
-            raise ParameterError(
-                f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder."
-            ) from None
+        work = _work_folder(dest)
+        keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
         run = ReportRun(period=period, out_dir=dest)
-        generated_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        say = progress or (lambda _line: None)
+        generated = generated_at()
         for w in warm:
             w.result()  # a warm-up failure is only a missed head start; the reports still run
-        futures = [pool.submit(_render, t, str(work), kernel, timeout, generated_at) for t in tasks]
-        _collect((f.result() for f in as_completed(futures)), run, dest, len(tasks), say, downloads)
-        order = {t.slug: i for i, t in enumerate(tasks)}
+        futures = [pool.submit(_render, t, str(work), kernel, timeout, generated) for t in plan.tasks]
+        say = progress or (lambda _line: None)
+        _collect((f.result() for f in as_completed(futures)), run, len(plan.tasks), say, plan.downloads, keep)
+        order = {t.slug: i for i, t in enumerate(plan.tasks)}
         run.results.sort(key=lambda r: order[r.slug])
         run.index = dest / "index.html"
-        _atomic_write(run.index, _index_html(run, tasks, assessed, info, generated_at))
+        _atomic_write(run.index, _index(run, plan, generated, data_dir))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
     return run
+
+
+def _output_root(out_dir: str | os.PathLike | None) -> Path:
+    """The output root, checked before anything runs (absolute: workers and kernels have their own working folders)."""
+    root = (Path(out_dir) if out_dir is not None else project_root() / "outputs").resolve()
+    if not root.parent.is_dir():
+        raise ParameterError(
+            f"parameter '--out' names {root}, whose parent folder does not exist; expected a folder in an existing place."
+        )
+    if root.exists() and not root.is_dir():
+        raise ParameterError(f"parameter '--out' names {root}, which is a file; expected a folder.")
+    if not os.access(root if root.exists() else root.parent, os.W_OK):
+        raise ParameterError(f"parameter '--out' names {root}, which cannot be written; expected a writable folder.")
+    return root
+
+
+def _work_folder(dest: Path) -> Path:
+    """A private folder inside ``dest`` where reports are built before they are moved into place."""
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".work-", dir=dest))
+    except OSError as exc:
+        raise ParameterError(f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder.") from None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a run builds: the reports, the data each one's downloads hold, and what the index needs."""
+
+    tasks: list[ReportTask]
+    downloads: dict
+    assessed: pd.DataFrame
+    info: dict[str, str]
+
+
+def _plan(period: str, names: list[str], every: bool, area_template: Path, threshold: int, data_dir) -> _Plan:
+    """The reports to build: one per area, and with ``every`` the county view and the budget views."""
+    from ..judge.assess import assess
+    from .summary import area_view
+    from .suppress import suppress
+
+    cat = load_catalogue(data_dir)
+    nb_dir = project_root() / "notebooks"
+    assessed = suppress(assess(load_scorecard(period, data_dir=data_dir)), threshold)
+    info = load_edition_info(period, data_dir=data_dir)
+    label = info.get("edition_label", period)
+    tasks = [
+        ReportTask(
+            str(area_template),
+            {"area": a, "period": period, "suppress_threshold": threshold},
+            cat.area_slug(a),
+            f"{a}: CYPE performance report, {label}",
+            a,
+        )
+        for a in names
+    ]
+    downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
+    if every:
+        tasks.append(
+            ReportTask(
+                str(nb_dir / COUNTY_TEMPLATE),
+                {"period": period, "suppress_threshold": threshold},
+                "kent-scorecard",
+                f"Kent CYPE scorecard: county view, {label}",
+                "Kent and districts",
+            )
+        )
+        downloads["kent-scorecard"] = assessed
+        tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
+    return _Plan(tasks, downloads, assessed, info)
 
 
 def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
@@ -428,7 +458,8 @@ def _write_downloads(frame, dest: Path, slug: str) -> None:
     os.replace(xlsx_tmp, dest / f"{slug}.xlsx")
 
 
-def _collect(results, run: ReportRun, dest: Path, total: int, say, downloads: dict) -> None:
+def _collect(results, run: ReportRun, total: int, say, downloads: dict, keep: Path | None) -> None:
+    dest = run.out_dir
     for done, r in enumerate(results, start=1):
         final = dest / f"{r.slug}.html"
         failed_nb = dest / "failed" / f"{r.slug}.ipynb"
@@ -438,7 +469,11 @@ def _collect(results, run: ReportRun, dest: Path, total: int, say, downloads: di
             os.replace(r.html, final)
             if failed_nb.exists():
                 failed_nb.unlink()
-            r = ReportResult(r.area, r.slug, True, r.seconds, html=final)
+            kept = None
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                kept = Path(shutil.move(r.notebook, keep / f"{r.slug}.ipynb"))
+            r = ReportResult(r.area, r.slug, True, r.seconds, html=final, notebook=kept)
             say(f"[{done}/{total}] {r.area}: written {final} ({r.seconds:.1f} s)")
         else:
             # No stale report may look current: remove last run's page and downloads for this report.
@@ -455,64 +490,13 @@ def _collect(results, run: ReportRun, dest: Path, total: int, say, downloads: di
         run.results.append(r)
 
 
-def _index_html(run: ReportRun, tasks: list[ReportTask], assessed, info: dict[str, str], generated_at: str) -> str:
-    titles = {t.slug: t.title for t in tasks}
-    rows = []
-    for r in run.results:
-        if r.ok:
-            sub = assessed[(assessed["area"] == r.area) & ~assessed["suppressed"] & assessed["value"].notna()]
-            counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
-            link = (
-                f'<a href="{html.escape(r.slug)}.html">{html.escape(titles[r.slug])}</a> '
-                f'(data: <a href="{html.escape(r.slug)}.csv">CSV</a>, <a href="{html.escape(r.slug)}.xlsx">Excel</a>)'
-            )
-            cells = "".join(
-                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
-            )
-        else:
-            link = f"Failed: {html.escape(r.error)}"
-            cells = '<td colspan="4">No report: the run failed, see the message.</td>'
-        rows.append(f'<tr><th scope="row">{html.escape(r.area)}</th><td>{link}</td>{cells}</tr>')
-    # Reports from earlier runs that this run did not rebuild stay listed, marked as such.
+def _index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> str:
+    """The index page: this run's reports, then the pages earlier runs left that this one did not rebuild."""
+    titles = {t.slug: t.title for t in plan.tasks}
     built = {r.slug for r in run.results}
-    names = dict(zip(load_catalogue().areas["slug"], load_catalogue().areas["area"]))
-    for page in sorted(run.out_dir.glob("*.html")):
-        if page.stem not in built and page.name != "index.html":
-            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(page.stat().st_mtime))
-            name = names.get(page.stem, page.stem.replace("-", " ").capitalize())
-            sub = assessed[(assessed["area"] == names.get(page.stem)) & ~assessed["suppressed"] & assessed["value"].notna()]
-            counts = dict(rag_counts(sub, "rag").itertuples(index=False)) if len(sub) else {}
-            cells = "".join(
-                f'<td class="num">{counts[k]}</td>' if counts else "<td>–</td>" for k in ("RED", "AMBER", "GREEN", "Not rated")
-            )
-            rows.append(
-                f'<tr><th scope="row">{html.escape(name)}</th><td><a href="{html.escape(page.name)}">'
-                f"{html.escape(name)}</a> (from an earlier run, {html.escape(when)})</td>{cells}</tr>"
-            )
-    title = f"CYPE performance reports: {info.get('edition_label', run.period)}"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body{{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:2rem auto;max-width:64rem;padding:0 1rem}}
-table{{border-collapse:collapse;width:100%}} th,td{{border:1px solid #b1b4b6;padding:0.35rem 0.5rem;text-align:left}}
-thead th{{background:#f3f2f1}} td.num{{text-align:right}} a{{color:#1d70b8}}
-.kcc-generated{{color:#505a5f;font-size:0.85rem}}
-@media print{{a{{color:#0b0c0c}}}}
-</style></head>
-<body><main>
-<h1>{html.escape(title)}</h1>
-<p>One report per area from the {html.escape(info.get("title", "scorecard"))}, published {html.escape(info.get("publication_date", ""))},
-with the county view and the budget risk views. The counts are the RAG ratings computed from each area's published figures;
-each report explains them. Figures based on 5 or fewer children are withheld.</p>
-<table><caption>Reports and computed RAG counts</caption>
-<thead><tr><th scope="col">Area</th><th scope="col">Report</th><th scope="col">RED</th><th scope="col">AMBER</th>
-<th scope="col">GREEN</th><th scope="col">Not rated</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
-</main>
-<footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>
-</body></html>
-"""
+    rows = result_rows(run.results, titles, plan.assessed)
+    rows += earlier_rows(run.out_dir, built, load_catalogue(data_dir).areas, plan.assessed)
+    return index_html(rows, period=run.period, info=plan.info, generated=generated)
 
 
 def print_progress(line: str) -> None:

@@ -1,0 +1,87 @@
+"""The index of a period's reports: a link to each page and its downloads, with its computed RAG counts.
+
+The page comes from ``templates/index.html.j2``; this module only gathers its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from ..schemas import Area, Assessed, Suppression
+from .page import generated_at
+from .summary import rag_counts
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One row of the index: a report of this run (built or failed) or a page left by an earlier run."""
+
+    area: str
+    slug: str
+    label: str = ""
+    counts: tuple[int, ...] = ()
+    error: str | None = None
+    earlier: str | None = None
+
+    @property
+    def page(self) -> str:
+        return f"{self.slug}.html"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+
+
+def rag_counts_for(assessed: pd.DataFrame, area: str | None) -> tuple[int, ...]:
+    """An area's computed RED, AMBER, GREEN and Not rated counts; empty when it has no figure.
+
+    Withheld figures are left out, so the index gives away nothing its report withholds.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"area": ["Dover"] * 3, "value": [1.0, 2.0, None], "rag": ["RED", "RED", ""],
+    ...                       "suppressed": [False, True, False]})
+    >>> rag_counts_for(frame, "Dover"), rag_counts_for(frame, "Thanet")
+    ((1, 0, 0, 0), ())
+    """
+    shown = assessed[(assessed[Assessed.area] == area) & ~assessed[Suppression.suppressed] & assessed[Assessed.value].notna()]
+    if shown.empty:
+        return ()
+    return tuple(int(count) for _rag, count in rag_counts(shown, Assessed.rag).itertuples(index=False))
+
+
+def result_rows(results: Iterable, titles: dict[str, str], assessed: pd.DataFrame) -> list[IndexRow]:
+    """Rows for this run's reports (``ReportResult``), in order; a failed one shows its error instead of counts."""
+    return [
+        IndexRow(r.area, r.slug, titles[r.slug], rag_counts_for(assessed, r.area))
+        if r.ok
+        else IndexRow(r.area, r.slug, error=r.error)
+        for r in results
+    ]
+
+
+def earlier_rows(out_dir: Path, built: set[str], areas: pd.DataFrame, assessed: pd.DataFrame) -> list[IndexRow]:
+    """Rows for pages an earlier run left in ``out_dir`` that this run did not rebuild, marked as such."""
+    names = dict(zip(areas[Area.slug], areas[Area.area]))
+    rows = []
+    for page in sorted(out_dir.glob("*.html")):
+        if page.stem in built or page.name == "index.html":
+            continue
+        name = names.get(page.stem, page.stem.replace("-", " ").capitalize())
+        counts = rag_counts_for(assessed, names.get(page.stem))
+        rows.append(IndexRow(name, page.stem, name, counts, earlier=generated_at(page.stat().st_mtime)))
+    return rows
+
+
+def index_html(rows: list[IndexRow], *, period: str, info: dict[str, str], generated: str) -> str:
+    """The index page: one row per report, the edition's facts from ``info``, one generated-at line."""
+    return _environment().get_template("index.html.j2").render(rows=rows, period=period, info=info, generated_at=generated)

@@ -1,0 +1,127 @@
+"""The report page: nbconvert with the project's own ``kccperf`` template.
+
+The template lives in ``templates/nbconvert/kccperf`` beside this module. ``kccperf report`` exports every
+executed notebook with it, and ``jupyter nbconvert --to html --template kccperf executed.ipynb`` finds the same
+template once ``make setup`` has linked it into the environment's Jupyter data folder, so both give the same page.
+Its ``conf.json`` removes the cells tagged ``analyst-note`` and runs :class:`ReportPage`, which hands the template
+the page title, the generated-at time, the section headings and a markdown renderer that gives headings ids
+but no anchor links.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+from mistune.renderers.html import HTMLRenderer
+from nbconvert import HTMLExporter
+from nbconvert.filters import add_anchor, html2text
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
+
+TEMPLATE_NAME = "kccperf"
+TEMPLATE_DIRS = Path(__file__).parent / "templates" / "nbconvert"
+GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
+def generated_at(when: float | None = None) -> str:
+    """The generated-at time as pages and the index print it (UTC, to the minute).
+
+    Examples
+    --------
+    >>> generated_at(0)
+    '1970-01-01 00:00 UTC'
+    """
+    return time.strftime(GENERATED_FORMAT, time.gmtime(when))
+
+
+class _SectionRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer, with heading ids but no anchor links (nbconvert gives both or neither)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(escape=False, **kwargs)
+        self.sections: list[dict[str, str]] = []
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        html = HTMLRenderer.heading(self, text, level, **attrs)
+        try:
+            element = ElementTree.fromstring(add_anchor(html))
+        except ElementTree.ParseError:
+            return html
+        link = element[-1]
+        element.remove(link)
+        if level == 2:
+            self.sections.append({"id": element.get("id"), "text": html2text(element).strip()})
+        return ElementTree.tostring(element).decode("utf-8")
+
+
+def render_markdown(source: str, attachments: dict | None = None, path: str = "") -> tuple[str, list[dict[str, str]]]:
+    """Markdown as HTML, with the page's section (level-2) headings as ``{"id", "text"}``.
+
+    Examples
+    --------
+    >>> html, sections = render_markdown("## Data quality\\n\\nAs published.")
+    >>> html
+    '<h2 id="Data-quality">Data quality</h2><p>As published.</p>\\n'
+    >>> sections
+    [{'id': 'Data-quality', 'text': 'Data quality'}]
+    """
+    renderer = _SectionRenderer(attachments=attachments or {}, path=path)
+    return MarkdownWithMath(renderer=renderer).render(source), renderer.sections
+
+
+class ReportPage(Preprocessor):
+    """Put what the ``kccperf`` template needs into ``resources["kccperf"]``.
+
+    - ``title``: the notebook's ``title`` metadata (``kccperf report`` records each report's title there), else
+      its file name, as nbconvert's own templates do.
+    - ``generated_at``: given by the caller (``kccperf report`` gives its run's start, the same for every page
+      and the index); otherwise the time papermill finished executing the notebook (``metadata.papermill
+      .end_time``); otherwise now. Printed as ``YYYY-MM-DD HH:MM UTC``.
+    - ``markdown``: renders markdown as :func:`render_markdown` does, for the template's markdown cells.
+    - ``sections``: the level-2 headings of the markdown cells, for the contents list.
+    - ``contents_cell``: the markdown cell holding the first of them, which the contents list precedes.
+    """
+
+    def preprocess(self, nb, resources):
+        page = resources.setdefault("kccperf", {})
+        metadata = resources.get("metadata", {})
+        path = metadata.get("path", "")
+        page.setdefault("title", nb.metadata.get("title") or metadata.get("name", ""))
+        page.setdefault("generated_at", _executed_at(nb))
+        page["markdown"] = lambda source, attachments=None: render_markdown(source, attachments, path)[0]
+        page["sections"], page["contents_cell"] = [], None
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                sections = render_markdown(cell.source, cell.get("attachments"), path)[1]
+                if sections and page["contents_cell"] is None:
+                    page["contents_cell"] = cell
+                page["sections"].extend(sections)
+        return nb, resources
+
+
+def _executed_at(nb) -> str:
+    end = nb.metadata.get("papermill", {}).get("end_time")
+    return generated_at(datetime.fromisoformat(end).timestamp() if end else None)
+
+
+def report_exporter() -> HTMLExporter:
+    """An nbconvert exporter with the ``kccperf`` template, found beside this module (no installation needed)."""
+    return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIRS)])
+
+
+def report_html(nb, *, generated: str | None = None) -> str:
+    """The report page for an executed notebook (a ``NotebookNode``).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook; its ``title`` metadata is the page title.
+    generated : str, optional
+        The generated-at line's time; by default, when papermill finished executing the notebook.
+    """
+    resources = {"kccperf": {"generated_at": generated}} if generated is not None else {}
+    body, _ = report_exporter().from_notebook_node(nb, resources=resources)
+    return body
