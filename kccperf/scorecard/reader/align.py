@@ -67,11 +67,8 @@ def align_rows(cells: Cells, roles: RowRoles, geometry: Geometry, periods: Trend
         if is_merged:
             row_cells, entry, problem = _align_merged(raw, row, geometry)
         elif len(raw) < geometry.width and not cells.complete and row.index == last:
-            row_cells, entry, problem = (
-                raw + [""] * (geometry.width - len(raw)),
-                None,
-                _cut_off(raw, row, geometry, periods, path),
-            )
+            # The file stops in the middle of this row: nothing to align.
+            row_cells, entry, problem = _padded(raw, geometry), None, _cut_off(raw, row, geometry, periods, path)
         else:
             row_cells, entry, problem = _align_on_arrow(raw, row, geometry, periods, path)
         placed.append(row_cells)
@@ -113,6 +110,11 @@ def _align_merged(raw: list[str], row: IndicatorRow, geometry: Geometry) -> tupl
     return row_cells, entry, ""
 
 
+def _padded(raw: list[str], geometry: Geometry) -> list[str]:
+    """The row with blanks for the empty cells a spreadsheet dropped at its end."""
+    return list(raw) + [""] * max(0, geometry.width - len(raw))
+
+
 def _cut_off(raw: list[str], row: IndicatorRow, geometry: Geometry, periods: TrendPeriods, path: Path) -> str:
     """The error for a last row the file stops in the middle of, naming the first missing column."""
     names = [p.label for p in periods.periods] + ["Numerator", "Denominator"] + list(geometry.labels)
@@ -132,7 +134,7 @@ def _align_on_arrow(
     A row with too few trend cells gets blanks before its earliest period; one with
     too many loses leading blanks, or is a problem when the extra cells hold figures.
     """
-    row_cells = list(raw) + [""] * max(0, geometry.width - len(raw))
+    row_cells = _padded(raw, geometry)
     arrow = next((j for j, c in enumerate(raw) if c.strip() in ARROWS and j >= N_FIXED), None)
     dot = geometry.dot
     if dot is None or arrow is None or arrow == dot:
@@ -143,15 +145,7 @@ def _align_on_arrow(
     elif not any(c.strip() for c in row_cells[N_FIXED : N_FIXED - shift]):
         row_cells = row_cells[:N_FIXED] + row_cells[N_FIXED - shift :]
     else:
-        return (
-            row_cells,
-            None,
-            (
-                f"{path} row {row.index + 1}, column '{periods.periods[0].label}' ({column_letter(N_FIXED)}): the row has "
-                f"{-shift} more cell(s) than the header before its DOT arrow; expected {geometry.n} period values, a numerator "
-                "and a denominator."
-            ),
-        )
+        return row_cells, None, _too_many_cells(row, -shift, geometry, periods, path)
     entry = LogEntry(
         "misaligned_row",
         f"the DOT arrow is in column {column_letter(arrow)}, not {column_letter(dot)}: the row has {abs(shift)} trend "
@@ -165,3 +159,11 @@ def _align_on_arrow(
         expected=f"arrow in {column_letter(dot)}",
     )
     return row_cells, entry, ""
+
+
+def _too_many_cells(row: IndicatorRow, extra: int, geometry: Geometry, periods: TrendPeriods, path: Path) -> str:
+    """The error for a row with figures in more trend cells than the table has."""
+    return (
+        f"{path} row {row.index + 1}, column '{periods.periods[0].label}' ({column_letter(N_FIXED)}): the row has {extra} more "
+        f"cell(s) than the header before its DOT arrow; expected {geometry.n} period values, a numerator and a denominator."
+    )

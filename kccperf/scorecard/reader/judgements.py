@@ -138,13 +138,10 @@ def _tail(cells: list[str], geometry: Geometry) -> _Tail:
 def _tail_labels(geometry: Geometry, sublabel: str) -> dict[str, str]:
     """The year of the next target and the benchmark and England labels, from the header."""
     labels = dict(zip(geometry.roles, geometry.labels))
+    next_target, benchmark = labels.get(Published.next_target), labels.get(Published.benchmark)
     return {
-        Published.next_target_year: (P.year_label(labels[Published.next_target]) or "")
-        if Published.next_target in labels
-        else "",
-        Published.benchmark_label: (labels[Published.benchmark] + (f" ({sublabel})" if sublabel else ""))
-        if Published.benchmark in labels
-        else "",
+        Published.next_target_year: "" if next_target is None else P.year_label(next_target) or "",
+        Published.benchmark_label: "" if benchmark is None else benchmark + (f" ({sublabel})" if sublabel else ""),
         Published.england_label: labels.get(Published.england, ""),
     }
 

@@ -12,7 +12,7 @@ import kccperf
 from kccperf import ScorecardFileError, read_scorecard
 from kccperf.scorecard.catalogue import load_catalogue
 
-from ..conftest import CASELOAD, MONTHLY_HEADER, RAW, RE_REFERRALS
+from ...conftest import CASELOAD, MONTHLY_HEADER, RAW, RE_REFERRALS
 
 # Values copied by hand from the agenda-pack text: (file, area, block, indicator, period label, value).
 SOURCE_VALUES = [
@@ -319,3 +319,65 @@ def test_unsupported_and_corrupt_files(tmp_path):
 def test_unknown_area_parameter():
     with pytest.raises(kccperf.ParameterError, match="area 'Narnia' is not known"):
         read_scorecard(RAW / "kent__ics_monthly.tsv", area="Narnia")
+
+
+# The pipeline as a whole: the steps' problems and log entries come out as one pass over the rows gives them.
+def _cells(line: str, **changes: str) -> str:
+    cells = line.split("\t")
+    for column, text in changes.items():
+        cells[int(column[1:])] = text
+    return "\t".join(cells)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # A bad target in row 4 is met before a bad polarity in row 5.
+        ([_cells(RE_REFERRALS, c15="25.O"), _cells(CASELOAD, c2="X")], "row 4, column 'Target 2024-25' (P)"),
+        # Within a row: the polarity, then the trend cells, then the tail.
+        ([_cells(RE_REFERRALS, c2="X", c6="2x", c15="25.O")], "row 4, column 'Polarity' (C)"),
+        ([_cells(RE_REFERRALS, c6="2x", c15="25.O")], "row 4, column 'May-24' (G)"),
+        ([RE_REFERRALS, _cells(CASELOAD, c3="Weekly", c21="?")], "row 5, column 'Data Period' (D)"),
+        (
+            [RE_REFERRALS, RE_REFERRALS.replace("\t\t23.6\t", "\t\t9\t23.6\t", 1), _cells(CASELOAD, c2="X")],
+            "row 5, column 'Apr-24' (F)",
+        ),
+        ([_cells(RE_REFERRALS, c13="?"), RE_REFERRALS[:160]], "row 4, column 'Denominator' (N)"),
+    ],
+)
+def test_a_file_with_several_faults_fails_at_the_first_a_reader_meets(write_table, rows, expected):
+    path = write_table([*MONTHLY_HEADER, *rows], final_newline=False)
+    with pytest.raises(ScorecardFileError) as err:
+        read_scorecard(path)
+    assert str(err.value).startswith(f"{path} {expected}")
+
+
+def test_the_log_lists_header_then_rows_then_table_checks(write_table):
+    header = [MONTHLY_HEADER[0].replace("Target 2024-25", "Target 2023-24"), *MONTHLY_HEADER[1:]]
+    rows = [
+        _cells(RE_REFERRALS, c0="", c16="G"),
+        _cells(CASELOAD.replace("\t21.5\t", "\t", 1), c0="SCS03", c2="H"),
+        _cells(RE_REFERRALS, c11="123.0"),
+    ]
+    table = read_scorecard(write_table([*header, *rows], "ashford__ics_monthly.tsv"))
+    assert table.anomalies[["row", "category"]].values.tolist() == [
+        [1, "stale_header"],
+        [4, "missing_code"],
+        [4, "unexpected_text"],
+        [5, "misaligned_row"],
+        [5, "wrong_code"],
+        [5, "polarity_mismatch"],
+        [4, "missing_block_heading"],
+        [5, "reused_code"],
+        [6, "reused_code"],
+        [6, "percent_over_100"],
+        [6, "value_mismatch"],
+    ]
+    assert set(table.values.block) == set(table.published.block) == {"Ashford CSWT"}
+
+
+def test_the_reader_keeps_its_public_names():
+    from kccperf.scorecard import editions, reader
+
+    assert kccperf.read_scorecard is reader.read_scorecard is editions.read_scorecard
+    assert kccperf.ScorecardTable is reader.ScorecardTable

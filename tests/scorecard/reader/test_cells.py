@@ -1,0 +1,118 @@
+"""Reading a table file into cells, and reading one cell as text, a column letter or a figure."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import openpyxl
+import pytest
+
+from kccperf.errors import ScorecardFileError
+from kccperf.scorecard.reader.cells import Cells, cell, column_letter, parse_number, read_cells
+
+ROWS = [["Title", "", "Polarity", "Data Period"], ["SCS03", "Re-referrals", "L", "R12M", "5,499", "↑"]]
+
+
+def test_tsv_rows_split_on_tabs_keep_their_length_and_lose_the_byte_order_mark(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_bytes(("\ufeff" + "\r\n".join("\t".join(r) for r in ROWS) + "\r\n").encode("utf-8"))
+    assert read_cells(path) == Cells(ROWS, True)
+
+
+@pytest.mark.parametrize(("ending", "complete"), [("\n", True), ("\r", True), ("", False)])
+def test_a_file_without_a_final_line_break_is_marked_incomplete(tmp_path, ending, complete):
+    path = tmp_path / "t.tsv"
+    path.write_text("\n".join("\t".join(r) for r in ROWS) + ending, encoding="utf-8")
+    assert read_cells(path).complete is complete
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_in_either_delimiter_reads_like_tsv(tmp_path, delimiter):
+    rows = [
+        ["Title", "", "Polarity", "Data Period", "Oct-24"],
+        ["SCS03", "Re-referrals", "L", "R12M", "5,499"],
+        ["SCS43", "Caseload", "L", "MS", "21.5"],
+    ]
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    assert read_cells(path).rows == rows
+
+
+def test_workbook_cells_are_text_with_numbers_in_their_shortest_form(tmp_path):
+    path = tmp_path / "t.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["SCS03", None, 23.5, 5499.0, 12])
+    book.save(path)
+    assert read_cells(path) == Cells([["SCS03", "", "23.5", "5499", "12"]], True)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nope.tsv", None, "file not found"),
+        ("t.pdf", b"x", "unsupported file type '.pdf'"),
+        ("t.xlsx", b"not a zip", "cannot be opened as an Excel workbook"),
+        ("t.tsv", b"\t\t\n \t\n", "the file is empty"),
+        ("t.tsv", b"", "the file is empty"),
+        ("t.csv", "Title,x\nRate \u2019of,1\n".encode("cp1252"), "row 2: byte 13 is not UTF-8 text"),
+    ],
+)
+def test_unreadable_files_raise_one_sentence_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ScorecardFileError, match=message) as err:
+        read_cells(path)
+    assert str(err.value).startswith(str(path))
+
+
+def test_a_folder_is_not_a_table(tmp_path):
+    with pytest.raises(ScorecardFileError, match="is a folder"):
+        read_cells(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "expected"), [([" a ", "b"], 0, "a"), (["a", "b"], 1, "b"), (["a"], 1, ""), ([], 0, "")]
+)
+def test_cell_is_stripped_and_blank_beyond_the_row(row, column, expected):
+    assert cell(row, column) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "letter"),
+    [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")],
+)
+def test_column_letter(column, letter):
+    assert column_letter(column) == letter
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "decimals"),
+    [
+        ("23.6", 23.6, 1),
+        ("5,499", 5499.0, 0),
+        ("23,954.50", 23954.5, 2),
+        ("-0.82", -0.82, 2),
+        ("64", 64.0, 0),
+        ("23.40%", 23.4, 2),
+        ("7 %", 7.0, 0),
+        (" 12\u00a0", 12.0, 0),
+        ("1\u00a0000", 1000.0, 0),
+    ],
+)
+def test_figures_keep_their_printed_decimals(text, value, decimals):
+    assert parse_number(text) == (value, decimals, "value")
+
+
+@pytest.mark.parametrize(("text", "status"), [("", "blank"), ("  ", "blank"), ("N/A", "N/A"), ("na", "N/A"), ("N/ A", "N/A")])
+def test_blank_and_not_applicable_cells_have_no_value(text, status):
+    value, decimals, got = parse_number(text)
+    assert got == status and math.isnan(value) and math.isnan(decimals)
+
+
+@pytest.mark.parametrize("text", ["23.O", "?", "1.2.3", "1,23", "12,3456", "↑", "RED", "£5", "1e3"])
+def test_anything_else_is_not_a_figure(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
