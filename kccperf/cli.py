@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import KccperfError, ParameterError
+from .schemas import BudgetCheck, Scorecard
 
 DEFAULT_PERIOD = "2024-10"
 
@@ -31,7 +32,7 @@ def _cmd_validate(args) -> int:
     from .scorecard.editions import read_scorecard
 
     table = read_scorecard(args.path, area=args.area, edition=args.edition)
-    periods = table.values["period_label"].drop_duplicates().tolist()
+    periods = table.values[Scorecard.period_label].drop_duplicates().tolist()
     print(
         f"{args.path}: {table.kind} table '{table.title}', {len(table.published)} indicator rows, "
         f"periods {periods[0]} to {periods[-1]}, {len(table.anomalies)} anomalies."
@@ -141,8 +142,8 @@ def _cmd_budget_qa(args) -> int:
             f"{r.table} row {r.row} ({r.label}), column {r.column}: stated {num[0]}, computed {num[1]}, "
             f"difference {num[2]}: {r.likely_cause} [{r.source_file} line {r.line}]"
         )
-    n_ok = int((checks["status"] == "ok").sum())
-    n_round = int((checks["status"] == "rounding").sum())
+    n_ok = int((checks[BudgetCheck.status] == "ok").sum())
+    n_round = int((checks[BudgetCheck.status] == "rounding").sum())
     print(f"{len(checks)} checks: {n_ok} add up, {n_round} agree within rounding, {len(bad)} do not add up")
     return 0
 

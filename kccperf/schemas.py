@@ -918,3 +918,34 @@ class BudgetCheckWork(pa.DataFrameModel):
     total_diff: Series[float] = pa.Field(nullable=True)
     part_diff: Series[float] = pa.Field(nullable=True)
     absval: Series[float]
+
+
+class IndicatorSummary(pa.DataFrameModel):
+    """Columns :func:`kccperf.indicator_summary` adds to the scorecard's: the trend, the published judgements.
+
+    ``trend`` and ``trend_periods`` hold each series' values and period labels as lists; ``kept_file`` is a
+    working column naming the table whose figures were kept, to pair each value with its own judgement.
+    """
+
+    trend: Series[object]
+    trend_periods: Series[object]
+    rag_published: Series[str]
+    dot_published: Series[str]
+    short_title: Series[str] = pa.Field(nullable=True)
+    kept_file: Series[str]
+
+
+class LeagueTable(pa.DataFrameModel):
+    """Columns of :func:`kccperf.league_table` beside the RED, AMBER and GREEN counts (named as printed)."""
+
+    best_quarter: Series[int] = pa.Field(alias="best quarter")
+    worst_quarter: Series[int] = pa.Field(alias="worst quarter")
+    median_rank: Series[float] = pa.Field(alias="median rank", nullable=True)
+    rated: Series[int]
+    green_share: Series[float] = pa.Field(alias="green share", nullable=True)
+
+
+class RagCount(pa.DataFrameModel):
+    """:func:`kccperf.rag_counts`: how many indicators carry each rating."""
+
+    count: Series[int]

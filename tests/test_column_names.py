@@ -23,14 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The folders (or single modules) checked, relative to the repository. kccperf/publish and the
 # scorecard reader join this list once their rewrites have landed.
-CHECKED = ["kccperf/judge", "kccperf/budget", "kccperf/scorecard"]
-# Left out for now: the reader is being rewritten as a pipeline of named steps; schemas.py is the home itself.
-EXCLUDED = ["kccperf/scorecard/reader", "kccperf/scorecard/reader.py", "kccperf/schemas.py"]
+CHECKED = ["kccperf"]
+# schemas.py is the home of the names itself.
+EXCLUDED = ["kccperf/schemas.py"]
 
 # (module, enclosing function, literal): why the literal is not a column name.
 ALLOWED: dict[tuple[str, str, str], str] = {
     ("kccperf/budget/read.py", "edition_info", "title"): (
         "a key of the edition-facts dict load_edition returns (a value of BudgetEdition.key), not a column"
+    ),
+    ("kccperf/publish/batch.py", "_record_title", "title"): (
+        "a key of the executed notebook's metadata, where the kccperf nbconvert template reads the page title"
     ),
 }
 
@@ -191,7 +194,8 @@ def test_the_checked_folders_exist_and_hold_modules():
     assert all((ROOT / entry).exists() for entry in CHECKED)
     modules = {p.relative_to(ROOT).as_posix() for p in checked_modules()}
     assert "kccperf/judge/reconcile.py" in modules and "kccperf/budget/calculate.py" in modules
-    assert "kccperf/scorecard/reader.py" not in modules and "kccperf/schemas.py" not in modules
+    assert "kccperf/publish/summary.py" in modules and "kccperf/scorecard/reader/values.py" in modules
+    assert "kccperf/schemas.py" not in modules
 
 
 SNIPPET = """

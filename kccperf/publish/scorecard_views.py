@@ -25,6 +25,8 @@ from .._format import format_value
 from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
+from ..schemas import IndicatorSummary as IS
+from ..schemas import LeagueTable as LT
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ._html import STYLESHEET, data_table, escape, provenance_footer, render_table
@@ -130,7 +132,7 @@ def indicator_table(summary: pd.DataFrame, *, caption: str = "Indicators") -> HT
     return HTML(STYLESHEET + table)
 
 
-def rag_headline(summary: pd.DataFrame, column: str = "rag_published") -> HTML:
+def rag_headline(summary: pd.DataFrame, column: str = IS.rag_published) -> HTML:
     """Headline tiles: how many indicators are RED, AMBER, GREEN and not rated."""
     tiles = []
     for r in rag_counts(summary, column).itertuples(index=False):
@@ -383,11 +385,11 @@ def league(table: pd.DataFrame) -> HTML:
         columns={
             A.area: "District",
             **{rag: rag for rag in RAGS},
-            "rated": "Rated",
-            "green share": "Share GREEN",
-            "best quarter": "Best quarter",
-            "worst quarter": "Worst quarter",
-            "median rank": "Median rank",
+            LT.rated: "Rated",
+            LT.green_share: "Share GREEN",
+            LT.best_quarter: "Best quarter",
+            LT.worst_quarter: "Worst quarter",
+            LT.median_rank: "Median rank",
         },
     )
 

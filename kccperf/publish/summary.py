@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schemas import RAGS, Published, Suppression
+from ..schemas import RAGS, Published, RagCount, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
+from ..schemas import IndicatorSummary as IS
+from ..schemas import LeagueTable as LT
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..scorecard.catalogue import load_catalogue
@@ -54,18 +56,18 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     ind = cat.indicators.set_index(I.indicator)
     keys = [S.area, S.block, S.indicator]
     ordered = scorecard.sort_values([*keys, S.period], kind="stable")
-    trend = ordered.groupby(keys, sort=False)[S.value].agg(list).rename("trend")
-    labels = ordered.groupby(keys, sort=False)[S.period_label].agg(list).rename("trend_periods")
+    trend = ordered.groupby(keys, sort=False)[S.value].agg(list).rename(IS.trend)
+    labels = ordered.groupby(keys, sort=False)[S.period_label].agg(list).rename(IS.trend_periods)
     latest = ordered[ordered[S.is_latest]].set_index(keys)
     # Pair each value with the judgement printed beside it: the row from the table whose figures were kept.
-    source = latest[S.source_file].rename("kept_file")
+    source = latest[S.source_file].rename(IS.kept_file)
     pub = published.join(source, on=keys)
     pub = (
-        pub.assign(_other=pub[Published.source_file] != pub["kept_file"])
+        pub.assign(_other=pub[Published.source_file] != pub[IS.kept_file])
         .sort_values(["_other", Published.source_row], kind="stable")
         .drop_duplicates([Published.area, Published.block, Published.indicator])
         .set_index(keys)[[Published.rag, Published.dot, Published.target]]
-        .rename(columns={Published.rag: "rag_published", Published.dot: "dot_published"})
+        .rename(columns={Published.rag: IS.rag_published, Published.dot: IS.dot_published})
     )
     out = (
         latest[
@@ -87,11 +89,11 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     out = out.rename(columns={S.period_label: Published.latest_period}).reset_index()
     out[I.service] = out[S.indicator].map(ind[I.service])
     out[I.unit] = out[S.indicator].map(ind[I.unit])
-    out["short_title"] = out[S.indicator].map(ind[I.description])
+    out[IS.short_title] = out[S.indicator].map(ind[I.description])
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
     out = out.assign(_s=out[I.service].map(rank).fillna(len(rank)))
     out = out.sort_values(["_s", S.block, S.source_file, S.source_row], kind="stable")
-    for c in ("rag_published", "dot_published"):
+    for c in (IS.rag_published, IS.dot_published):
         out[c] = out[c].fillna("")
     cols = [
         S.area,
@@ -106,16 +108,16 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
         S.value,
         S.numerator,
         S.denominator,
-        "trend",
-        "trend_periods",
+        IS.trend,
+        IS.trend_periods,
         T.target,
-        "rag_published",
-        "dot_published",
+        IS.rag_published,
+        IS.dot_published,
     ]
     return out[cols].reset_index(drop=True)
 
 
-def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataFrame:
+def rag_counts(summary: pd.DataFrame, column: str = IS.rag_published) -> pd.DataFrame:
     """How many indicators are RED, AMBER and GREEN (and without a rating) in a summary.
 
     Examples
@@ -125,7 +127,7 @@ def rag_counts(summary: pd.DataFrame, column: str = "rag_published") -> pd.DataF
     """
     rag = summary[column].where(summary[column].isin(RAGS), "Not rated")
     counts = rag.value_counts().reindex([*RAGS, "Not rated"], fill_value=0)
-    return counts.rename_axis(A.rag).reset_index(name="count")
+    return counts.rename_axis(A.rag).reset_index(name=RagCount.count)
 
 
 def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
@@ -160,12 +162,12 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
         d = d[~d[Suppression.suppressed]]
     counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=list(RAGS), fill_value=0)
     quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
-    out = counts.join(quart.rename(columns={"A": "best quarter", "D": "worst quarter"}))
-    out["median rank"] = d.groupby(S.area)[A.rank].median()
+    out = counts.join(quart.rename(columns={"A": LT.best_quarter, "D": LT.worst_quarter}))
+    out[LT.median_rank] = d.groupby(S.area)[A.rank].median()
     # Districts rate different numbers of rows (shared teams, missing figures): compare shares, not counts.
-    out["rated"] = out[list(RAGS)].sum(axis=1)
-    out["green share"] = (out["GREEN"] / out["rated"] * 100).round(0)
-    out = out.sort_values(["green share", "RED"], ascending=[False, True])
+    out[LT.rated] = out[list(RAGS)].sum(axis=1)
+    out[LT.green_share] = (out["GREEN"] / out[LT.rated] * 100).round(0)
+    out = out.sort_values([LT.green_share, "RED"], ascending=[False, True])
     return out.reset_index()
 
 
