@@ -48,8 +48,8 @@ def rag_counts_for(assessed: pd.DataFrame, area: str | None) -> tuple[int, ...]:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"area": ["Dover"] * 3, "value": [1.0, 2.0, None], "rag": ["RED", "RED", ""],
-    ...                       "suppressed": [False, True, False]})
+    >>> frame = pd.DataFrame({Assessed.area: ["Dover"] * 3, Assessed.value: [1.0, 2.0, None],
+    ...                       Assessed.rag: ["RED", "RED", ""], Suppression.suppressed: [False, True, False]})
     >>> rag_counts_for(frame, "Dover"), rag_counts_for(frame, "Thanet")
     ((1, 0, 0, 0), ())
     """

@@ -1,11 +1,13 @@
 """The report page: nbconvert with the project's own ``kccperf`` template.
 
-The template lives in ``templates/nbconvert/kccperf`` beside this module. ``kccperf report`` exports every
-executed notebook with it, and ``jupyter nbconvert --to html --template kccperf executed.ipynb`` finds the same
-template once ``make setup`` has linked it into the environment's Jupyter data folder, so both give the same page.
-Its ``conf.json`` removes the cells tagged ``analyst-note`` and runs :class:`ReportPage`, which hands the template
-the page title, the generated-at time, the section headings and a markdown renderer that gives headings ids
-but no anchor links.
+The template lives in ``templates/nbconvert/kccperf`` beside this module; :func:`report_html` finds it there,
+and ``jupyter nbconvert --to html --template kccperf executed.ipynb`` finds it once ``make setup`` has linked it
+into the environment's Jupyter data folder, so both give the same page. Its ``conf.json`` removes the cells
+tagged ``analyst-note`` and runs :class:`ReportPage`, which hands the template the page title, the generated-at
+time, the section headings and a markdown renderer that gives headings ids but no anchor links.
+
+Until the golden copies of issue 8 accept how nbconvert serialises the page head, ``kccperf report`` still
+wraps its pages with ``batch.html_document``: the same page apart from three tags (see ``tests/publish/test_page.py``).
 """
 
 from __future__ import annotations
