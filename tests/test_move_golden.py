@@ -30,6 +30,14 @@ from .conftest import ROOT
 GOLDEN = Path(__file__).parent / "golden" / "move.json"
 RECORD = os.environ.get("KCCPERF_RECORD_GOLDEN") == "1"
 
+# nbconvert passes every page through BeautifulSoup, which closes void tags and sorts attributes. Now that the
+# kccperf nbconvert template makes the whole page, these three tags of the old hand-made wrapper come out in
+# BeautifulSoup's spelling; the same tags, with the same attributes. Nothing else may differ.
+SOUP = {
+    b'<meta charset="utf-8"/>': b'<meta charset="utf-8">',
+    b'<meta content="width=device-width, initial-scale=1" name="viewport"/>': b'<meta name="viewport" content="width=device-width, initial-scale=1">',
+    b'<nav aria-label="Contents" class="kcc-toc">': b'<nav class="kcc-toc" aria-label="Contents">',
+}
 COMMANDS = {
     "periods": ["periods"],
     "quality": ["quality", "--period", "2024-10"],
@@ -58,6 +66,8 @@ def _digest(path: Path) -> str:
     data = path.read_bytes()
     if path.suffix == ".html":
         data = re.sub(rb"Generated at [^<]*", b"", data)
+        for soup_made, before in SOUP.items():
+            data = data.replace(soup_made, before)
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(path) as book:
             parts = sorted(n for n in book.namelist() if n != "docProps/core.xml")
@@ -107,7 +117,7 @@ def _observed(full_run, tmp_path: Path) -> dict[str, str]:
     return seen
 
 
-def test_outputs_are_unchanged_by_the_move(full_run, tmp_path):
+def test_outputs_unchanged_apart_from_three_soup_tags(full_run, tmp_path):
     seen = _observed(full_run, tmp_path)
     if RECORD:
         GOLDEN.parent.mkdir(exist_ok=True)

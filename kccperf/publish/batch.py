@@ -7,10 +7,8 @@ failed area never leaves last month's report looking current.
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -29,12 +27,11 @@ from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
 from .index import earlier_rows, index_html, result_rows
-from .page import TEMPLATE_DIRS, TEMPLATE_NAME, generated_at
+from .page import generated_at, report_html
 
 AREA_TEMPLATE = "district_report.ipynb"
 COUNTY_TEMPLATE = "kent_scorecard.ipynb"
 BUDGET_TEMPLATE = "budget_risk.ipynb"
-ANALYST_NOTE = "analyst-note"
 KERNEL_NAME = "kccperf"
 
 
@@ -90,46 +87,14 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in find_kernel_specs() else "python3"
 
 
-_ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>')
-_CELL_ID = re.compile(r' id="cell-id=[^"]*"')
-_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
-
-
-def html_document(body: str, *, title: str, generated_at: str) -> str:
-    """Wrap an exported notebook body as a self-contained page: no scripts, no links to other hosts,
-    a table of contents from its section headings, screen and print styles, one generated-at line."""
-    # Kept until the golden copies of issue 8 accept the head as nbconvert writes it: the kccperf template
-    # (page.report_html) gives this same page, but nbconvert re-serialises its whole output with BeautifulSoup,
-    # which writes <meta .../> and sorts the attributes of <meta name="viewport"> and <nav class="kcc-toc">.
-    css = (TEMPLATE_DIRS / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-    # Cell ids change on every papermill run (its injected cell gets a fresh one): drop them so
-    # the same data gives the same page.
-    body = _CELL_ID.sub("", _ANCHOR.sub("", body))
-    sections = [(anchor, re.sub(r"<[^>]+>", "", text).strip()) for anchor, text in _H2.findall(body)]
-    toc = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in sections)
-    nav = f'<nav class="kcc-toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>{toc}</ol></nav>' if toc else ""
-    # Put the contents after the first heading block (title and introduction).
-    first = body.find("<h2 ")
-    body = body[:first] + nav + body[first:] if first >= 0 else nav + body
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>\n{css}</style></head>\n"
-        f'<body><main>{body}</main>\n<footer><p class="kcc-generated">Generated at {html.escape(generated_at)}</p></footer>\n</body></html>\n'
-    )
-
-
-def _export_html(notebook: Path, target: Path, title: str, generated_at: str) -> None:
+def _export_html(notebook: Path, target: Path, title: str, generated: str) -> None:
+    """Record the page title in the executed notebook's ``title`` metadata, then write its page with the kccperf template."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    # Markdown written for analysts reading the notebook (tagged "analyst-note") stays out of directors' pages.
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={ANALYST_NOTE}, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    target.write_text(html_document(body, title=title, generated_at=generated_at), encoding="utf-8")
+    nb.metadata["title"] = title
+    nbformat.write(nb, notebook)
+    target.write_text(report_html(nb, generated=generated), encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -225,7 +190,6 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
             log_output=False,
             execution_timeout=timeout,
         )
-        _record_title(executed, task.title)
         _export_html(executed, page, task.title, generated)
     except Exception as exc:  # a report's failure is recorded, the batch goes on
         ename = getattr(exc, "ename", type(exc).__name__)
@@ -244,15 +208,6 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
             notebook=executed if executed.exists() else None,
         )
     return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
-
-
-def _record_title(notebook: Path, title: str) -> None:
-    """Record the page title in the executed notebook's ``title`` metadata, where the kccperf template reads it."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["title"] = title
-    nbformat.write(nb, notebook)
 
 
 def _atomic_write(path: Path, text: str) -> None:

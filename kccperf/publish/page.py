@@ -5,9 +5,7 @@ and ``jupyter nbconvert --to html --template kccperf executed.ipynb`` finds it o
 into the environment's Jupyter data folder, so both give the same page. Its ``conf.json`` removes the cells
 tagged ``analyst-note`` and runs :class:`ReportPage`, which hands the template the page title, the generated-at
 time, the section headings and a markdown renderer that gives headings ids but no anchor links.
-
-Until the golden copies of issue 8 accept how nbconvert serialises the page head, ``kccperf report`` still
-wraps its pages with ``batch.html_document``: the same page apart from three tags (see ``tests/publish/test_page.py``).
+``kccperf report`` writes every page with :func:`report_html`.
 """
 
 from __future__ import annotations
