@@ -65,7 +65,7 @@ def _cmd_quality(args) -> int:
 
 
 def _write_table(frame, out: str) -> Path:
-    """Write ``frame`` to ``out`` atomically: Excel for ``.xlsx``, CSV otherwise."""
+    """Write ``frame`` to ``out`` atomically and safe to open in a spreadsheet: Excel for ``.xlsx``, CSV otherwise."""
     path = Path(out)
     if path.is_dir():
         raise ParameterError(f"parameter '--out' names the folder {path}; expected a file name such as {path / 'findings.csv'}.")
@@ -73,15 +73,11 @@ def _write_table(frame, out: str) -> Path:
         raise ParameterError(
             f"parameter '--out' names {path}, whose folder does not exist; expected a path in an existing folder."
         )
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
+    from .publish.downloads import write_table
+
     try:
-        if path.suffix.lower() == ".xlsx":
-            frame.to_excel(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False)
-        tmp.replace(path)
+        write_table(frame, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ParameterError(f"parameter '--out': cannot write {path} ({exc.strerror}); expected a writable file path.") from None
     return path
 

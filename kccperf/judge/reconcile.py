@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..schemas import Anomaly as L
+from ..schemas import Area
 from ..schemas import Assessed as A
 from ..schemas import Block as B
 from ..schemas import Finding as F
@@ -58,7 +59,9 @@ class Reconciliation:
     def summary(self) -> pd.DataFrame:
         """Per category: checks agreeing, disagreements, and what the category means."""
         dis = self.findings.groupby(F.category).size().rename(FS.disagree)
-        out = self.agreed.set_index(FS.category).join(dis, how="outer").fillna(0).astype(int)
+        # Every category is listed, also when nothing was checked or found (a clean month).
+        out = self.agreed.set_index(FS.category).join(dis, how="outer").reindex(sorted(CATEGORIES)).fillna(0).astype(int)
+        out.index.name = FS.category
         out[FS.meaning] = out.index.map(CATEGORIES)
         return out.reset_index()
 
@@ -81,8 +84,17 @@ def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogu
     rows[W.rowid] = rows.index.astype(str)
     series = scorecard.merge(rows, on=[S.area, S.block, S.indicator])
     series = series[series[S.period] <= series[P.latest_period]]
+    counties = catalogue.areas.loc[catalogue.areas[Area.kind] == "county", Area.area]
+    own = series[S.area].isin(counties)
     series = series.assign(**{S.area: series[W.rowid], S.block: ""}).drop(columns=[W.rowid, P.latest_period])
-    judged = assess(series, targets=catalogue.targets, indicators=catalogue.indicators, county="")
+    # Each row is its own "area" here, so assess cannot tell the county's rows by name: the county's rows are
+    # judged with every target, the districts' without the targets that apply to the county alone.
+    county_targets = catalogue.targets.drop(columns=[T.applies_to], errors="ignore")
+    parts = [(series[own], county_targets), (series[~own], catalogue.targets)]
+    judged = pd.concat(
+        [assess(part, targets=t, indicators=catalogue.indicators, county="") for part, t in parts if len(part)],
+        ignore_index=True,
+    )
     return judged.set_index(A.area).reindex(rows[W.rowid]).reset_index(drop=True)
 
 
@@ -100,9 +112,9 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
         [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
         [
             "the numerator appears to have lost a digit: "
-            + s[S.value].map(_fmt)
+            + s[S.value].map(_fmt).astype(object)
             + "% of "
-            + s[S.denominator].map("{:,g}".format)
+            + s[S.denominator].map("{:,g}".format).astype(object)
             + " is about "
             + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
             "the numerator appears to have gained a digit",
@@ -116,11 +128,11 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
             F.block: s[S.block],
             F.indicator: s[S.indicator],
             F.category: "value_vs_fraction",
-            F.published: s[S.value].map(_fmt)
+            F.published: s[S.value].map(_fmt).astype(object)
             + " ("
-            + s[S.numerator].map("{:,g}".format)
+            + s[S.numerator].map("{:,g}".format).astype(object)
             + " / "
-            + s[S.denominator].map("{:,g}".format)
+            + s[S.denominator].map("{:,g}".format).astype(object)
             + ")",
             F.computed: s[L.expected],
             F.explanation: why,
@@ -281,7 +293,7 @@ def _conflict_findings(scorecard: pd.DataFrame, log: pd.DataFrame, blocks: pd.Da
     sb = scorecard[scorecard[S.block].isin(shared)]
     keys = [S.block, S.indicator, S.period]
     spread = sb.groupby(keys)[S.value].transform(lambda v: v.nunique(dropna=False))
-    differ = sb[spread > 1].assign(**{W.shown: lambda d: d[S.area] + ": " + d[S.value].map(_fmt)})
+    differ = sb[spread > 1].assign(**{W.shown: lambda d: d[S.area] + ": " + d[S.value].map(_fmt).astype(object)})
     grouped = differ.groupby(keys, sort=False)
     first = grouped.first().reset_index()
     shared_rows = pd.DataFrame(
@@ -322,7 +334,7 @@ def _impossible_findings(scorecard: pd.DataFrame, log: pd.DataFrame, units: pd.S
             F.block: bad[S.block],
             F.indicator: bad[S.indicator],
             F.category: "impossible_value",
-            F.published: bad[S.value].map(_fmt) + " (" + bad[S.period_label] + ")",
+            F.published: bad[S.value].map(_fmt).astype(object) + " (" + bad[S.period_label] + ")",
             F.computed: allowed,
             F.explanation: why,
             F.source_file: bad[S.source_file],

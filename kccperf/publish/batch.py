@@ -26,6 +26,7 @@ from ..errors import ParameterError
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
+from .downloads import write_csv, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
 
@@ -404,13 +405,9 @@ def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
 
 
 def _write_downloads(frame, dest: Path, slug: str) -> None:
-    """The data a report shows, beside it, as CSV and XLSX (written atomically)."""
-    csv_tmp = dest / f".{slug}.csv.tmp"
-    frame.to_csv(csv_tmp, index=False)
-    os.replace(csv_tmp, dest / f"{slug}.csv")
-    xlsx_tmp = dest / f".{slug}.tmp.xlsx"
-    frame.to_excel(xlsx_tmp, index=False, sheet_name="data")
-    os.replace(xlsx_tmp, dest / f"{slug}.xlsx")
+    """The data a report shows, beside it, as CSV and XLSX: atomic, uniquely named while written, formula-safe."""
+    write_csv(frame, dest / f"{slug}.csv")
+    write_xlsx(frame, dest / f"{slug}.xlsx")
 
 
 def _collect(results, run: ReportRun, total: int, say, downloads: dict, keep: Path | None) -> None:
