@@ -12,6 +12,7 @@ date) are reference data in ``data/reference/budget/<year>/``
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,7 @@ import pandas as pd
 
 from .. import schemas
 from .._paths import data_root
-from ..errors import BudgetFileError, ParameterError
+from ..errors import BudgetFileError, ParameterError, read_utf8
 from ..schemas import BudgetCellRef as Ref
 from ..schemas import (
     BudgetClaim,
@@ -160,12 +161,9 @@ def check_budget_parameters(*, directorate: str, year: str, namespace: dict | No
 def _read_tsv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise BudgetFileError(f"{path}: file not found; expected a tab-separated budget table.")
+    text = read_utf8(path, BudgetFileError, "a tab-separated budget table")
     try:
-        return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise BudgetFileError(
-            f"{path}: byte {exc.start} is not UTF-8 text; expected a tab-separated table saved as UTF-8."
-        ) from None
+        return pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise BudgetFileError(f"{path}: cannot be read as a tab-separated table ({str(exc).strip()}).") from None
 
@@ -424,10 +422,9 @@ def _reference_dir(year: str, data_dir) -> Path:
 def _read_csv(path: Path, expected: str) -> pd.DataFrame:
     if not path.is_file():
         raise BudgetFileError(f"{path}: file not found; expected {expected}.")
+    text = read_utf8(path, BudgetFileError, expected)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise BudgetFileError(f"{path}: byte {exc.start} is not UTF-8 text; expected {expected}, saved as UTF-8.") from None
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise BudgetFileError(f"{path}: cannot be read as CSV ({str(exc).strip()}); expected {expected}.") from None
 

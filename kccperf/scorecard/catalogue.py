@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,7 +12,7 @@ import pandas as pd
 
 from .. import schemas
 from .._paths import data_root
-from ..errors import InputError, ParameterError
+from ..errors import InputError, ParameterError, read_utf8
 from ..schemas import Area, Block, Indicator, Table, Target
 
 
@@ -25,9 +26,10 @@ def _read_reference(name: str, model, data_dir) -> pd.DataFrame:
     path = data_root(data_dir) / "reference" / name
     if not path.is_file():
         raise InputError(f"{path}: reference file is missing; expected it in data/reference/.")
+    text = read_utf8(path, InputError, "a comma-separated file with a header row")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(
             f"{path}: cannot be read as CSV ({str(exc).strip()}); expected a comma-separated file with a header row."
         ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 
 from .. import schemas
 from .._paths import data_root
-from ..errors import ParameterError, ScorecardFileError
+from ..errors import ParameterError, ScorecardFileError, read_utf8
 from ..schemas import Anomaly, Headline, Published, Scorecard, ScorecardEdition, Table
 from .catalogue import load_catalogue
 from .reader import ScorecardTable, read_scorecard
@@ -245,13 +246,22 @@ def load_headline(period: str = "2024-10", *, data_dir=None) -> pd.DataFrame:
     cols = list(Headline.to_schema().columns)
     if not path.exists():
         return pd.DataFrame(columns=cols)
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    frame = _read_table(path, "\t", "a tab-separated table with the columns " + ", ".join(cols))
     missing = [c for c in cols if c not in frame.columns]
     if missing:
         raise ScorecardFileError(f"{path} row 1: column '{missing[0]}' is missing; expected columns {', '.join(cols)}.")
     for c in (Headline.value, Headline.national_average):
         frame[c] = frame[c].str.replace(",", "", regex=False).replace("", None)
     return schemas.validate(frame, Headline, str(path))
+
+
+def _read_table(path: Path, sep: str, expected: str) -> pd.DataFrame:
+    """A small text table as strings; ScorecardFileError naming the file when it cannot be read, decoded or parsed."""
+    text = read_utf8(path, ScorecardFileError, expected)
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ScorecardFileError(f"{path}: cannot be read ({str(exc).strip()}); expected {expected}.") from None
 
 
 def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, str]:
@@ -270,12 +280,7 @@ def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, st
             "publication_date": "not recorded",
             "producer": "not recorded",
         }
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ScorecardFileError(
-            f"{path}: cannot be read as CSV ({str(exc).strip()}); expected columns 'key' and 'value'."
-        ) from None
+    frame = _read_table(path, ",", "a CSV file with the columns 'key' and 'value'")
     if list(frame.columns[:2]) != [ScorecardEdition.key, ScorecardEdition.value]:
         raise ScorecardFileError(f"{path} row 1: expected the columns 'key' and 'value'.")
     return dict(zip(frame[ScorecardEdition.key], frame[ScorecardEdition.value]))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ScorecardFileError
+from ...errors import ScorecardFileError, read_failure, read_utf8
 
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -78,15 +78,7 @@ def read_cells(path: Path) -> Cells:
 
 def _read_text(path: Path, *, delimited: bool) -> Cells:
     """Tab-separated lines, or CSV in whichever delimiter the header uses."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScorecardFileError(
-            f"{path} row {line}: byte {exc.start} is not UTF-8 text; expected a table saved as UTF-8 "
-            "(in Excel: Save As 'CSV UTF-8')."
-        ) from None
+    text = read_utf8(path, ScorecardFileError, "a table")
     complete = text == "" or text.endswith(("\n", "\r"))
     lines = text.splitlines()
     if not delimited:
@@ -105,6 +97,8 @@ def _read_workbook(path: Path) -> Cells:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except PermissionError as exc:
+        raise ScorecardFileError(read_failure(path, exc, "an Excel workbook (.xlsx)")) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ScorecardFileError(f"{path}: cannot be opened as an Excel workbook ({exc}); expected a .xlsx file.") from None
     sheet = book.worksheets[0]
