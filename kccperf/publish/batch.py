@@ -7,6 +7,7 @@ failed area never leaves last month's report looking current.
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -269,6 +270,8 @@ def build_reports(
     if not isinstance(timeout, int) or timeout < 1:
         raise ParameterError(f"parameter '--timeout' is {timeout!r}; expected a whole number of seconds, 1 or more.")
     threshold = check_threshold(suppress_threshold)
+    say = progress or (lambda _line: None)
+    jobs = _cap_jobs(jobs, say)
     scorecard_dir(period, data_dir)
     every = areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all")
     names = resolve_areas(areas, data_dir)
@@ -277,11 +280,14 @@ def build_reports(
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
     root = _output_root(out_dir)
     kernel = kernel_name()
-    # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
-    # warming up (imports, the edition in the kernel's caches) while this process loads the data.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
-    work = None
+    dest = root / period
+    lock = _lock_folder(dest)
+    work = pool = None
     try:
+        _sweep(dest)
+        # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
+        # warming up (imports, the edition in the kernel's caches) while this process loads the data.
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
         # A single report gains nothing from warming a kernel first.
         warm = (
             [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)]
@@ -290,7 +296,6 @@ def build_reports(
         )
         # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
         plan = _plan(period, names, every, area_template, threshold, data_dir)
-        dest = root / period
         work = _work_folder(dest)
         keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
         run = ReportRun(period=period, out_dir=dest)
@@ -298,17 +303,62 @@ def build_reports(
         for w in warm:
             w.result()  # a warm-up failure is only a missed head start; the reports still run
         futures = [pool.submit(_render, t, str(work), kernel, timeout, generated) for t in plan.tasks]
-        say = progress or (lambda _line: None)
         _collect((f.result() for f in as_completed(futures)), run, len(plan.tasks), say, plan.downloads, keep)
         order = {t.slug: i for i, t in enumerate(plan.tasks)}
         run.results.sort(key=lambda r: order[r.slug])
         run.index = dest / "index.html"
         _atomic_write(run.index, _index(run, plan, generated, data_dir))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+        os.close(lock)  # releases the lock; the file stays, so that no second run can lock a different inode
     return run
+
+
+def _cap_jobs(jobs: int, say: Callable[[str], None]) -> int:
+    """At most one worker (and one kernel) per CPU: more only compete for the same cores and memory."""
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        say(f"kccperf: --jobs {jobs} capped at {cpus}, the number of CPUs")
+        return cpus
+    return jobs
+
+
+LOCK_NAME = ".kccperf.lock"
+
+
+def _lock_folder(dest: Path) -> int:
+    """Take the exclusive lock on ``dest`` for this run (released when the returned descriptor is closed, or the process ends).
+
+    A second run into the same folder stops at once with the holder's pid, before writing anything.
+    """
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        fd = os.open(dest / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise ParameterError(f"parameter '--out': cannot create {dest} ({exc.strerror}); expected a writable folder.") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        raise ParameterError(
+            f"another kccperf report (pid {holder}) is writing to {dest}; wait for it to finish or choose another --out."
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    return fd
+
+
+def _sweep(dest: Path) -> None:
+    """Remove what runs that were killed left behind: work folders and half-written temporary files (the lock is held)."""
+    for stale in dest.glob(".work-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in dest.glob(".*.tmp*"):
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
 
 
 def _output_root(out_dir: str | os.PathLike | None) -> Path:
