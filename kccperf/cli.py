@@ -14,9 +14,18 @@ DEFAULT_PERIOD = "2024-10"
 
 
 def _cmd_report(args) -> int:
-    from .publish.batch import build_reports, print_progress
+    from .publish.batch import Interrupted, build_reports, print_progress
 
-    run = build_reports(args.period, args.areas, out_dir=args.out, jobs=args.jobs, timeout=args.timeout, progress=print_progress)
+    try:
+        run = build_reports(
+            args.period, args.areas, out_dir=args.out, jobs=args.jobs, timeout=args.timeout, progress=print_progress
+        )
+    except Interrupted as stop:
+        print(
+            f"kccperf: interrupted by {stop}; reports that finished are in place and listed in the index, the others were not built",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
     ok = len(run.results) - len(run.failed)
     print(f"{ok} of {len(run.results)} reports written to {run.out_dir}; index: {run.index}")
     for r in run.failed:

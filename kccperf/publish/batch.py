@@ -11,12 +11,14 @@ import fcntl
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +137,43 @@ def _stop_kernel() -> None:
     if _KERNEL is not None:
         _KERNEL.shutdown_kernel(now=True)
         _KERNEL = None
+
+
+def _kill_kernel() -> None:
+    """End this worker's kernel at once (its own process group, so anything it started ends too); safe in a signal handler."""
+    km = _KERNEL
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)  # jupyter_client starts the kernel in a new session: pgid == pid
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    try:
+        km.cleanup_connection_file()
+    except Exception:  # noqa: S110 - a left connection file in the runtime folder is harmless
+        pass
+
+
+def _worker_exit(status: int) -> None:
+    _kill_kernel()
+    os._exit(status)
+
+
+def _worker_init(parent: int) -> None:
+    """Prepare a worker: the parent coordinates Ctrl-C; SIGTERM or the parent's death ends the worker and its kernel."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: _worker_exit(128 + signal.SIGTERM))
+    threading.Thread(target=_watch_parent, args=(parent,), name="kccperf-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent dies, even by ``kill -9``: an orphaned worker would render on for minutes."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _worker_exit(1)
 
 
 def _warm_up(kernel: str, cwd: str, period: str) -> None:
@@ -281,40 +320,133 @@ def build_reports(
     root = _output_root(out_dir)
     kernel = kernel_name()
     dest = root / period
+    keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
     lock = _lock_folder(dest)
-    work = pool = None
     try:
         _sweep(dest)
-        # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
-        # warming up (imports, the edition in the kernel's caches) while this process loads the data.
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
-        # A single report gains nothing from warming a kernel first.
-        warm = (
-            [pool.submit(_warm_up, kernel, str(area_template.parent), period) for _ in range(jobs)]
-            if every or len(names) > jobs
-            else []
-        )
-        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
-        plan = _plan(period, names, every, area_template, threshold, data_dir)
-        work = _work_folder(dest)
-        keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
-        run = ReportRun(period=period, out_dir=dest)
-        generated = generated_at()
-        for w in warm:
-            w.result()  # a warm-up failure is only a missed head start; the reports still run
-        futures = [pool.submit(_render, t, str(work), kernel, timeout, generated) for t in plan.tasks]
-        _collect((f.result() for f in as_completed(futures)), run, len(plan.tasks), say, plan.downloads, keep)
-        order = {t.slug: i for i, t in enumerate(plan.tasks)}
-        run.results.sort(key=lambda r: order[r.slug])
-        run.index = dest / "index.html"
-        _atomic_write(run.index, _index(run, plan, generated, data_dir))
+        with _StopRequest() as stop:
+            run = _run_batch(
+                ReportRun(period=period, out_dir=dest),
+                lambda: _plan(period, names, every, area_template, threshold, data_dir),
+                _Settings(jobs, kernel, timeout, str(area_template.parent), every or len(names) > jobs, keep, data_dir),
+                say,
+                stop,
+            )
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
         os.close(lock)  # releases the lock; the file stays, so that no second run can lock a different inode
     return run
+
+
+class Interrupted(KeyboardInterrupt):
+    """The batch was stopped by SIGINT or SIGTERM (``signum``); finished reports are in place and in the index."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _StopRequest:
+    """Note SIGINT and SIGTERM for the parent to act on between results, so no signal lands in the middle of a write."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._previous: dict = {}
+
+    def __enter__(self) -> _StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._note)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _note(self, signum: int, _frame) -> None:
+        self.signum = self.signum or signum  # one signal is enough; more change nothing
+
+    def check(self) -> None:
+        if self.signum:
+            raise Interrupted(self.signum)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    jobs: int
+    kernel: str
+    timeout: int
+    cwd: str
+    warm: bool
+    keep: Path | None
+    data_dir: object
+
+
+def _run_batch(run: ReportRun, plan_fn, st: _Settings, say, stop: _StopRequest) -> ReportRun:
+    """Render every planned report in worker processes and write the index; on any stop, end the workers first."""
+    # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
+    # warming up (imports, the edition in the kernel's caches) while this process loads the data.
+    pool = ProcessPoolExecutor(
+        max_workers=st.jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
+    work = plan = None
+    generated = generated_at()
+    try:
+        # A single report gains nothing from warming a kernel first.
+        warm = [pool.submit(_warm_up, st.kernel, st.cwd, run.period) for _ in range(st.jobs)] if st.warm else []
+        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
+        plan = plan_fn()
+        stop.check()
+        work = _work_folder(run.out_dir)
+        for _ in _completed(warm, stop):
+            pass  # a warm-up failure is only a missed head start; the reports still run
+        futures = [pool.submit(_render, t, str(work), st.kernel, st.timeout, generated) for t in plan.tasks]
+        _collect(_completed(futures, stop), run, len(plan.tasks), say, plan.downloads, st.keep)
+        _write_index(run, plan, generated, st.data_dir)
+    except BaseException:
+        _stop_workers(pool)
+        if plan is not None and run.results:
+            _write_index(run, plan, generated, st.data_dir)  # what finished is in place: list it
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    stop.check()  # a signal after the last report still says the run was interrupted
+    return run
+
+
+def _completed(futures: list[Future], stop: _StopRequest) -> Iterator:
+    """The futures' results as they finish, checking between them for a stop request."""
+    pending = set(futures)
+    while pending:
+        stop.check()
+        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        for f in done:
+            yield f.result()
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """SIGTERM every worker (each kills its kernel and exits), then SIGKILL any still alive after ``grace`` seconds."""
+    procs = list((pool._processes or {}).values())
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + grace
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1)
+
+
+def _write_index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> None:
+    order = {t.slug: i for i, t in enumerate(plan.tasks)}
+    run.results.sort(key=lambda r: order[r.slug])
+    run.index = run.out_dir / "index.html"
+    _atomic_write(run.index, _index(run, plan, generated, data_dir))
 
 
 def _cap_jobs(jobs: int, say: Callable[[str], None]) -> int:
