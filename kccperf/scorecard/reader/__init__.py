@@ -32,7 +32,7 @@ from ...errors import ScorecardFileError
 from ...schemas import Block, Indicator
 from ..catalogue import Catalogue, load_catalogue
 from .align import align_rows
-from .cells import read_cells
+from .cells import MAX_BYTES, read_cells
 from .checks import check_rows, check_values, reused_codes
 from .geometry import check_header, find_header, place_columns
 from .judgements import read_judgements
@@ -75,6 +75,7 @@ def read_scorecard(
     area: str | None = None,
     edition: str | None = None,
     catalogue: Catalogue | None = None,
+    max_bytes: int | None = MAX_BYTES,
 ) -> ScorecardTable:
     """Read one scorecard table in its published wide layout.
 
@@ -92,6 +93,9 @@ def read_scorecard(
         infer period labels the header leaves out.
     catalogue : Catalogue, optional
         Reference data; defaults to :func:`kccperf.load_catalogue`.
+    max_bytes : int or None
+        The largest file read, 16 MB by default: published tables are a few kB, and reading takes
+        about 2 s and 60 MB of memory per MB, so a larger file is refused at once. None reads any size.
 
     Returns
     -------
@@ -102,7 +106,7 @@ def read_scorecard(
     Raises
     ------
     ScorecardFileError
-        The file is missing, empty, truncated or not a scorecard table; the
+        The file is missing, unreadable, larger than ``max_bytes``, empty, truncated or not a scorecard table; the
         message names the file, row and column.
 
     Examples
@@ -113,7 +117,7 @@ def read_scorecard(
     """
     cat = catalogue or load_catalogue()
     source = identify_source(path, area, edition, cat)
-    cells = read_cells(source.path)
+    cells = read_cells(source.path, max_bytes)
     header = find_header(cells, source.path)
     header_log = check_header(header, source, cat)
     data_rows = find_indicator_rows(cells, header, source.path)

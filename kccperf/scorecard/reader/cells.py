@@ -17,6 +17,10 @@ from ...errors import ScorecardFileError, read_failure, read_utf8
 
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+MB = 1024 * 1024
+# Published tables are a few kB. Reading takes about 2 s and 60 MB of memory per MB of table, so a
+# file far beyond any printed table is refused before it is read rather than read for minutes.
+MAX_BYTES = 16 * MB
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,15 @@ class Cells:
     complete: bool
 
 
-def read_cells(path: Path) -> Cells:
+def read_cells(path: Path, max_bytes: int | None = MAX_BYTES) -> Cells:
     """Read a ``.tsv``, ``.csv`` or ``.xlsx`` table file into cells.
 
     Parameters
     ----------
     path : Path
         The file. A ``.csv`` may use ',' or ';' (as Excel writes in many locales).
+    max_bytes : int or None
+        Refuse a larger file (default 16 MB, thousands of times a published table); None reads any size.
 
     Returns
     -------
@@ -50,7 +56,8 @@ def read_cells(path: Path) -> Cells:
     Raises
     ------
     ScorecardFileError
-        The file is missing, a folder, of another type, not UTF-8 text, not a workbook, or empty.
+        The file is missing, a folder, larger than ``max_bytes``, unreadable, of another type, not UTF-8 text,
+        not a workbook, or empty.
 
     Examples
     --------
@@ -62,6 +69,12 @@ def read_cells(path: Path) -> Cells:
         raise ScorecardFileError(f"{path}: file not found; expected a scorecard table (.tsv, .csv or .xlsx).")
     if path.is_dir():
         raise ScorecardFileError(f"{path}: is a folder; expected a scorecard table file (.tsv, .csv or .xlsx).")
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise ScorecardFileError(
+            f"{path}: the file is {size / MB:.1f} MB; expected a scorecard table of at most {max_bytes / MB:g} MB "
+            "(published tables are a few kB; read_scorecard(path, max_bytes=None) reads a larger file)."
+        )
     suffix = path.suffix.lower()
     if suffix in (".tsv", ".txt", ".csv"):
         cells = _read_text(path, delimited=suffix == ".csv")

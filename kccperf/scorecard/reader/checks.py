@@ -47,14 +47,16 @@ def check_rows(rows: tuple[IndicatorRow, ...], indicators: pd.DataFrame, code_ow
     ['missing_code', 'polarity_mismatch']
     """
     entries = []
+    # Looked up once per indicator, not once per row: a DataFrame lookup costs more than the rest of a row's checks.
+    codes_of = {ind: [c for c in codes.split("|") if c] for ind, codes in indicators[Indicator.codes].items()}
+    polarity, period_type = indicators[Indicator.polarity].to_dict(), indicators[Indicator.period_type].to_dict()
     for row in rows:
         if not row.indicator:
             continue
-        codes = [c for c in indicators.at[row.indicator, Indicator.codes].split("|") if c]
-        entries += _code_entry(row, codes, code_owner, indicators)
+        entries += _code_entry(row, codes_of[row.indicator], code_owner, indicators)
         for printed, expected, category, name, column in (
-            (row.polarity, indicators.at[row.indicator, Indicator.polarity], "polarity_mismatch", "polarity", "C"),
-            (row.period_type, indicators.at[row.indicator, Indicator.period_type], "period_type_mismatch", "data period", "D"),
+            (row.polarity, polarity[row.indicator], "polarity_mismatch", "polarity", "C"),
+            (row.period_type, period_type[row.indicator], "period_type_mismatch", "data period", "D"),
         ):
             if printed != expected:
                 entries.append(

@@ -116,3 +116,20 @@ def test_blank_and_not_applicable_cells_have_no_value(text, status):
 def test_anything_else_is_not_a_figure(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_bytes(b"x\t" * 600_000)
+    with pytest.raises(ScorecardFileError, match=r"the file is 1\.1 MB; expected a scorecard table of at most 1 MB") as err:
+        read_cells(path, max_bytes=1024 * 1024)
+    assert str(err.value).startswith(str(path))
+    assert len(read_cells(path, max_bytes=None).rows) == 1
+
+
+def test_the_default_limit_refuses_a_50_mb_table_at_once(tmp_path):
+    path = tmp_path / "t.tsv"
+    with path.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    with pytest.raises(ScorecardFileError, match="at most 16 MB"):
+        read_cells(path)

@@ -381,3 +381,11 @@ def test_the_reader_keeps_its_public_names():
 
     assert kccperf.read_scorecard is reader.read_scorecard is editions.read_scorecard
     assert kccperf.ScorecardTable is reader.ScorecardTable
+
+
+def test_read_scorecard_passes_its_size_limit_to_the_reader(tmp_path):
+    path = tmp_path / "kent__ics_monthly.tsv"
+    path.write_text("\n".join([*MONTHLY_HEADER, RE_REFERRALS]) + "\n", encoding="utf-8")
+    with pytest.raises(ScorecardFileError, match="at most"):
+        read_scorecard(path, max_bytes=100)
+    assert len(read_scorecard(path, max_bytes=None).values) == 7
