@@ -1,7 +1,7 @@
 """The clean edition: every printed anomaly corrected, so each check runs on data where it finds nothing.
 
-``kccperf qa`` is not run here: on the clean edition its value-vs-fraction and impossible-value builders
-fail on an empty frame (issue 12, item 1), so its assertion waits for that fix.
+Every check must work when it finds nothing: the reader's quality log, ``kccperf qa`` (each reconciliation
+builder), ``kccperf budget-qa``, the floors, the ``--out`` exports and the whole report batch.
 """
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import kccperf
 from kccperf import cli
 from kccperf.budget import load_budget, mismatches
 from kccperf.budget import reconcile as reconcile_budget
+from kccperf.judge.reconcile import CATEGORIES as CATEGORY_MEANINGS
+from kccperf.publish.batch import build_reports
+from kccperf.schemas import Finding, validate
 from tests.fixtures.clean_edition import (
     COLUMNS,
     DATA,
@@ -199,3 +203,44 @@ def test_the_floors_command_finds_no_unexplained_rag(clean, monkeypatch, capsys)
     out = capsys.readouterr().out
     assert "floor" in out
     assert "unexplained:" not in out
+
+
+def test_reconciliation_finds_nothing_and_lists_every_category(clean):
+    rec = kccperf.reconcile(PERIOD, data_dir=clean)
+    assert rec.findings.empty, rec.findings.to_string()
+    validate(rec.findings, Finding, "clean findings")
+    assert list(rec.findings.columns) == list(kccperf.reconcile(PERIOD).findings.columns)
+    summary = rec.summary()
+    assert set(summary["category"]) == set(CATEGORY_MEANINGS)
+    assert (summary["disagree"] == 0).all() and summary.loc[summary["category"] == "rag", "agree"].item() > 400
+    assert rec.for_area("Dover").empty
+
+
+def test_the_qa_command_prints_no_finding(clean, monkeypatch, capsys):
+    monkeypatch.setenv("KCCPERF_DATA", str(clean))
+    assert cli.main(["qa", "--period", PERIOD]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(CATEGORY_MEANINGS) and all(": 0 disagreement(s)," in line for line in lines)
+
+
+@pytest.mark.parametrize("command", ["qa", "quality", "budget-qa"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_empty_exports_are_written_with_their_header(clean, monkeypatch, capsys, tmp_path, command, suffix):
+    monkeypatch.setenv("KCCPERF_DATA", str(clean))
+    out = tmp_path / f"{command}{suffix}"
+    assert cli.main([command, "--out", str(out)]) == 0
+    frame = pd.read_excel(out) if suffix == ".xlsx" else pd.read_csv(out)
+    assert len(frame.columns) > 3
+    if command != "budget-qa":  # budget-qa exports every check, each of which now adds up
+        assert frame.empty
+
+
+def test_the_report_batch_runs_on_a_clean_month(clean, monkeypatch, tmp_path):
+    # The kernels inherit the data folder from the environment, as an analyst's own run would.
+    monkeypatch.setenv("KCCPERF_DATA", str(clean))
+    run = build_reports(PERIOD, "all", out_dir=tmp_path / "out", jobs=2, data_dir=clean)
+    assert not run.failed, [(r.area, r.error) for r in run.failed]
+    county = (run.out_dir / "kent-scorecard.html").read_text(encoding="utf-8")
+    assert "Reconciliation appendix" in county and "numerator appears to have lost a digit" not in county
+    dover = (run.out_dir / "dover.html").read_text(encoding="utf-8")
+    assert "120.8" not in dover

@@ -71,7 +71,9 @@ def _fmt(x) -> str:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    # An empty frame has no values to infer text columns from: give it the schema's types (a clean month).
+    return frame if len(frame) else frame.astype({c: str for c in FINDING_COLUMNS if c != F.source_row})
 
 
 def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogue) -> pd.DataFrame:
