@@ -32,7 +32,7 @@ from ...errors import ScorecardFileError
 from ...schemas import Block, Indicator
 from ..catalogue import Catalogue, load_catalogue
 from .align import align_rows
-from .cells import MAX_BYTES, read_cells
+from .cells import MAX_BYTES, formula_anomalies, read_cells
 from .checks import check_rows, check_values, reused_codes
 from .geometry import check_header, find_header, place_columns
 from .judgements import read_judgements
@@ -134,6 +134,7 @@ def read_scorecard(
     frame, published, block_log = fill_missing_blocks(values.frame, judged.frame, source, cat, indicators)
     row_log = in_row_order(roles.anomalies, aligned.anomalies, check_rows(roles.rows, indicators, cat.codes), judged.anomalies)
     log = [
+        *formula_anomalies(cells),
         *header_log,
         *geometry_log,
         *periods.anomalies,

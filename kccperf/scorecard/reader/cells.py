@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ScorecardFileError, read_failure, read_utf8
+from .log import LogEntry
 
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -33,10 +34,13 @@ class Cells:
         One list of cell texts per line; lines have as many cells as the file gives them.
     complete : bool
         Whether the file ends with a line break: a file cut off mid-row does not.
+    formulas : tuple of (int, int, str)
+        0-based row, column and text of each workbook formula saved without its value (read as "").
     """
 
     rows: list[list[str]]
     complete: bool
+    formulas: tuple[tuple[int, int, str], ...] = ()
 
 
 def read_cells(path: Path, max_bytes: int | None = MAX_BYTES) -> Cells:
@@ -105,22 +109,48 @@ def _read_text(path: Path, *, delimited: bool) -> Cells:
 
 
 def _read_workbook(path: Path) -> Cells:
-    """The first sheet of a workbook; numbers as the shortest text that gives them back."""
+    """The first sheet of a workbook; numbers as the shortest text that gives them back.
+
+    A workbook written by a program other than Excel may hold formulas without saved values, which read as
+    empty: the workbook is read a second time for its formulas, so that those cells can be named.
+    """
+    values, formulas = _open_workbook(path, data_only=True), _open_workbook(path, data_only=False)
+    rows, unsaved = [], []
+    for i, (r, f) in enumerate(
+        zip(values.worksheets[0].iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True))
+    ):
+        rows.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r])
+        unsaved += [(i, j, t) for j, (v, t) in enumerate(zip(r, f)) if v is None and isinstance(t, str) and t.startswith("=")]
+    values.close()
+    formulas.close()
+    return Cells(rows, True, tuple(unsaved))
+
+
+def _open_workbook(path: Path, *, data_only: bool):
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except PermissionError as exc:
         raise ScorecardFileError(read_failure(path, exc, "an Excel workbook (.xlsx)")) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ScorecardFileError(f"{path}: cannot be opened as an Excel workbook ({exc}); expected a .xlsx file.") from None
-    sheet = book.worksheets[0]
-    rows = [
-        ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r]
-        for r in sheet.iter_rows(values_only=True)
+
+
+def formula_anomalies(cells: Cells) -> list[LogEntry]:
+    """One ``formula_without_value`` entry per workbook formula saved without its value: the cell reads as empty."""
+    return [
+        LogEntry(
+            "formula_without_value",
+            f"cell {column_letter(j)}{i + 1} holds a formula with no saved value; open and save the workbook in Excel, "
+            "or export values.",
+            row=i + 1,
+            column=column_letter(j),
+            found=text,
+            expected="a saved value",
+        )
+        for i, j, text in cells.formulas
     ]
-    book.close()
-    return Cells(rows, True)
 
 
 def cell(row: list[str], column: int) -> str:

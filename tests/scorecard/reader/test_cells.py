@@ -133,3 +133,13 @@ def test_the_default_limit_refuses_a_50_mb_table_at_once(tmp_path):
         f.truncate(50 * 1024 * 1024)
     with pytest.raises(ScorecardFileError, match="at most 16 MB"):
         read_cells(path)
+
+
+def test_workbook_formulas_without_saved_values_are_listed_and_read_as_empty(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["SCS03", 1.5, "=B1*2", "=not a formula"])
+    book.active["D1"].data_type = "s"
+    book.save(tmp_path / "t.xlsx")
+    cells = read_cells(tmp_path / "t.xlsx")
+    assert cells.rows == [["SCS03", "1.5", "", "=not a formula"]]
+    assert cells.formulas == ((0, 2, "=B1*2"),)

@@ -389,3 +389,30 @@ def test_read_scorecard_passes_its_size_limit_to_the_reader(tmp_path):
     with pytest.raises(ScorecardFileError, match="at most"):
         read_scorecard(path, max_bytes=100)
     assert len(read_scorecard(path, max_bytes=None).values) == 7
+
+
+def _workbook_with_formula(tmp_path, cell: str, formula: str):
+    """The real Kent monthly table as a workbook, with one formula that openpyxl saves without a value."""
+    source = RAW / "kent__ics_monthly.tsv"
+    target = tmp_path / "2024-10" / "kent__ics_monthly.xlsx"
+    target.parent.mkdir()
+    book = openpyxl.Workbook()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        book.active.append(line.split("\t"))
+    book.active[cell] = formula
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(("cell", "formula"), [("L4", "=K4"), ("B5", '=CONCAT("Percentage ", "of Returner")')])
+def test_a_formula_without_a_saved_value_is_logged_naming_its_cell(tmp_path, cell, formula):
+    table = read_scorecard(_workbook_with_formula(tmp_path, cell, formula))
+    hits = table.anomalies[table.anomalies["category"] == "formula_without_value"]
+    assert hits[["row", "column", "found"]].values.tolist() == [[int(cell[1:]), cell[0], formula]]
+    assert hits["message"].item().startswith(f"cell {cell} holds a formula with no saved value; open and save")
+
+
+def test_a_formula_with_no_value_reads_as_blank_not_as_a_figure(tmp_path):
+    table = read_scorecard(_workbook_with_formula(tmp_path, "L4", "=K4"))
+    latest = table.values.query("indicator == 'cswt_re_referrals' and is_latest")
+    assert latest["value"].isna().all()
