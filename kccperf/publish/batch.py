@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._paths import project_root
-from ..errors import ParameterError
+from ..errors import KccperfError, ParameterError
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
@@ -50,6 +50,7 @@ class ReportResult:
     html: Path | None = None
     error: str = ""
     notebook: Path | None = None
+    setup: bool = False  # the kernel could not start: the report never ran
 
 
 @dataclass
@@ -60,6 +61,7 @@ class ReportRun:
     out_dir: Path
     results: list[ReportResult] = field(default_factory=list)
     index: Path | None = None
+    kernel: str = KERNEL_NAME
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -82,6 +84,26 @@ def resolve_areas(areas: str | list[str] | None, data_dir=None) -> list[str]:
     if not items:
         raise ParameterError("parameter '--areas' is empty; expected 'all' or area names separated by commas.")
     return list(dict.fromkeys(cat.area_name(a) for a in items))
+
+
+class KernelSetupError(KccperfError):
+    """The Jupyter kernel cannot start: the environment is broken, not the report; nothing published is touched."""
+
+
+def _setup_message(kernel: str, why: str) -> str:
+    return f"the Jupyter kernel '{kernel}' could not start ({why}); run `make setup`"
+
+
+def check_kernel(kernel: str) -> None:
+    """Stop before anything is written when the kernel's interpreter is missing."""
+    from jupyter_client.kernelspec import NoSuchKernel, get_kernel_spec
+
+    try:
+        exe = get_kernel_spec(kernel).argv[0]
+    except (NoSuchKernel, IndexError) as exc:
+        raise KernelSetupError(_setup_message(kernel, f"no usable kernelspec: {exc}")) from None
+    if shutil.which(exe) is None:
+        raise KernelSetupError(_setup_message(kernel, f"its interpreter {exe} is missing"))
 
 
 def kernel_name() -> str:
@@ -220,6 +242,11 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
     try:
         km = _warm_kernel(kernel, str(Path(task.template).parent))
         _reset_namespace(km)
+    except Exception as exc:
+        _stop_kernel()
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return ReportResult(task.area, task.slug, False, time.perf_counter() - start, error=why, setup=True)
+    try:
         pm.execute_notebook(
             task.template,
             str(executed),
@@ -319,6 +346,7 @@ def build_reports(
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
     root = _output_root(out_dir)
     kernel = kernel_name()
+    check_kernel(kernel)
     dest = root / period
     keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
     lock = _lock_folder(dest)
@@ -326,7 +354,7 @@ def build_reports(
         _sweep(dest)
         with _StopRequest() as stop:
             run = _run_batch(
-                ReportRun(period=period, out_dir=dest),
+                ReportRun(period=period, out_dir=dest, kernel=kernel),
                 lambda: _plan(period, names, every, area_template, threshold, data_dir),
                 _Settings(jobs, kernel, timeout, str(area_template.parent), every or len(names) > jobs, keep, data_dir),
                 say,
@@ -560,6 +588,11 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
         )
         downloads["kent-scorecard"] = assessed
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
+    for t in tasks:
+        if not Path(t.template).is_file():
+            raise ParameterError(
+                f"report template {t.template} does not exist; restore the repository's notebooks/ folder (git checkout notebooks)."
+            )
     return _Plan(tasks, downloads, assessed, info)
 
 
@@ -595,6 +628,8 @@ def _write_downloads(frame, dest: Path, slug: str) -> None:
 def _collect(results, run: ReportRun, total: int, say, downloads: dict, keep: Path | None) -> None:
     dest = run.out_dir
     for done, r in enumerate(results, start=1):
+        if r.setup:  # the environment, not the report: keep its published page and stop
+            raise KernelSetupError(_setup_message(run.kernel, r.error))
         final = dest / f"{r.slug}.html"
         failed_nb = dest / "failed" / f"{r.slug}.ipynb"
         if r.ok:

@@ -1,0 +1,52 @@
+"""A broken environment stops the batch with a hint and keeps every published report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kccperf.publish import batch
+from kccperf.publish.batch import KernelSetupError, ReportResult, ReportRun, build_reports
+
+
+@pytest.fixture
+def broken_kernel(tmp_path, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "kccperf"
+    spec.mkdir(parents=True)
+    argv = [str(tmp_path / "gone" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "broken", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return argv[0]
+
+
+def test_a_missing_interpreter_stops_the_run_and_keeps_the_published_page(tmp_path, broken_kernel):
+    dest = tmp_path / "out" / "2024-10"
+    dest.mkdir(parents=True)
+    good = dest / "dover.html"
+    good.write_text("<html>last month's good report</html>")
+    with pytest.raises(KernelSetupError) as info:
+        build_reports("2024-10", "Dover", out_dir=tmp_path / "out")
+    assert str(info.value) == (
+        f"the Jupyter kernel 'kccperf' could not start (its interpreter {broken_kernel} is missing); run `make setup`"
+    )
+    assert good.read_text() == "<html>last month's good report</html>"
+    assert sorted(p.name for p in dest.iterdir()) == ["dover.html"]
+
+
+def test_a_kernel_that_fails_in_a_worker_stops_the_run_without_deleting(tmp_path):
+    dest = tmp_path / "2024-10"
+    dest.mkdir()
+    (dest / "dover.html").write_text("good")
+    run = ReportRun("2024-10", dest, kernel="kccperf")
+    failed = ReportResult("Dover", "dover", False, 0.1, error="Kernel died before replying to kernel_info", setup=True)
+    with pytest.raises(KernelSetupError, match=r"'kccperf' could not start \(Kernel died .*\); run `make setup`"):
+        batch._collect([failed], run, 1, lambda _line: None, {}, None)
+    assert (dest / "dover.html").read_text() == "good" and not run.results
+
+
+def test_a_missing_notebook_is_named_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "COUNTY_TEMPLATE", "gone.ipynb")
+    with pytest.raises(batch.ParameterError, match=r"gone\.ipynb does not exist; restore"):
+        build_reports("2024-10", "all", out_dir=tmp_path)
+    assert not (tmp_path / "2024-10" / "index.html").exists()
