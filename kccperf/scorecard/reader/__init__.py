@@ -33,7 +33,7 @@ from ...schemas import Block, Indicator
 from ..catalogue import Catalogue, load_catalogue
 from .align import align_rows
 from .cells import MAX_BYTES, formula_anomalies, read_cells
-from .checks import check_rows, check_values, reused_codes
+from .checks import check_rows, check_values, repeated_headers, reused_codes
 from .geometry import check_header, find_header, place_columns
 from .judgements import read_judgements
 from .labels import label_periods
@@ -136,6 +136,7 @@ def read_scorecard(
     log = [
         *formula_anomalies(cells),
         *header_log,
+        *repeated_headers(cells, header),
         *geometry_log,
         *periods.anomalies,
         *row_log,

@@ -137,6 +137,8 @@ def _align_on_arrow(
     row_cells = _padded(raw, geometry)
     arrow = next((j for j, c in enumerate(raw) if c.strip() in ARROWS and j >= N_FIXED), None)
     dot = geometry.dot
+    if arrow is None and len(raw) <= (geometry.tail_start if dot is None else dot):
+        return row_cells, _short_row(raw, row, geometry), ""
     if dot is None or arrow is None or arrow == dot:
         return row_cells, None, ""
     shift = dot - arrow
@@ -159,6 +161,22 @@ def _align_on_arrow(
         expected=f"arrow in {column_letter(dot)}",
     )
     return row_cells, entry, ""
+
+
+def _short_row(raw: list[str], row: IndicatorRow, geometry: Geometry) -> LogEntry:
+    """The entry for a row that stops before the DOT column: its missing cells read as blank."""
+    end = geometry.tail_start if geometry.dot is None else geometry.dot
+    return LogEntry(
+        "short_row",
+        f"the row has {len(raw)} cells and stops before column {column_letter(end)}; the table has {geometry.width}, "
+        "so its missing cells were read as blank.",
+        row=row.index + 1,
+        column=column_letter(len(raw)),
+        block=row.block,
+        indicator=row.indicator,
+        found=f"{len(raw)} cells",
+        expected=f"{geometry.width} cells",
+    )
 
 
 def _too_many_cells(row: IndicatorRow, extra: int, geometry: Geometry, periods: TrendPeriods, path: Path) -> str:

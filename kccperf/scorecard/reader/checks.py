@@ -13,6 +13,8 @@ import re
 import pandas as pd
 
 from ...schemas import Indicator, Published, Scorecard
+from .cells import Cells
+from .geometry import Header
 from .log import LogEntry
 from .roles import IndicatorRow
 
@@ -204,4 +206,29 @@ def _value_mismatches(values: pd.DataFrame, rounding: pd.DataFrame, unit: pd.Ser
             expected=f"{c:.2f}",
         )
         for r, c in zip(bad.itertuples(index=False), computed[bad.index])
+    ]
+
+
+def repeated_headers(cells: Cells, header: Header) -> list[LogEntry]:
+    """One ``repeated_header`` entry per row below the header that prints it again (as a page break of a PDF does).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> rows = [["T", "", "Polarity", "Data Period"], ["SCS03", "Title"], ["T", "", "Polarity", "Data Period"]]
+    >>> [(e.category, e.row) for e in repeated_headers(Cells(rows, True), SimpleNamespace(row=0))]
+    [('repeated_header', 3)]
+    """
+    wanted = {"Polarity", "Data Period"}
+    return [
+        LogEntry(
+            "repeated_header",
+            f"the header row {header.row + 1} is printed again; this row was skipped.",
+            row=i + 1,
+            column="C",
+            found="Polarity, Data Period",
+            expected="an indicator, period-label or team-block row",
+        )
+        for i in range(header.row + 1, len(cells.rows))
+        if wanted <= {c.strip() for c in cells.rows[i]}
     ]

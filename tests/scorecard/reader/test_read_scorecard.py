@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -416,3 +417,37 @@ def test_a_formula_with_no_value_reads_as_blank_not_as_a_figure(tmp_path):
     table = read_scorecard(_workbook_with_formula(tmp_path, "L4", "=K4"))
     latest = table.values.query("indicator == 'cswt_re_referrals' and is_latest")
     assert latest["value"].isna().all()
+
+
+def _edited_table(tmp_path, edit) -> Path:
+    """The real Kent monthly table with its lines changed by ``edit``, in an edition folder."""
+    lines = (RAW / "kent__ics_monthly.tsv").read_text(encoding="utf-8").splitlines()
+    target = tmp_path / "2024-10" / "kent__ics_monthly.tsv"
+    target.parent.mkdir()
+    target.write_text(edit(lines), encoding="utf-8")
+    return target
+
+
+def test_a_repeated_header_row_is_logged(tmp_path):
+    path = _edited_table(tmp_path, lambda lines: "\n".join([*lines[:10], lines[0], *lines[10:]]) + "\n")
+    hits = read_scorecard(path).anomalies.query("category == 'repeated_header'")
+    assert hits["row"].tolist() == [11]
+
+
+def test_a_row_with_too_few_cells_is_logged(tmp_path):
+    def cut(lines):
+        lines[10] = "\t".join(lines[10].split("\t")[:9])
+        return "\n".join(lines) + "\n"
+
+    hits = read_scorecard(_edited_table(tmp_path, cut)).anomalies.query("category == 'short_row'")
+    assert hits[["row", "found"]].values.tolist() == [[11, "9 cells"]]
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_validate_exits_non_zero_on_a_table_cut_mid_row(tmp_path, strict, capsys):
+    from kccperf.cli import main
+
+    path = _edited_table(tmp_path, lambda lines: "\n".join(lines)[:-40])
+    assert main(["validate", str(path), *(["--strict"] if strict else [])]) != 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and str(path) in err[0]
