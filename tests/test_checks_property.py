@@ -95,3 +95,16 @@ def test_budget_reconciliation_finds_each_planted_total(frames, k, seed):
     named = set(zip(bad["table"], bad["row"], bad["column"]))
     assert set(zip(wrong["table"], wrong["row"], wrong["column"])) <= named
     assert bad.empty == wrong.empty
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+def test_reconcile_finds_each_planted_arrow(frames, k, seed):
+    published = frames["published"]
+    arrows = published[published["dot"].isin(["↑", "↓"])].sample(n=k, random_state=seed)
+    planted = published.copy()
+    planted.loc[arrows.index, "dot"] = arrows["dot"].map({"↑": "↓", "↓": "↑"})
+    found = _reconcile(frames, published=planted)
+    dot = found[found["category"].isin(["dot", "dot_unchecked"])]
+    assert len(dot) == k
+    assert set(zip(dot["source_file"], dot["source_row"])) == set(zip(arrows["source_file"], arrows["source_row"]))
