@@ -19,7 +19,7 @@ from kccperf.scorecard.catalogue import load_catalogue
 from tests.fixtures.clean_edition import build_clean_data
 
 PERIOD = "2024-10"
-SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 HOW_MANY = st.sampled_from([0, 1, 2, 5, 8])
 
 
@@ -108,3 +108,18 @@ def test_reconcile_finds_each_planted_arrow(frames, k, seed):
     dot = found[found["category"].isin(["dot", "dot_unchecked"])]
     assert len(dot) == k
     assert set(zip(dot["source_file"], dot["source_row"])) == set(zip(arrows["source_file"], arrows["source_row"]))
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+def test_reconcile_finds_each_planted_conflict_in_a_shared_block(frames, k, seed):
+    scorecard, blocks = frames["scorecard"], frames["catalogue"].blocks
+    shared = set(blocks.loc[blocks["areas"].str.contains("|", regex=False), "block"])
+    printed = scorecard[scorecard["block"].isin(shared) & scorecard["value"].notna()]
+    changed = printed.drop_duplicates(["block", "indicator", "period"]).sample(n=k, random_state=seed)
+    planted = scorecard.copy()
+    planted.loc[changed.index, "value"] = planted.loc[changed.index, "value"] + 1
+    found = _reconcile(frames, scorecard=planted)
+    conflicts = found[found["category"] == "conflicting_figures"]
+    assert len(conflicts) == k
+    assert set(conflicts["block"]) == set(changed["block"])
