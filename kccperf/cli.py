@@ -126,9 +126,9 @@ def _cmd_floors(args) -> int:
     if args.write:
         path = data_root() / "reference" / "targets.csv"
         updated = with_inferred_floors(load_catalogue().targets, floors, args.period)
-        tmp = path.with_name(".targets.csv.tmp")
-        updated.to_csv(tmp, index=False, float_format="%g")
-        tmp.replace(path)
+        from .publish.downloads import atomic_write
+
+        atomic_write(path, lambda tmp: updated.to_csv(tmp, index=False, float_format="%g"))
         print(f"inferred floors written to {path}")
     return 0
 

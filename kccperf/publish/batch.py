@@ -29,7 +29,7 @@ from ..errors import KccperfError, ParameterError
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
-from .downloads import write_csv, write_xlsx
+from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
 
@@ -278,14 +278,6 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
     return ReportResult(task.area, task.slug, True, time.perf_counter() - start, html=page, notebook=executed)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def build_reports(
     period: str = "2024-10",
     areas: str | list[str] | None = "all",
@@ -474,7 +466,7 @@ def _write_index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> None:
     order = {t.slug: i for i, t in enumerate(plan.tasks)}
     run.results.sort(key=lambda r: order[r.slug])
     run.index = run.out_dir / "index.html"
-    _atomic_write(run.index, _index(run, plan, generated, data_dir))
+    write_text(run.index, _index(run, plan, generated, data_dir))
 
 
 def _cap_jobs(jobs: int, say: Callable[[str], None]) -> int:

@@ -48,7 +48,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Run ``write`` on a unique temporary file beside ``path``, then move it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     os.close(fd)
@@ -62,12 +62,17 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 ``text`` at ``path`` atomically (a page or the index)."""
+    return atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` as CSV at ``path``, atomically, with every formula-like text cell neutralised.
 
     Lines end in CRLF (RFC 4180), so a text cell holding a carriage return is quoted and cannot split its row.
     """
-    return _atomic(Path(path), lambda tmp: neutralise(frame).to_csv(tmp, index=False, lineterminator="\r\n"))
+    return atomic_write(Path(path), lambda tmp: neutralise(frame).to_csv(tmp, index=False, lineterminator="\r\n"))
 
 
 def _write_book(frame: pd.DataFrame, tmp: Path, sheet_name: str) -> None:
@@ -83,7 +88,7 @@ def _write_book(frame: pd.DataFrame, tmp: Path, sheet_name: str) -> None:
 
 def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
     """Write ``frame`` as an Excel workbook at ``path``, atomically, with no cell stored as a formula."""
-    return _atomic(Path(path), lambda tmp: _write_book(frame, tmp, sheet_name))
+    return atomic_write(Path(path), lambda tmp: _write_book(frame, tmp, sheet_name))
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
