@@ -55,7 +55,7 @@ class Published(pa.DataFrameModel):
     title: Series[str]
     table: Series[str]
     latest_period: Series[str]
-    dot: Series[str]
+    direction: Series[str]
     rag: Series[str] = pa.Field(isin=("", *RAGS, "N/A"))
     rag_year: Series[str]
     target: Series[float] = pa.Field(nullable=True)
@@ -114,7 +114,7 @@ class Assessed(pa.DataFrameModel):
     rag: Series[str] = pa.Field(isin=("", *RAGS))
     rag_reason: Series[str]
     previous_rag: Series[str] = pa.Field(isin=("", *RAGS))
-    dot: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
+    direction: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
     dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
     dot_compared_label: Series[str]
     dot_reason: Series[str]
@@ -625,7 +625,7 @@ class Direction(pa.DataFrameModel):
     period: Series[str]
     value: Series[float] = pa.Field(nullable=True)
     row: Series[int]
-    dot: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
+    direction: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
     dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
     dot_compared_period: Series[str]
     dot_compared_label: Series[str]
@@ -671,7 +671,7 @@ class JudgedRag(pa.DataFrameModel):
     range_low: Series[float] = pa.Field(nullable=True)
     range_high: Series[float] = pa.Field(nullable=True)
     rag: Series[str] = pa.Field(isin=RAGS)
-    dot: Series[str]
+    direction: Series[str]
     source_file: Series[str]
     source_row: Series[int]
 

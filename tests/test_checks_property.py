@@ -101,9 +101,9 @@ def test_budget_reconciliation_finds_each_planted_total(frames, k, seed):
 @given(k=HOW_MANY, seed=st.integers(0, 10_000))
 def test_reconcile_finds_each_planted_arrow(frames, k, seed):
     published = frames["published"]
-    arrows = published[published["dot"].isin(["↑", "↓"])].sample(n=k, random_state=seed)
+    arrows = published[published["direction"].isin(["↑", "↓"])].sample(n=k, random_state=seed)
     planted = published.copy()
-    planted.loc[arrows.index, "dot"] = arrows["dot"].map({"↑": "↓", "↓": "↑"})
+    planted.loc[arrows.index, "direction"] = arrows["direction"].map({"↑": "↓", "↓": "↑"})
     found = _reconcile(frames, published=planted)
     dot = found[found["category"].isin(["dot", "dot_unchecked"])]
     assert len(dot) == k

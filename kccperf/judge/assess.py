@@ -100,7 +100,7 @@ def assess(
     --------
     >>> import kccperf
     >>> a = assess(kccperf.load_scorecard(area="Kent"))
-    >>> a.loc[a.indicator == "cic_kcc_foster_care", ["value", "rag", "rag_reason", "dot"]].values.tolist()
+    >>> a.loc[a.indicator == "cic_kcc_foster_care", ["value", "rag", "rag_reason", "direction"]].values.tolist()
     [[73.1, 'RED', 'below floor 75.0', 'improved']]
     """
     cat = None
@@ -138,7 +138,7 @@ def assess(
     r, why = rag_arrays(
         latest[S.value], latest[S.polarity], latest[T.target], latest[T.floor], latest[T.range_low], latest[T.range_high]
     )
-    dcols = [A.dot, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
+    dcols = [A.direction, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
     # The previous period's value judged against the same thresholds: what changed since then.
     prev_rag, _ = rag_arrays(
         dot[A.dot_compared_value],

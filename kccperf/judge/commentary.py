@@ -63,7 +63,7 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         T.range_high,
         A.rag,
         A.rag_reason,
-        A.dot,
+        A.direction,
         A.dot_compared_label,
         A.dot_compared_value,
         A.dot_reason,
@@ -121,7 +121,7 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         ],
         default="not rated (" + a[A.rag_reason].fillna("").to_numpy(object) + ")",
     )
-    dot = a[A.dot].fillna("").to_numpy(object)
+    dot = a[A.direction].fillna("").to_numpy(object)
     when = a[A.dot_compared_label].fillna("").to_numpy(object)
     travel = np.select(
         [dot == "improved", dot == "worsened", dot == "same"],

@@ -59,7 +59,7 @@ def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataF
             J.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
             J.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),
             J.rag: pub[P.rag].to_numpy(),
-            J.dot: pub[P.dot].to_numpy(),
+            J.direction: pub[P.direction].to_numpy(),
             J.source_file: pub[P.source_file].to_numpy(),
             J.source_row: pub[P.source_row].to_numpy(),
         }
@@ -214,7 +214,7 @@ def polarity_check(judged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     """
     df = judged[judged[S.polarity].isin(["H", "L"])].merge(previous, on=[S.area, S.block, S.indicator], how="left")
     v, t, prev = df[S.value].to_numpy(float), df[T.target].to_numpy(float), df[PF.previous_value].to_numpy(float)
-    rag, dot = df[A.rag].to_numpy(object), df[A.dot].to_numpy(object)
+    rag, dot = df[A.rag].to_numpy(object), df[A.direction].to_numpy(object)
     up, down = v > prev + _EPS, v < prev - _EPS
     scores = {}
     for pol in ("H", "L"):

@@ -201,11 +201,11 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
 
 
 def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    mask = published[P.dot].isin(["↑", "↓", "↔"]).to_numpy()
+    mask = published[P.direction].isin(["↑", "↓", "↔"]).to_numpy()
     pub = published[mask]
     got = context[mask]
     comp = got[A.dot_arrow].fillna("").to_numpy(object)
-    pd_ = pub[P.dot].to_numpy(object)
+    pd_ = pub[P.direction].to_numpy(object)
     agree = comp == pd_
     v, pv = got[A.value].to_numpy(float), got[A.dot_compared_value].to_numpy(float)
     pol = got[A.polarity].to_numpy(object)
@@ -240,11 +240,11 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     bad = ~agree
     sub = pub[bad]
     computed_text = np.where(
-        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got[A.dot].to_numpy(object)[bad]
+        comp[bad] == "", "not comparable: " + reason[bad], comp[bad] + " " + got[A.direction].to_numpy(object)[bad]
     )
     # An arrow the printed series cannot confirm is not a contradiction: keep it apart.
     category = np.where(comp[bad] == "", "dot_unchecked", "dot")
-    rows = _row_findings(sub, category, sub[P.dot].to_numpy(), computed_text, explanation[bad])
+    rows = _row_findings(sub, category, sub[P.direction].to_numpy(), computed_text, explanation[bad])
     return rows, int(agree.sum())
 
 

@@ -54,7 +54,7 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     -------
     DataFrame
         One row per series: its key, ``row`` (position of the latest row in ``frame``), ``period``
-        (latest), ``value``, ``dot`` (improved, worsened,
+        (latest), ``value``, ``direction`` (improved, worsened,
         same, not comparable), ``dot_arrow`` (↑ ↓ ↔ or empty), ``dot_compared_period`` (label),
         ``dot_compared_value`` and ``dot_reason``.
 
@@ -62,7 +62,7 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     --------
     >>> df = pd.DataFrame({"area": "Kent", "block": "", "indicator": "x", "polarity": "L", "period_type": "MS",
     ...                    "period": ["2024-09", "2024-10"], "value": [20.0, 20.9], "decimals": 1.0})
-    >>> direction(df)[["dot", "dot_arrow", "dot_compared_label"]].values.tolist()
+    >>> direction(df)[["direction", "dot_arrow", "dot_compared_label"]].values.tolist()
     [['worsened', '↓', 'Sep-24']]
     """
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -160,7 +160,7 @@ def direction(frame: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
     return out.assign(
         **{
             D.row: latest,
-            D.dot: dot,
+            D.direction: dot,
             D.dot_arrow: np.array([ARROW[x] for x in dot], dtype=object),
             D.dot_compared_period: np.where(found, want_keys, ""),
             D.dot_compared_label: np.where(found, want_labels, ""),

@@ -239,7 +239,7 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
             fg, bg = RAG_STYLE[r.rag]
             style = f' style="color:{fg};background:{bg}"'
         tiles.append(f'<div role="listitem"{style}><strong>{r.count}</strong>{escape(r.rag)}</div>')
-    dots = shown[A.dot].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
+    dots = shown[A.direction].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
     travel = "".join(f'<div role="listitem"><strong>{n}</strong>{escape(k)}</div>' for k, n in dots.items())
     moved = shown[(shown[A.previous_rag] != "") & (shown[A.rag] != "") & (shown[A.previous_rag] != shown[A.rag])]
     items = "".join(
@@ -368,7 +368,7 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
             S.period_label: "Year",
             S.value: "Value",
             A.dot_compared_value: "Previous year",
-            A.dot: "Direction",
+            A.direction: "Direction",
             T.target: "Target",
             A.rag: "RAG",
             S.england: "England",

@@ -66,8 +66,8 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
         pub.assign(_other=pub[Published.source_file] != pub[IS.kept_file])
         .sort_values(["_other", Published.source_row], kind="stable")
         .drop_duplicates([Published.area, Published.block, Published.indicator])
-        .set_index(keys)[[Published.rag, Published.dot, Published.target]]
-        .rename(columns={Published.rag: IS.rag_published, Published.dot: IS.dot_published})
+        .set_index(keys)[[Published.rag, Published.direction, Published.target]]
+        .rename(columns={Published.rag: IS.rag_published, Published.direction: IS.dot_published})
     )
     out = (
         latest[
@@ -177,5 +177,5 @@ def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataF
         (assessed[S.area] == county) & (assessed[I.service] == "Vulnerable learners")
         | (assessed[S.area] == county) & assessed[S.indicator].str.endswith("_fsm_gap")
     ]
-    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.dot, T.target, A.rag, S.england, S.regional, I.unit]
+    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.direction, T.target, A.rag, S.england, S.regional, I.unit]
     return d[cols].reset_index(drop=True)

@@ -44,7 +44,7 @@ _DERIVED = (
     A.rag,
     A.rag_reason,
     A.previous_rag,
-    A.dot,
+    A.direction,
     A.dot_arrow,
     A.dot_reason,
     # Funnel limits depend on the denominator alone, so they would give it away.

@@ -48,7 +48,7 @@ def test_one_row_per_series_at_its_latest_period(scorecard):
 def test_real_judgements(scorecard, area, block, indicator, rag, dot):
     a = assess(scorecard).set_index(["area", "block", "indicator"])
     row = a.loc[(area, block, indicator)]
-    assert (row.rag, row["dot"]) == (rag, dot)
+    assert (row.rag, row["direction"]) == (rag, dot)
 
 
 def test_targets_come_from_the_reporting_year():

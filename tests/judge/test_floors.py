@@ -26,7 +26,7 @@ def judged(rows, pol="H", target=85.0):
                 "range_low": math.nan,
                 "range_high": math.nan,
                 "rag": r,
-                "dot": "",
+                "direction": "",
                 "source_file": "f",
                 "source_row": i,
             }

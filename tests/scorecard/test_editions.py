@@ -58,7 +58,7 @@ def test_area_filter_accepts_slugs():
 
 def test_published_judgements_and_benchmark_labels(published):
     kent = published[(published.area == "Kent") & (published.indicator == "cswt_re_referrals")].iloc[0]
-    assert (kent.rag, kent["dot"], kent.target, kent.prev_outturn, kent.prev_rag) == ("GREEN", "↑", 25.0, 23.5, "GREEN")
+    assert (kent.rag, kent["direction"], kent.target, kent.prev_outturn, kent.prev_rag) == ("GREEN", "↑", 25.0, 23.5, "GREEN")
     assert (kent.benchmark, kent.benchmark_label, kent.england, kent.england_label) == (
         19.2,
         "Benchmark Group 2023-24",

@@ -55,7 +55,7 @@ def align_rows(cells: Cells, roles: RowRoles, geometry: Geometry, periods: Trend
     >>> row = ["C1", "Title", "H", "A", "", "1", "2", "3", "4", "↑"]  # one trend cell short of the arrow column
     >>> roles = RowRoles((IndicatorRow(1, "", "C1", "Title", "H", "A", "x"),), (), {})
     >>> trend = TrendPeriods(tuple(P.Period("annual", y) for y in (2021, 2022, 2023)), ())
-    >>> aligned = align_rows(Cells([[], row], True), roles, Geometry(3, 10, ("dot",), ("DOT",)), trend, Path("t.tsv"))
+    >>> aligned = align_rows(Cells([[], row], True), roles, Geometry(3, 10, ("direction",), ("DOT",)), trend, Path("t.tsv"))
     >>> aligned.cells[0][5:11], [e.category for e in aligned.anomalies]
     (['', '1', '2', '3', '4', '↑'], ['misaligned_row'])
     """

@@ -91,7 +91,7 @@ def find_header(cells: Cells, path: Path) -> Header:
     >>> head = ["Title", "", "Polarity", "Data Period", "QPR", "Annual Trends", "Latest Year", "", "", "DOT"]
     >>> h = find_header(Cells([["Notes"], head], True), Path("t.tsv"))
     >>> (h.row, h.kind, h.latest, h.tail)
-    (1, 'annual', 6, (TailColumn(column=9, label='DOT', role='dot'),))
+    (1, 'annual', 6, (TailColumn(column=9, label='DOT', role='direction'),))
     """
     h = next((i for i, r in enumerate(cells.rows) if {"Polarity", "Data Period"} <= {c.strip() for c in r}), None)
     if h is None:
@@ -134,7 +134,7 @@ def tail_roles(labels: list[str]) -> list[str]:
     Examples
     --------
     >>> tail_roles(["DOT", "Target 2024-25", "RAG 2024-25", "Kent Outturn 2023-24", "Target 2023-24", "Notes"])
-    ['dot', 'target', 'rag', 'prev_outturn', 'prev_target', 'unknown']
+    ['direction', 'target', 'rag', 'prev_outturn', 'prev_target', 'unknown']
     """
     roles: list[str] = []
     seen_outturn = False
@@ -142,7 +142,7 @@ def tail_roles(labels: list[str]) -> list[str]:
     for lab in labels:
         low = lab.casefold()
         if low == "dot":
-            roles.append(Published.dot)
+            roles.append(Published.direction)
         elif low.startswith("target"):
             roles.append(Published.target if n_target == 0 else Published.prev_target if seen_outturn else Published.next_target)
             n_target += 1
@@ -228,7 +228,7 @@ class Geometry:
     @property
     def dot(self) -> int | None:
         """The column of the DOT arrows, when the table has one."""
-        return self.tail_start + self.roles.index(Published.dot) if Published.dot in self.roles else None
+        return self.tail_start + self.roles.index(Published.direction) if Published.direction in self.roles else None
 
 
 def place_columns(cells: Cells, header: Header, data_rows: list[int], path: Path) -> tuple[Geometry, list[LogEntry]]:
@@ -269,8 +269,8 @@ def place_columns(cells: Cells, header: Header, data_rows: list[int], path: Path
     roles = tuple(t.role for t in header.tail)
     tail_start_header = header.latest + 3
     tail_start = tail_start_header
-    if Published.dot in roles:
-        k = roles.index(Published.dot)
+    if Published.direction in roles:
+        k = roles.index(Published.direction)
         rows = cells.rows
         starts = Counter(j - k for i in data_rows for j, c in enumerate(rows[i]) if c.strip() in ARROWS and j >= N_FIXED)
         if starts:

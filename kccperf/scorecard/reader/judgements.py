@@ -85,10 +85,10 @@ def read_judgements(
     >>> rows = RowRoles((IndicatorRow(3, "", "C1", "Title", "H", "A", "x"),), (), {})
     >>> cells = ["C1", "Title", "H", "A", "", "50", "60", "12", "20", "↑", "55.0", "Green"]
     >>> trend = TrendPeriods((P.Period("annual", 2022), P.Period("annual", 2023)), ())
-    >>> geometry = Geometry(2, 9, ("dot", "target", "rag"), ("DOT", "Target 2023-24", "RAG 2023-24"))
+    >>> geometry = Geometry(2, 9, ("direction", "target", "rag"), ("DOT", "Target 2023-24", "RAG 2023-24"))
     >>> j = read_judgements(AlignedRows((cells,), (False,), (), {}), rows, geometry, trend, "", Source(Path("t.tsv"), "", "", "t", None))
-    >>> j.frame[[Published.dot, Published.target, Published.rag, Published.rag_year]].to_dict("records")
-    [{'dot': '↑', 'target': 55.0, 'rag': 'GREEN', 'rag_year': '2023-24'}]
+    >>> j.frame[[Published.direction, Published.target, Published.rag, Published.rag_year]].to_dict("records")
+    [{'direction': '↑', 'target': 55.0, 'rag': 'GREEN', 'rag_year': '2023-24'}]
     """
     rep_year = periods.latest.reporting_year
     table = {
@@ -149,9 +149,9 @@ def _tail_labels(geometry: Geometry, sublabel: str) -> dict[str, str]:
 def _ratings(tail: _Tail, row: IndicatorRow) -> tuple[dict[str, str], list[LogEntry]]:
     """The DOT arrow and the two RAG ratings; other text is logged and left blank."""
     texts, entries = {}, []
-    for role in (Published.dot, Published.rag, Published.prev_rag):
+    for role in (Published.direction, Published.rag, Published.prev_rag):
         text, label, j = tail.get(role, ("", "", 0))
-        if role == Published.dot:
+        if role == Published.direction:
             ok, expected = (not text or text in ARROWS or text == "N/A"), "↑, ↓ or ↔"
             message = f"DOT cell holds '{text}'; expected an arrow."
         else:

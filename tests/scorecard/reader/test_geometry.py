@@ -22,7 +22,7 @@ from ...conftest import CASELOAD, MONTHLY_HEADER, RE_REFERRALS
 from .conftest import ASHFORD, KENT, PATH, cells_of
 
 TAIL = [
-    (14, "DOT", Published.dot),
+    (14, "DOT", Published.direction),
     (15, "Target 2024-25", Published.target),
     (16, "RAG 2024-25", Published.rag),
     (17, "Kent Outturn 2023-24", Published.prev_outturn),
@@ -74,8 +74,8 @@ def test_a_missing_header_or_header_cell_raises(lines, message):
 @pytest.mark.parametrize(
     ("labels", "roles"),
     [
-        (["DOT", "Target 2024-25", "RAG 2024-25"], [Published.dot, Published.target, Published.rag]),
-        (["Dot", "dot "], [Published.dot, UNKNOWN]),
+        (["DOT", "Target 2024-25", "RAG 2024-25"], [Published.direction, Published.target, Published.rag]),
+        (["Dot", "dot "], [Published.direction, UNKNOWN]),
         # A second target before any outturn is next year's; after an outturn, last year's.
         (["Target 2023-24", "Target 2024-25"], [Published.target, Published.next_target]),
         (["Target", "Kent Outturn", "Target"], [Published.target, Published.prev_outturn, Published.prev_target]),
@@ -116,7 +116,7 @@ def test_a_heading_naming_another_area_is_logged(catalogue, title, source, misma
 
 
 def test_unknown_tail_labels_are_logged_with_their_column(catalogue):
-    tail = (TailColumn(14, "DOT", Published.dot), TailColumn(15, "Notes", UNKNOWN), TailColumn(27, "Kent", UNKNOWN))
+    tail = (TailColumn(14, "DOT", Published.direction), TailColumn(15, "Notes", UNKNOWN), TailColumn(27, "Kent", UNKNOWN))
     entries = check_header(_header("T", tail), KENT, catalogue)
     assert [(e.category, e.column, e.found) for e in entries] == [
         ("unknown_header", "P", "Notes"),
@@ -165,5 +165,5 @@ def test_no_room_for_a_trend_column_raises():
 
 
 def test_geometry_counts_its_columns():
-    geometry = Geometry(n=3, tail_start=10, roles=(Published.target, Published.dot), labels=("Target", "DOT"))
+    geometry = Geometry(n=3, tail_start=10, roles=(Published.target, Published.direction), labels=("Target", "DOT"))
     assert (geometry.width, geometry.dot) == (12, 11)

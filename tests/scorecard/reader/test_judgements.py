@@ -23,7 +23,7 @@ def test_a_row_tail_becomes_one_row_of_published_judgements(steps):
         Published.title: RE_REFERRALS.split("\t")[1],
         Published.table: "ics_monthly",
         Published.latest_period: "2024-10",
-        Published.dot: "↑",
+        Published.direction: "↑",
         Published.rag: "GREEN",
         Published.rag_year: "2024-25",
         Published.target: 25.0,
@@ -67,7 +67,7 @@ def test_arrows_and_ratings_are_kept_and_other_text_logged_and_blanked(steps, do
     cells[14], cells[16], cells[19] = dot, rag, prev_rag
     judged = steps([*MONTHLY_HEADER, "\t".join(cells)]).judged
     row = judged.frame.iloc[0]
-    assert (row[Published.dot], row[Published.rag], row[Published.prev_rag]) == expected
+    assert (row[Published.direction], row[Published.rag], row[Published.prev_rag]) == expected
     assert [(e.category, e.row, e.column, e.found, e.expected) for e in judged.anomalies] == [
         ("unexpected_text", 4, *x) for x in logged
     ]

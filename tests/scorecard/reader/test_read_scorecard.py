@@ -169,7 +169,7 @@ def test_merged_na_block_keeps_benchmarks_in_their_columns():
 def test_annual_tail_order_and_next_target():
     pub = read_scorecard(RAW / "kent__education_annual.tsv").published.set_index("indicator")
     r = pub.loc["eyfs_gld"]
-    assert (r.target, r.rag, r["dot"], r.next_target, r.next_target_year, r.benchmark, r.england) == (
+    assert (r.target, r.rag, r["direction"], r.next_target, r.next_target_year, r.benchmark, r.england) == (
         69.0,
         "AMBER",
         "↓",
