@@ -341,6 +341,7 @@ def build_reports(
     check_kernel(kernel)
     dest = root / period
     keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
+    created = not dest.exists()
     lock = _lock_folder(dest)
     try:
         _sweep(dest)
@@ -352,9 +353,20 @@ def build_reports(
                 say,
                 stop,
             )
+    except BaseException:
+        if created:
+            _remove_if_only_lock(dest)  # a run stopped by bad data or a signal before writing leaves no empty folder
+        raise
     finally:
         os.close(lock)  # releases the lock; the file stays, so that no second run can lock a different inode
     return run
+
+
+def _remove_if_only_lock(dest: Path) -> None:
+    """Remove ``dest`` when it holds nothing but this run's lock file (it was created by this run)."""
+    if [p.name for p in dest.iterdir()] == [LOCK_NAME]:
+        (dest / LOCK_NAME).unlink(missing_ok=True)
+        dest.rmdir()
 
 
 class Interrupted(KeyboardInterrupt):
@@ -370,6 +382,7 @@ class _StopRequest:
 
     def __init__(self) -> None:
         self.signum = 0
+        self.at_once = False  # True while nothing is being written: a signal then stops the run straight away
         self._previous: dict = {}
 
     def __enter__(self) -> _StopRequest:
@@ -384,6 +397,9 @@ class _StopRequest:
 
     def _note(self, signum: int, _frame) -> None:
         self.signum = self.signum or signum  # one signal is enough; more change nothing
+        if self.at_once:
+            self.at_once = False
+            raise Interrupted(signum)
 
     def check(self) -> None:
         if self.signum:
@@ -416,8 +432,11 @@ def _run_batch(run: ReportRun, plan_fn, st: _Settings, say, stop: _StopRequest) 
     try:
         # A single report gains nothing from warming a kernel first.
         warm = [pool.submit(_warm_up, st.kernel, st.cwd, run.period) for _ in range(st.jobs)] if st.warm else []
-        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly.
+        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly;
+        # a signal during the load (seconds on a busy machine) stops it at once, as nothing is written yet.
+        stop.at_once = True
         plan = plan_fn()
+        stop.at_once = False
         stop.check()
         work = _work_folder(run.out_dir)
         for _ in _completed(warm, stop):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import zipfile
 
@@ -78,3 +79,17 @@ def test_stale_work_folders_and_temporary_files_are_swept_under_the_lock(tmp_pat
     (dest / ".dover.xlsx.abc.tmp.xlsx").write_text("half")
     batch._sweep(dest)
     assert sorted(p.name for p in dest.iterdir()) == []
+
+
+def test_bad_data_found_under_the_lock_leaves_no_folder_behind(tmp_path):
+    """The edition is read after the lock is taken; when it is broken the run stops and the folder it made goes."""
+    from kccperf import ScorecardFileError
+    from kccperf._paths import data_root
+
+    data = tmp_path / "data"
+    shutil.copytree(data_root() / "raw" / "scorecard", data / "raw" / "scorecard")
+    shutil.copytree(data_root() / "reference", data / "reference")
+    (data / "raw" / "scorecard" / "2024-10" / "dover__ics_monthly.tsv").write_text("", encoding="utf-8")
+    with pytest.raises(ScorecardFileError, match="dover__ics_monthly.tsv"):
+        build_reports("2024-10", "Dover", out_dir=tmp_path / "o", data_dir=data)
+    assert not (tmp_path / "o" / "2024-10").exists()
