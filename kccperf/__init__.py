@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ._parameters import check_parameter_names
 from .budget import (
     BudgetFileError,
     available_budget_years,
@@ -28,7 +27,7 @@ from .errors import InputError, KccperfError, ParameterError, ScorecardFileError
 from .judge.assess import assess
 from .judge.commentary import commentary
 from .judge.reconcile import Reconciliation, floor_inference, reconcile
-from .publish.parameters import check_parameters
+from .publish.parameters import check_notebook_parameters, check_parameters
 from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
 from .publish.suppress import suppress
 from .scorecard.catalogue import Catalogue, load_catalogue
@@ -76,7 +75,7 @@ __all__ = [
     "area_view",
     "assess",
     "available_periods",
-    "check_parameter_names",
+    "check_notebook_parameters",
     "check_parameters",
     "commentary",
     "floor_inference",

@@ -7,6 +7,10 @@ findings, could not show that it finds nothing when nothing is wrong, or one thi
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -123,3 +127,80 @@ def test_reconcile_finds_each_planted_conflict_in_a_shared_block(frames, k, seed
     conflicts = found[found["category"] == "conflicting_figures"]
     assert len(conflicts) == k
     assert set(conflicts["block"]) == set(changed["block"])
+
+
+# Reader-level checks: faults planted in the clean edition's raw table files, read back through the whole edition
+# (a few examples only: each reads all 71 tables).
+READ_SETTINGS = settings(SETTINGS, max_examples=3)
+READ_HOW_MANY = st.sampled_from([0, 1, 5])
+
+
+@pytest.fixture(scope="module")
+def clean_data(tmp_path_factory):
+    return build_clean_data(tmp_path_factory.mktemp("clean-raw") / "data")
+
+
+def _planted_copy(clean_data, edits: dict[tuple[str, int], tuple[int, str]]):
+    """A copy of the clean data folder with ``edits[(file, line)] = (field, text)`` applied to the raw tables."""
+    dest = Path(tempfile.mkdtemp(prefix="planted-"))
+    shutil.copytree(clean_data, dest / "data")
+    for (name, line), (field, text) in edits.items():
+        path = dest / "data" / name
+        lines = path.read_text(encoding="utf-8").split("\n")
+        cells = lines[line - 1].split("\t")
+        cells[field] = text
+        lines[line - 1] = "\t".join(cells)
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return dest
+
+
+def _numerator_field(path: Path) -> int:
+    """Where the printed numerator of a table's latest period sits: the header row under 'Numerator'."""
+    second = path.read_text(encoding="utf-8").split("\n")[1].split("\t")
+    return second.index("Numerator")
+
+
+@READ_SETTINGS
+@given(k=READ_HOW_MANY, seed=st.integers(0, 10_000))
+def test_reconcile_finds_each_planted_lost_digit(frames, clean_data, k, seed):
+    """A numerator that lost its last digit no longer gives the printed percentage: value_vs_fraction, row by row."""
+    s, units = frames["scorecard"], frames["catalogue"].indicators.set_index("indicator")["unit"]
+    rows = s[s["is_latest"] & s["numerator"].ge(20) & s["indicator"].map(units).eq("percent")]
+    rows = rows.drop_duplicates(["source_file", "source_row"]).sample(n=k, random_state=seed)
+    edits = {}
+    for r in rows.itertuples(index=False):
+        field = _numerator_field(clean_data / r.source_file)
+        cells = (clean_data / r.source_file).read_text(encoding="utf-8").split("\n")[r.source_row - 1].split("\t")
+        assert float(cells[field].replace(",", "")) == r.numerator  # the fixture points at the printed numerator
+        edits[(r.source_file, r.source_row)] = (field, f"{int(r.numerator) // 10}")
+    planted = _planted_copy(clean_data, edits)
+    try:
+        found = kccperf.reconcile(PERIOD, data_dir=planted / "data").findings
+    finally:
+        shutil.rmtree(planted)
+    hits = found[found["category"] == "value_vs_fraction"]
+    assert set(zip(hits["source_file"], hits["source_row"])) == set(edits)
+    assert len(hits) == k and (found["category"] == "value_vs_fraction").sum() == k
+
+
+@READ_SETTINGS
+@given(k=READ_HOW_MANY, seed=st.integers(0, 10_000))
+def test_reconcile_finds_each_planted_code_of_another_indicator(frames, clean_data, k, seed):
+    """A row printing another indicator's code is code_contradicts_title, naming the code and the right one."""
+    published, indicators = frames["published"], frames["catalogue"].indicators
+    codes = indicators.assign(code=indicators["codes"].str.split("|").str[0]).set_index("indicator")["code"]
+    rows = published[published["code_published"].ne("")].drop_duplicates(["source_file", "source_row"])
+    rows = rows.sample(n=k, random_state=seed)
+    others = codes.sample(frac=1, random_state=seed)
+    edits, expected = {}, {}
+    for r in rows.itertuples(index=False):
+        other = next(c for ind, c in others.items() if ind != r.indicator and c and c not in r.code_published)
+        edits[(r.source_file, r.source_row)] = (0, other)
+        expected[(r.source_file, r.source_row)] = other
+    planted = _planted_copy(clean_data, edits)
+    try:
+        found = kccperf.reconcile(PERIOD, data_dir=planted / "data").findings
+    finally:
+        shutil.rmtree(planted)
+    hits = found[found["category"] == "code_contradicts_title"]
+    assert dict(zip(zip(hits["source_file"], hits["source_row"]), hits["published"])) == expected

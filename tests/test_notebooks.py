@@ -7,7 +7,9 @@ import ast
 import nbformat
 import papermill as pm
 import pytest
+from nbclient import NotebookClient
 
+from kccperf import ParameterError, check_notebook_parameters
 from kccperf.publish.batch import kernel_name
 
 from .conftest import ROOT
@@ -73,20 +75,26 @@ def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "parameters", "misspelt"),
+    ("name", "parameters", "misspelt", "expected"),
     [
-        ("district_report.ipynb", {"arae": "Dover"}, "arae"),
-        ("kent_scorecard.ipynb", {"perod": "2024-10"}, "perod"),
-        ("budget_risk.ipynb", {"directorat": "ALL"}, "directorat"),
+        ("district_report.ipynb", {"arae": "Dover"}, "arae", "area, period, suppress_threshold"),
+        ("kent_scorecard.ipynb", {"perod": "2024-10"}, "perod", "period, suppress_threshold"),
+        ("budget_risk.ipynb", {"directorat": "ALL"}, "directorat", "directorate, year"),
     ],
 )
-def test_misspelt_parameter_names_stop_the_notebook(tmp_path, name, parameters, misspelt):
-    with pytest.raises(pm.PapermillExecutionError) as err:
-        pm.execute_notebook(
-            str(ROOT / "notebooks" / name),
-            str(tmp_path / name),
-            parameters=parameters,
-            kernel_name=kernel_name(),
-            progress_bar=False,
-        )
-    assert err.value.ename == "ParameterError" and f"parameter '{misspelt}' is not one this notebook takes" in err.value.evalue
+def test_misspelt_parameter_names_are_refused_from_the_notebook_itself(name, parameters, misspelt, expected):
+    with pytest.raises(ParameterError) as err:
+        check_notebook_parameters(ROOT / "notebooks" / name, parameters)
+    assert str(err.value) == f"parameter '{misspelt}' is not one {name} takes; expected {expected}."
+    check_notebook_parameters(ROOT / "notebooks" / name, {})  # the defaults need nothing
+
+
+def test_run_all_again_after_an_analyst_defines_a_scratch_variable(tmp_path):
+    """The parameter check reads the notebook, not the kernel's variables: scratch work does not stop a rerun."""
+    nb = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
+    scratch = nbformat.v4.new_code_cell("scratch = 'a note'\nlimit = 12")
+    nb.cells = nb.cells + [scratch] + [nbformat.from_dict(c) for c in nb.cells]
+    NotebookClient(
+        nb, kernel_name=kernel_name(), timeout=600, resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]

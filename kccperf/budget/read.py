@@ -134,19 +134,15 @@ def available_budget_years(data_dir=None) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and _YEAR_RE.match(p.name))
 
 
-def check_budget_parameters(*, directorate: str, year: str, namespace: dict | None = None, data_dir=None) -> dict[str, str]:
+def check_budget_parameters(*, directorate: str, year: str, data_dir=None) -> dict[str, str]:
     """Validate the budget notebook's parameters; return them in canonical form.
 
-    Pass the notebook's ``globals()`` as ``namespace`` to refuse misspelt parameter names.
 
     Examples
     --------
     >>> check_budget_parameters(directorate="cype", year="2025-26")
     {'directorate': 'CYPE', 'year': '2025-26'}
     """
-    from .._parameters import check_parameter_names
-
-    check_parameter_names(namespace, ["directorate", "year"])
     known = available_budget_years(data_dir)
     if not isinstance(year, str) or year not in known:
         raise ParameterError(

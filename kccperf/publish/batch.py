@@ -32,6 +32,7 @@ from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_di
 from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
+from .parameters import check_notebook_parameters
 
 AREA_TEMPLATE = "district_report.ipynb"
 COUNTY_TEMPLATE = "kent_scorecard.ipynb"
@@ -604,6 +605,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
             raise ParameterError(
                 f"report template {t.template} does not exist; restore the repository's notebooks/ folder (git checkout notebooks)."
             )
+        check_notebook_parameters(t.template, t.parameters)
     return _Plan(tasks, downloads, assessed, info)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .._parameters import check_parameter_names
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
 from ..errors import ParameterError
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import scorecard_dir
@@ -14,24 +17,18 @@ def check_parameters(
     area: str,
     period: str,
     suppress_threshold: int | None = None,
-    namespace: dict | None = None,
-    extra: tuple[str, ...] = (),
     data_dir=None,
 ) -> dict:
     """Validate report parameters; return the canonical area name, its slug and the period.
 
-    Papermill only warns about a misspelt parameter name, so notebooks call this
-    first: a bad value stops the run with one clear sentence. Pass the notebook's
-    ``globals()`` as ``namespace`` to refuse unknown parameter names too (``extra``
-    names further parameters the notebook takes).
+    Notebooks call this first, so a bad value stops the run with one clear sentence.
+    Misspelt parameter names are the runner's to refuse: see :func:`check_notebook_parameters`.
 
     Examples
     --------
     >>> check_parameters(area="tunbridge-wells", period="2024-10")
     {'area': 'Tunbridge Wells', 'slug': 'tunbridge-wells', 'period': '2024-10'}
     """
-    names = ["area", "period"] + (["suppress_threshold"] if suppress_threshold is not None else []) + list(extra)
-    check_parameter_names(namespace, names)
     if not isinstance(period, str):
         raise ParameterError(f"parameter 'period' is {period!r}; expected a string such as '2024-10'.")
     scorecard_dir(period, data_dir)
@@ -43,3 +40,26 @@ def check_parameters(
     if suppress_threshold is not None:
         out["suppress_threshold"] = check_threshold(suppress_threshold)
     return out
+
+
+def check_notebook_parameters(notebook: str | os.PathLike, parameters: Mapping[str, object]) -> None:
+    """Refuse parameters that ``notebook``'s ``parameters`` cell does not declare.
+
+    Papermill only warns about a misspelt name and runs on with the default, so a runner
+    checks the names first, from the notebook itself (not from a kernel's variables, which
+    hold whatever an analyst defined since).
+
+    Examples
+    --------
+    >>> from kccperf._paths import project_root
+    >>> check_notebook_parameters(project_root() / "notebooks" / "district_report.ipynb", {"arae": "Dover"})
+    Traceback (most recent call last):
+    ...
+    kccperf.errors.ParameterError: parameter 'arae' is not one district_report.ipynb takes; expected area, period, suppress_threshold.
+    """
+    import papermill as pm
+
+    declared = list(pm.inspect_notebook(str(notebook)))
+    unknown = [name for name in parameters if name not in declared]
+    if unknown:
+        raise ParameterError(f"parameter '{unknown[0]}' is not one {Path(notebook).name} takes; expected {', '.join(declared)}.")

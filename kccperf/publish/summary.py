@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import ParameterError
 from ..schemas import RAGS, Published, RagCount, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
@@ -117,15 +118,32 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     return out[cols].reset_index(drop=True)
 
 
-def rag_counts(summary: pd.DataFrame, column: str = IS.rag_published) -> pd.DataFrame:
-    """How many indicators are RED, AMBER and GREEN (and without a rating) in a summary.
+def rag_counts(summary: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """How many indicators are RED, AMBER and GREEN (and without a rating).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        An :func:`indicator_summary` (counts its published ratings) or an :func:`kccperf.assess` result
+        (counts its computed ratings).
+    column : str, optional
+        The rating column to count; by default ``rag_published`` when the frame has it, else ``rag``.
 
     Examples
     --------
     >>> rag_counts(pd.DataFrame({"rag_published": ["RED", "GREEN", "GREEN", ""]})).to_dict("records")
     [{'rag': 'RED', 'count': 1}, {'rag': 'AMBER', 'count': 0}, {'rag': 'GREEN', 'count': 2}, {'rag': 'Not rated', 'count': 1}]
+    >>> rag_counts(pd.DataFrame({"rag": ["AMBER"]}))["count"].tolist()
+    [0, 1, 0, 0]
     """
-    rag = summary[column].where(summary[column].isin(RAGS), "Not rated")
+    if column is None:
+        column = IS.rag_published if IS.rag_published in summary else A.rag
+    if column not in summary:
+        raise ParameterError(
+            f"parameter 'column' is '{column}', which the frame does not have; expected a rating column such as "
+            f"'{IS.rag_published}' (indicator_summary) or '{A.rag}' (assess)."
+        )
+    rag = summary[column].astype(object).where(summary[column].isin(RAGS), "Not rated")
     counts = rag.value_counts().reindex([*RAGS, "Not rated"], fill_value=0)
     return counts.rename_axis(A.rag).reset_index(name=RagCount.count)
 
@@ -136,14 +154,39 @@ def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
     Examples
     --------
     >>> import kccperf
-    >>> v = area_view(kccperf.assess(kccperf.load_scorecard(area="Dover")), "Dover")
+    >>> v = area_view(kccperf.assess(kccperf.load_scorecard(area="Dover")), "dover")
     >>> v["service"].iloc[0], v["area"].unique().tolist()
     ("Children's social care", ['Dover'])
+    >>> area_view(v, "Dovr")
+    Traceback (most recent call last):
+    ...
+    kccperf.errors.ParameterError: area 'Dovr' is not known; expected one of: ...
     """
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
-    view = assessed[assessed[S.area] == area]
+    view = assessed[assessed[S.area] == _area_in(assessed, area)]
     view = view.assign(_s=view[I.service].map(rank).fillna(len(rank)), _o=range(len(view)))
     return view.sort_values(["_s", S.block, "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
+
+
+def _area_in(frame: pd.DataFrame, area: str) -> str:
+    """The area name ``frame`` uses for ``area`` (a name or slug, any case); ParameterError when it has no rows for it."""
+    present = set(frame[S.area].unique())
+    if area in present:
+        return area
+    name = load_catalogue().area_name(area)  # raises for a misspelt name, listing the known areas
+    if name not in present:
+        listed = ", ".join(sorted(present)) or "none"
+        raise ParameterError(f"parameter 'area' is '{area}', which has no rows in this frame; its areas are: {listed}.")
+    return name
+
+
+def _require(frame: pd.DataFrame, columns: list[str], function: str, source: str) -> None:
+    """One sentence naming the first missing column, instead of a bare KeyError."""
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise ParameterError(
+            f"{function} needs the column '{missing[0]}', which the frame does not have; pass the result of {source}."
+        )
 
 
 def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
@@ -157,6 +200,7 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     >>> len(lt), list(lt.columns[:4])
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
+    _require(assessed, [S.area, A.rag, A.quartile, A.rank], "league_table", "kccperf.assess")
     d = assessed[assessed[S.area] != county]
     if Suppression.suppressed in d:
         d = d[~d[Suppression.suppressed]]

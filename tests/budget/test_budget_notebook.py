@@ -18,7 +18,7 @@ def test_budget_notebook_is_one_call_a_cell_with_words_between():
     kinds = [c.cell_type for c in nb.cells]
     assert all(not (a == b == "code") for a, b in zip(kinds[2:], kinds[3:])), "a markdown cell between code cells"
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert "params = budget.check_budget_parameters(directorate=directorate, year=year, namespace=globals())" in code
+    assert "params = budget.check_budget_parameters(directorate=directorate, year=year)" in code
     for source in code[2:]:
         body = ast.parse(source).body
         assert len(body) == 1 and isinstance(body[0], (ast.Expr, ast.Assign)), source

@@ -93,3 +93,18 @@ def test_bad_data_found_under_the_lock_leaves_no_folder_behind(tmp_path):
     with pytest.raises(ScorecardFileError, match="dover__ics_monthly.tsv"):
         build_reports("2024-10", "Dover", out_dir=tmp_path / "o", data_dir=data)
     assert not (tmp_path / "o" / "2024-10").exists()
+
+
+def test_a_template_that_does_not_take_the_batch_parameters_is_refused_before_anything_is_written(tmp_path):
+    import nbformat
+
+    from kccperf._paths import project_root
+
+    nb = nbformat.read(project_root() / "notebooks" / "district_report.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("area:", "district:")
+    template = tmp_path / "renamed.ipynb"
+    nbformat.write(nb, template)
+    with pytest.raises(ParameterError, match="parameter 'area' is not one renamed.ipynb takes; expected district, period"):
+        build_reports("2024-10", "Dover", out_dir=tmp_path / "o", template=template)
+    assert not (tmp_path / "o" / "2024-10").exists()

@@ -28,3 +28,31 @@ def test_summary_groups_services_in_report_order():
 )
 def test_rag_counts(rags, expected):
     assert rag_counts(pd.DataFrame({"rag_published": rags}))["count"].tolist() == expected
+
+
+def test_rag_counts_counts_an_assess_result_by_default_and_names_a_missing_column(scorecard):
+    assessed = kccperf.assess(scorecard[scorecard.area == "Dover"])
+    counts = rag_counts(assessed).set_index("rag")["count"]
+    assert counts.sum() == len(assessed)
+    assert counts["RED"] == (assessed.rag == "RED").sum() and counts["GREEN"] == (assessed.rag == "GREEN").sum()
+    with pytest.raises(kccperf.ParameterError, match="parameter 'column' is 'colour', which the frame does not have"):
+        rag_counts(assessed, column="colour")
+
+
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ("Atlantis", "area 'Atlantis' is not known; expected one of: Kent, Ashford"),
+        ("thanet", "parameter 'area' is 'thanet', which has no rows in this frame; its areas are: Dover."),
+    ],
+)
+def test_area_view_takes_slugs_and_refuses_areas_it_cannot_show(scorecard, area, message):
+    assessed = kccperf.assess(scorecard[scorecard.area == "Dover"])
+    assert kccperf.area_view(assessed, "dover").equals(kccperf.area_view(assessed, "Dover"))
+    with pytest.raises(kccperf.ParameterError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        kccperf.area_view(assessed, area)
+
+
+def test_league_table_names_a_missing_column(scorecard):
+    with pytest.raises(kccperf.ParameterError, match="league_table needs the column 'rag'.*kccperf.assess"):
+        kccperf.league_table(scorecard)
