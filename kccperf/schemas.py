@@ -163,6 +163,7 @@ class Finding(pa.DataFrameModel):
             "impossible_value",
             "code_contradicts_title",
             "polarity",
+            "true_period",
         )
     )
     published: Series[str]
@@ -751,6 +752,50 @@ class PolarityFit(pa.DataFrameModel):
     previous_value: Series[float] = pa.Field(nullable=True)
     fit_H: Series[int]
     fit_L: Series[int]
+
+
+class TruePeriod(pa.DataFrameModel):
+    """A figure printed under a later period than it covers (:func:`kccperf.judge.true_periods.true_periods`).
+
+    ``period``/``period_label``: where the figure is printed; ``true_period``/``true_label``: the period it
+    covers; ``compared_label``/``compared_value``: the period before the true one, the honest comparison;
+    ``sign``: ``repeat`` (the latest column repeats the previous one), ``other_table`` (another table prints
+    the figure under the earlier label) or ``sources`` (the data-sources page names the earlier period),
+    several joined by ``;``; ``evidence``: the signs in words, with the pages, lines and figures.
+    """
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    period: Series[str]
+    period_label: Series[str]
+    value: Series[float]
+    true_period: Series[str]
+    true_label: Series[str]
+    true_value: Series[float]
+    compared_label: Series[str]
+    compared_value: Series[float] = pa.Field(nullable=True)
+    sign: Series[str]
+    evidence: Series[str]
+    source_file: Series[str]
+    source_row: Series[int]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class TruePeriodWork(pa.DataFrameModel):
+    """Working columns of :mod:`kccperf.judge.true_periods`: the previous period's figure, its precision and
+    whether the latest figure repeats it; per indicator, in how many series it does (``n_repeat`` of ``n_pairs``)."""
+
+    prev_period: Series[str]
+    prev_label: Series[str]
+    prev_value: Series[float] = pa.Field(nullable=True)
+    prev_decimals: Series[float] = pa.Field(nullable=True)
+    repeats: Series[bool]
+    n_repeat: Series[int]
+    n_pairs: Series[int]
 
 
 class FindingSummary(pa.DataFrameModel):

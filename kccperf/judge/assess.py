@@ -16,6 +16,7 @@ from ..scorecard.catalogue import load_catalogue
 from .benchmark import benchmark
 from .rag import rag_arrays
 from .travel import direction
+from .true_periods import repeated_latest, with_true_periods
 
 KEY = [S.area, S.block, S.indicator, S.period]
 REQUIRED = (S.area, S.block, S.indicator, S.polarity, S.period_type, S.period, S.value)
@@ -66,6 +67,7 @@ def assess(
     targets: pd.DataFrame | None = None,
     indicators: pd.DataFrame | None = None,
     county: str = "Kent",
+    true_periods: bool | pd.DataFrame = True,
 ) -> pd.DataFrame:
     """Compute RAG, direction of travel and benchmark comparisons for each series at its latest period.
 
@@ -82,6 +84,12 @@ def assess(
         The catalogue (``indicator, seasonal, unit``); defaults to ``data/reference/indicators.csv``.
     county : str
         The county area: comparator for the districts and excluded from their ranks.
+    true_periods : bool or DataFrame
+        Give a figure printed under a later period than it covers its true period: it is compared with the
+        period before that and rated against that period's target. ``True`` finds them in ``df`` itself
+        (:func:`kccperf.judge.true_periods.repeated_latest`: the repeat is judged across the areas in ``df``, so
+        assess the whole scorecard, not one area); a frame of :func:`kccperf.judge.true_periods.true_periods`
+        uses those cases; ``False`` takes every figure at its printed period.
 
     Returns
     -------
@@ -110,6 +118,10 @@ def assess(
     indicators = cat.indicators if indicators is None else indicators
     validate_input(df, targets)
     df = df.assign(**{S.value: pd.to_numeric(df[S.value])})
+    if isinstance(true_periods, pd.DataFrame):
+        df = with_true_periods(df, true_periods)
+    elif true_periods and {S.is_latest, S.period_label, S.decimals, S.source_file, S.source_row} <= set(df.columns):
+        df = with_true_periods(df, repeated_latest(df))
     for col in (S.numerator, S.denominator, S.decimals, S.england, S.regional):
         df = df.assign(**{col: pd.to_numeric(df[col]) if col in df.columns else np.nan})
     ind = indicators.drop_duplicates(S.indicator).set_index(S.indicator)

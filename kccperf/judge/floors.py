@@ -39,12 +39,24 @@ def _transform(value, target, polarity, lo, hi):
 def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """One row per published RAG with the value it judged, its target and (for T) the target range.
 
-    ``published`` comes from :func:`kccperf.load_published`; ``latest`` holds the latest-period
-    values (``area, block, indicator, value, polarity``); ``targets`` is the targets reference.
+    ``published`` comes from :func:`kccperf.load_published`; ``latest`` holds the values
+    (``area, block, indicator, value, polarity``, optionally ``period`` and ``is_latest``); ``targets`` is the
+    targets reference. Where ``latest`` holds several periods, each RAG judges the figure of the period its
+    row reports (a table whose latest column is earlier than another's is judged on its own figure).
     """
     pub = published[published[P.rag].isin(["RED", "AMBER", "GREEN"])]
-    vals = latest.drop_duplicates([S.area, S.block, S.indicator]).set_index([S.area, S.block, S.indicator])
     key = pd.MultiIndex.from_frame(pub[[P.area, P.block, P.indicator]])
+    if S.period in latest and S.is_latest in latest:
+        by_period = latest.drop_duplicates([S.area, S.block, S.indicator, S.period])
+        by_period = by_period.set_index([S.area, S.block, S.indicator, S.period])[S.value]
+        own = by_period.reindex(pd.MultiIndex.from_frame(pub[[P.area, P.block, P.indicator, P.latest_period]]))
+        latest = latest[latest[S.is_latest]]
+    else:
+        own = None
+    vals = latest.drop_duplicates([S.area, S.block, S.indicator]).set_index([S.area, S.block, S.indicator])
+    value = vals[S.value].reindex(key).to_numpy(dtype=float)
+    if own is not None:
+        value = np.where(own.notna().to_numpy(), own.to_numpy(dtype=float), value)
     rng = targets.set_index([S.indicator, T.year])[[T.range_low, T.range_high]]
     ykey = pd.MultiIndex.from_frame(pub[[P.indicator, P.rag_year]])
     return pd.DataFrame(
@@ -54,7 +66,7 @@ def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataF
             J.indicator: pub[P.indicator].to_numpy(),
             J.year: pub[P.rag_year].to_numpy(),
             J.polarity: vals[S.polarity].reindex(key).to_numpy(),
-            J.value: vals[S.value].reindex(key).to_numpy(dtype=float),
+            J.value: value,
             J.target: pub[P.target].to_numpy(dtype=float),
             J.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
             J.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),

@@ -25,11 +25,13 @@ from ..schemas import Published as P
 from ..schemas import ReconcileWork as W
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import TruePeriod as TP
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
 from .rag import rag_arrays
+from .true_periods import SERIES, true_periods
 
 FINDING_COLUMNS = list(F.to_schema().columns)
 CATEGORIES = {
@@ -41,6 +43,7 @@ CATEGORIES = {
     "impossible_value": "a value that cannot be right",
     "code_contradicts_title": "the printed code belongs to another indicator",
     "polarity": "published judgements fit the opposite polarity",
+    "true_period": "a figure printed under a later period than it covers",
 }
 
 
@@ -76,14 +79,22 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return frame if len(frame) else frame.astype({c: str for c in FINDING_COLUMNS if c != F.source_row})
 
 
-def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogue) -> pd.DataFrame:
+def published_context(
+    published: pd.DataFrame, scorecard: pd.DataFrame, catalogue, cases: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Assess each printed row on its own terms: its series up to the period the row reports, its year's targets.
 
     One row per published row (same order), so tables that print one indicator for different latest
-    periods (the vulnerable-learner tables) are each judged against what they showed.
+    periods (the vulnerable-learner tables) are each judged against what they showed. Every figure
+    is taken at its printed period unless ``cases`` (:func:`kccperf.judge.true_periods.true_periods`)
+    are given: those figures are then taken at their true period.
     """
     rows = published[[P.area, P.block, P.indicator, P.latest_period]].reset_index(drop=True)
     rows[W.rowid] = rows.index.astype(str)
+    moved: bool | pd.DataFrame = False
+    if cases is not None:
+        moved = cases.merge(rows[[*SERIES, W.rowid]], on=SERIES)
+        moved = moved.assign(**{TP.area: moved[W.rowid], TP.block: ""}).drop(columns=W.rowid)
     series = scorecard.merge(rows, on=[S.area, S.block, S.indicator])
     series = series[series[S.period] <= series[P.latest_period]]
     counties = catalogue.areas.loc[catalogue.areas[Area.kind] == "county", Area.area]
@@ -94,7 +105,11 @@ def published_context(published: pd.DataFrame, scorecard: pd.DataFrame, catalogu
     county_targets = catalogue.targets.drop(columns=[T.applies_to], errors="ignore")
     parts = [(series[own], county_targets), (series[~own], catalogue.targets)]
     judged = pd.concat(
-        [assess(part, targets=t, indicators=catalogue.indicators, county="") for part, t in parts if len(part)],
+        [
+            assess(part, targets=t, indicators=catalogue.indicators, county="", true_periods=moved)
+            for part, t in parts
+            if len(part)
+        ],
         ignore_index=True,
     )
     return judged.set_index(A.area).reindex(rows[W.rowid]).reset_index(drop=True)
@@ -200,10 +215,70 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
     return rows, int((~bad).sum())
 
 
-def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _case_of_row(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """For each published row (same order), the true-period case of the figure it reports (NaN where none)."""
+    key = pd.MultiIndex.from_frame(published[[*SERIES, P.latest_period]])
+    return cases.drop_duplicates([*SERIES, TP.period]).set_index([*SERIES, TP.period]).reindex(key).reset_index(drop=True)
+
+
+def _true_period_findings(
+    cases: pd.DataFrame, published: pd.DataFrame, context: pd.DataFrame, scorecard: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """Each figure printed under a later period than it covers, with its evidence and the honest comparison."""
+    row_case = _case_of_row(published, cases)
+    has = row_case[TP.true_period].notna().to_numpy()
+    arrows = pd.DataFrame(
+        {
+            **{c: published[c].to_numpy()[has] for c in SERIES},
+            TP.period: published[P.latest_period].to_numpy()[has],
+            F.published: published[P.direction].to_numpy()[has],
+            A.dot_arrow: context[A.dot_arrow].fillna("").to_numpy()[has],
+            A.direction: context[A.direction].fillna("").to_numpy()[has],
+        }
+    ).drop_duplicates([*SERIES, TP.period])
+    c = cases.merge(arrows, on=[*SERIES, TP.period], how="left")
+    printed = c[F.published].fillna("").to_numpy(object)
+    true = c[A.dot_arrow].fillna("").to_numpy(object)
+    comparison = np.where(
+        c[TP.compared_value].notna(),
+        "; against "
+        + c[TP.compared_label].astype(object)
+        + " ("
+        + c[TP.compared_value].map(_fmt).astype(object)
+        + ") "
+        + np.where(true == "", "it cannot be compared", true + " " + c[A.direction].fillna("").astype(object)),
+        "; no earlier figure to compare it with",
+    )
+    verdict = np.select(
+        [printed == "", printed == true],
+        ["", "; the published arrow " + printed + " matches that comparison"],
+        default="; the published arrow " + printed + " does not match that comparison",
+    )
+    rows = pd.DataFrame(
+        {
+            F.area: c[TP.area],
+            F.block: c[TP.block],
+            F.indicator: c[TP.indicator],
+            F.category: "true_period",
+            F.published: c[TP.value].map(_fmt).astype(object)
+            + " as "
+            + c[TP.period_label].astype(object)
+            + np.where(printed == "", "", ", arrow " + printed),
+            F.computed: c[TP.value].map(_fmt).astype(object) + " is the " + c[TP.true_label].astype(object) + " figure" + comparison,
+            F.explanation: c[TP.evidence].astype(object) + verdict,
+            F.source_file: c[TP.source_file],
+            F.source_row: c[TP.source_row].astype(int),
+        }
+    )[FINDING_COLUMNS]
+    latest = scorecard[scorecard[S.is_latest] & scorecard[S.value].notna()]
+    return rows, max(len(latest) - len(rows), 0)
+
+
+def _dot_findings(context: pd.DataFrame, published: pd.DataFrame, cases: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     mask = published[P.direction].isin(["↑", "↓", "↔"]).to_numpy()
     pub = published[mask]
     got = context[mask]
+    row_case = _case_of_row(published, cases)[mask]
     comp = got[A.dot_arrow].fillna("").to_numpy(object)
     pd_ = pub[P.direction].to_numpy(object)
     agree = comp == pd_
@@ -226,6 +301,16 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.Da
         ("the published arrow shows the direction of the number, not of performance", raw),
     ]
     explanation = np.full(len(pub), "", dtype=object)
+    moved = row_case[TP.true_period].notna().to_numpy()
+    explanation = np.where(
+        moved & (pd_ == "↔"),
+        "the "
+        + pub[P.latest_period].astype(object).to_numpy()
+        + " column repeats the "
+        + row_case[TP.true_label].fillna("").astype(object).to_numpy()
+        + " figure, so the published arrow compares the figure with itself",
+        explanation,
+    )
     for text, alt in hyps:
         fill = (explanation == "") & (alt == pd_) & (alt != "")
         explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
@@ -357,10 +442,13 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     parts, agreed = [], []
     units = catalogue.indicators.set_index(I.indicator)[I.unit]
     context = published_context(published, scorecard, catalogue)
+    cases = true_periods(scorecard, published)
+    true_context = published_context(published, scorecard, catalogue, cases)
     for cat_name, (frame, ok) in {
         "value_vs_fraction": _value_findings(scorecard, log),
         "rag": _rag_findings(context, published),
-        "dot": _dot_findings(context, published),
+        "dot": _dot_findings(true_context, published, cases),
+        "true_period": _true_period_findings(cases, published, true_context, scorecard),
         "conflicting_figures": _conflict_findings(scorecard, log, catalogue.blocks),
         "impossible_value": _impossible_findings(scorecard, log, units),
         "code_contradicts_title": _code_findings(log, published),
@@ -430,6 +518,6 @@ def floor_inference(period: str = "2024-10", *, data_dir=None) -> tuple[pd.DataF
     """Infer floors from an edition's published RAGs: (floors per indicator and year, RAGs no floor explains)."""
     cat = load_catalogue(data_dir)
     scorecard = load_scorecard(period, data_dir=data_dir)
-    judged = judged_rows(load_published(period, data_dir=data_dir), scorecard[scorecard[S.is_latest]], cat.targets)
+    judged = judged_rows(load_published(period, data_dir=data_dir), scorecard, cat.targets)
     floors = infer_floors(judged, cat.targets[cat.targets[T.floor_source] == "stated"])
     return floors, unexplained_rags(judged, floors)

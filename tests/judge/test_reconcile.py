@@ -74,6 +74,7 @@ def test_agreements_are_counted(rec):
         "impossible_value",
         "code_contradicts_title",
         "polarity",
+        "true_period",
     }
 
 

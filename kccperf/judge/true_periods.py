@@ -1,0 +1,237 @@
+"""True periods: figures printed under a later period than they cover.
+
+The scorecard sometimes carries a figure forward into a column it does not belong to: Kent's
+Attainment 8 is printed as "2023-24: 47.0" although 47.0 is the 2022-23 result (the 2023-24
+results were postponed). The printed tables give it away in two ways:
+
+- ``repeat``: the latest column repeats the previous column's figure (at the previous figure's printed
+  precision, so 32.83 repeats 32.8), and does so for at least ``min_share`` of the areas and teams
+  printing the indicator, or with more decimals than the previous figure. One district's figure that
+  happens to equal last period's is not a sign on its own, nor is a whole number printed again (small
+  counts repeat by chance);
+- ``other_table``: another table prints the same figure for the same area under the earlier label.
+
+Such a figure gets its true period; the honest comparison is with the period before that, never
+with the repeated figure itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import Published as P
+from ..schemas import Scorecard as S
+from ..schemas import TruePeriod as TP
+from ..schemas import TruePeriodWork as W
+from ..scorecard import periods as PER
+
+SERIES = [S.area, S.block, S.indicator]
+COLUMNS = list(TP.to_schema().columns)
+# A share of the series of one indicator: above it a repeated latest figure is the column's habit, not chance.
+MIN_SHARE = 0.5
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if np.isfinite(x) else "N/A"
+
+
+def with_previous(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with, on every row, the series' previous printed period, its figure and precision."""
+    ordinal = PER.ordinals(scorecard[S.period].to_numpy(), scorecard[S.period_type].to_numpy())
+    df = scorecard.assign(**{W.prev_period: ordinal}).sort_values([*SERIES, W.prev_period], kind="stable")
+    g = df.groupby(SERIES, sort=False)
+    decimals = df[S.decimals] if S.decimals in df else pd.Series(np.nan, index=df.index)
+    return df.assign(
+        **{
+            W.prev_period: g[S.period].shift(1).fillna("").astype(str),
+            W.prev_label: g[S.period_label].shift(1).fillna("").astype(str),
+            W.prev_value: g[S.value].shift(1).astype(float),
+            W.prev_decimals: decimals.groupby([df[c] for c in SERIES], sort=False).shift(1).astype(float),
+        }
+    )
+
+
+def _equal_at_precision(value: np.ndarray, previous: np.ndarray, decimals: np.ndarray) -> np.ndarray:
+    d = np.where(np.isfinite(decimals), decimals, 6).astype(int)
+    scale = 10.0**d
+    return np.isfinite(value) & np.isfinite(previous) & (np.abs(np.round(value * scale) / scale - previous) < 1e-9)
+
+
+def _cases(rows: pd.DataFrame, lookup: pd.DataFrame, true_period: pd.Series, sign: str, evidence: pd.Series) -> pd.DataFrame:
+    """Case rows: ``rows`` are the printed latest rows; the true period's own figure and its predecessor come from ``lookup``."""
+    key = pd.MultiIndex.from_frame(rows[SERIES].assign(**{S.period: true_period.to_numpy()}))
+    truth = lookup.set_index([*SERIES, S.period]).reindex(key)
+    return pd.DataFrame(
+        {
+            TP.area: rows[S.area].to_numpy(),
+            TP.block: rows[S.block].to_numpy(),
+            TP.indicator: rows[S.indicator].to_numpy(),
+            TP.period: rows[S.period].to_numpy(),
+            TP.period_label: rows[S.period_label].to_numpy(),
+            TP.value: rows[S.value].to_numpy(float),
+            TP.true_period: true_period.to_numpy(),
+            TP.true_label: truth[S.period_label].to_numpy(object),
+            TP.true_value: truth[S.value].to_numpy(float),
+            TP.compared_label: truth[W.prev_label].fillna("").to_numpy(object),
+            TP.compared_value: truth[W.prev_value].to_numpy(float),
+            TP.sign: sign,
+            TP.evidence: evidence.to_numpy(object),
+            TP.source_file: rows[S.source_file].to_numpy(),
+            TP.source_row: rows[S.source_row].to_numpy(int),
+        }
+    )[COLUMNS]
+
+
+def repeated_latest(scorecard: pd.DataFrame, *, min_share: float = MIN_SHARE) -> pd.DataFrame:
+    """Latest figures that repeat the previous column's figure as a habit of the column (see the module docstring).
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        The long scorecard (:func:`kccperf.load_scorecard`), every period.
+    min_share : float
+        The share of an indicator's series (areas and team blocks with both figures) whose latest figure
+        repeats the previous one, from which a repeat counts as a sign.
+
+    Returns
+    -------
+    DataFrame
+        Schema :class:`kccperf.schemas.TruePeriod`, sign ``repeat``.
+
+    Examples
+    --------
+    >>> import kccperf
+    >>> cases = repeated_latest(kccperf.load_scorecard("2024-10"))
+    >>> cases.loc[(cases.area == "Kent") & (cases.indicator == "ks4_attainment8"),
+    ...           ["period_label", "true_label", "value", "compared_label", "compared_value"]].values.tolist()
+    [['2023-24', '2022-23', 47.0, '2021-22', 49.3]]
+    """
+    df = with_previous(scorecard)
+    latest = df[df[S.is_latest]]
+    v, pv = latest[S.value].to_numpy(float), latest[W.prev_value].to_numpy(float)
+    dec = latest[S.decimals].to_numpy(float) if S.decimals in latest else np.full(len(latest), np.nan)
+    pdec = latest[W.prev_decimals].to_numpy(float)
+    # Whole numbers (small counts) repeat by chance far too often to be a sign.
+    repeats = _equal_at_precision(v, pv, pdec) & ~((dec == 0) & (pdec == 0))
+    more = repeats & np.isfinite(dec) & np.isfinite(pdec) & (dec > pdec)
+    latest = latest.assign(**{W.repeats: repeats})
+    pairs = np.isfinite(v) & np.isfinite(pv)
+    by = [latest[S.indicator], latest[S.period]]
+    n_repeat = pd.Series(repeats, index=latest.index).groupby(by).transform("sum").to_numpy(int)
+    n_pairs = pd.Series(pairs, index=latest.index).groupby(by).transform("sum").to_numpy(int)
+    habit = (n_repeat >= 2) & (n_repeat >= min_share * n_pairs)
+    sign = repeats & (habit | more)
+    rows = latest[sign]
+    n_r, n_p, more_s = n_repeat[sign], n_pairs[sign], more[sign]
+    evidence = (
+        rows[S.source_file]
+        + " line "
+        + rows[S.source_row].astype(str)
+        + ": the "
+        + rows[S.period_label]
+        + " column prints "
+        + rows[S.value].map(_fmt)
+        + ", the "
+        + rows[W.prev_label]
+        + " figure "
+        + rows[W.prev_value].map(_fmt)
+        + np.where(more_s, " with more decimals", " again")
+        + " (as do "
+        + pd.Series(n_r, index=rows.index).astype(str)
+        + " of the "
+        + pd.Series(n_p, index=rows.index).astype(str)
+        + " areas and teams printing it)"
+    )
+    return _cases(rows, df, rows[W.prev_period], "repeat", evidence)
+
+
+def relabelled_latest(scorecard: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Figures another table prints for the same area under an earlier period label.
+
+    ``published`` (:func:`kccperf.load_published`) gives each table's latest period for a series; where two
+    tables disagree and the later column's figure equals the earlier column's, the earlier label is the true one.
+    Returns schema :class:`kccperf.schemas.TruePeriod`, sign ``other_table``.
+    """
+    df = with_previous(scorecard)
+    pub = published[[*SERIES, P.latest_period, P.source_file, P.source_row, P.table]]
+    pub = pub[pub[P.latest_period] != ""].drop_duplicates([*SERIES, P.latest_period])
+    pairs = pub.merge(pub, on=SERIES, suffixes=("", "_other"))
+    other_period = P.latest_period + "_other"
+    pairs = pairs[pairs[other_period] < pairs[P.latest_period]]
+    values = df.set_index([*SERIES, S.period])
+    late = values.reindex(pd.MultiIndex.from_frame(pairs[[*SERIES, P.latest_period]]))
+    early = values.reindex(pd.MultiIndex.from_frame(pairs[[*SERIES, other_period]]))
+    same = _equal_at_precision(
+        late[S.value].to_numpy(float), early[S.value].to_numpy(float), early[S.decimals].to_numpy(float)
+    )
+    hit, rows = pairs[same], late[same].reset_index().rename(columns={P.latest_period: S.period})
+    rows = rows.assign(**{S.source_file: hit[P.source_file].to_numpy(), S.source_row: hit[P.source_row].to_numpy()})
+    early_label = early[S.period_label][same].to_numpy(object)
+    evidence = (
+        hit[P.source_file + "_other"].to_numpy(object)
+        + " line "
+        + hit[P.source_row + "_other"].astype(str).to_numpy(object)
+        + " prints "
+        + rows[S.value].map(_fmt).to_numpy(object)
+        + " as "
+        + early_label
+        + ", where "
+        + hit[P.source_file].to_numpy(object)
+        + " line "
+        + hit[P.source_row].astype(str).to_numpy(object)
+        + " prints it as "
+        + rows[S.period_label].to_numpy(object)
+    )
+    return _cases(rows, df, hit[other_period].reset_index(drop=True), "other_table", pd.Series(evidence))
+
+
+def true_periods(scorecard: pd.DataFrame, published: pd.DataFrame | None = None, *, min_share: float = MIN_SHARE) -> pd.DataFrame:
+    """Every figure printed under a later period than it covers, one row per series with all its signs.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        The long scorecard, every period.
+    published : DataFrame, optional
+        The printed judgements (:func:`kccperf.load_published`); without them only the ``repeat`` sign is read.
+    min_share : float
+        See :func:`repeated_latest`.
+
+    Returns
+    -------
+    DataFrame
+        Schema :class:`kccperf.schemas.TruePeriod`; ``sign`` and ``evidence`` join the signs found
+        (``repeat; other_table``). Where the signs name different true periods, the earliest is kept.
+    """
+    parts = [repeated_latest(scorecard, min_share=min_share)]
+    if published is not None:
+        parts.append(relabelled_latest(scorecard, published))
+    cases = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    if cases.empty:
+        return cases.astype({c: str for c in COLUMNS if c not in (TP.value, TP.true_value, TP.compared_value, TP.source_row)})
+    key = [*SERIES, TP.period]
+    cases = cases.sort_values([*key, TP.true_period], kind="stable")
+    joined = cases.groupby(key, sort=False).agg({TP.sign: "; ".join, TP.evidence: "; ".join})
+    first = cases.drop_duplicates(key).set_index(key)
+    first[TP.sign] = joined[TP.sign]
+    first[TP.evidence] = joined[TP.evidence]
+    return first.reset_index()[COLUMNS]
+
+
+def with_true_periods(scorecard: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with each case's misplaced figure removed, so that its series ends at the true period.
+
+    The true period's row becomes the latest (``is_latest``); assessing the result compares the figure
+    with the period before it and rates it against that period's target.
+    """
+    if cases.empty:
+        return scorecard
+    printed = pd.MultiIndex.from_frame(cases[[*SERIES, TP.period]])
+    true = pd.MultiIndex.from_frame(cases[[*SERIES, TP.true_period]])
+    key = pd.MultiIndex.from_frame(scorecard[[*SERIES, S.period]])
+    out = scorecard[~key.isin(printed)]
+    if S.is_latest in out:
+        key = pd.MultiIndex.from_frame(out[[*SERIES, S.period]])
+        out = out.assign(**{S.is_latest: out[S.is_latest].to_numpy() | key.isin(true)})
+    return out.reset_index(drop=True)
