@@ -39,6 +39,8 @@ from .scorecard.editions import (
     load_quality_log,
     load_scorecard,
 )
+from .scorecard.importer import check_edition, import_pack
+from .scorecard.metadata import load_indicator_info
 from .scorecard.reader import ScorecardTable, read_scorecard
 
 __version__ = "0.1.0"
@@ -85,6 +87,9 @@ __all__ = [
     "rag_counts",
     "load_catalogue",
     "load_headline",
+    "load_indicator_info",
+    "import_pack",
+    "check_edition",
     "load_published",
     "load_quality_log",
     "load_scorecard",

@@ -38,6 +38,8 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_validate(args) -> int:
+    if Path(args.path).is_dir():
+        return _validate_folder(args)
     from .scorecard.editions import read_scorecard
 
     table = read_scorecard(args.path, area=args.area, edition=args.edition)
@@ -50,6 +52,52 @@ def _cmd_validate(args) -> int:
         where = f"row {r.row}" if r.row == r.row and r.row is not None else "table"
         print(f"  {where}, column {r.column or '-'}: [{r.category}] {r.message}")
     return 1 if args.strict and len(table.anomalies) else 0
+
+
+def _previous_edition(folder: Path, against: str | None) -> str | None:
+    """The edition whose quality log counts as accepted: ``--against``, else the newest edition before the folder's."""
+    from .scorecard.editions import available_periods
+
+    if against:
+        return against
+    earlier = [p for p in available_periods() if p < folder.name and p != folder.name]
+    return earlier[-1] if earlier else None
+
+
+def _validate_folder(args) -> int:
+    import time
+
+    from .scorecard.editions import load_quality_log
+    from .scorecard.importer import check_edition, new_anomalies
+
+    start = time.perf_counter()
+    folder = Path(args.path)
+    check = check_edition(folder)
+    previous = _previous_edition(folder, args.against)
+    accepted = load_quality_log(previous) if previous else check.anomalies.iloc[:0]
+    new = new_anomalies(check.anomalies, accepted)
+    shown = new if args.strict else check.anomalies
+    for r in shown.itertuples(index=False):
+        where = f"row {r.row}" if r.row == r.row and r.row is not None else "table"
+        print(f"{r.source_file} {where}, column {r.column or '-'}: [{r.category}] {r.message}")
+    against = f"against {previous}" if previous else "no earlier edition to compare with"
+    print(
+        f"{folder}: {check.files} files, {check.rows} rows, {len(check.anomalies)} anomalies, "
+        f"{len(new)} new ({against}); {time.perf_counter() - start:.1f} s"
+    )
+    return 1 if args.strict and len(new) else 0
+
+
+def _cmd_import(args) -> int:
+    from .scorecard.importer import import_pack
+
+    check = import_pack(
+        args.pack, args.period, replace=args.replace, printing=args.printing, source_document=args.source_document
+    )
+    print(
+        f"edition {args.period} written to {check.folder}: {check.files} files, {check.rows} rows, {len(check.anomalies)} anomalies"
+    )
+    return 0
 
 
 def _cmd_periods(args) -> int:
@@ -186,12 +234,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.set_defaults(func=_cmd_report)
 
-    val = sub.add_parser("validate", help="read one table file and list its anomalies")
-    val.add_argument("path", help="a table file in the published wide layout (.tsv, .csv or .xlsx)")
+    val = sub.add_parser("validate", help="read one table file, or every file of an edition folder, and list its anomalies")
+    val.add_argument("path", help="a table file in the published wide layout (.tsv, .csv or .xlsx), or an edition folder")
     val.add_argument("--area", default=None, help="area name or slug (default: from the file name)")
     val.add_argument("--edition", default=None, help="edition the table belongs to, e.g. 2024-10")
-    val.add_argument("--strict", action="store_true", help="exit with status 1 when any anomaly is found")
+    val.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 on any anomaly (a file) or on any anomaly new against the previous edition's log (a folder)",
+    )
+    val.add_argument(
+        "--against", default=None, help="for a folder: the edition whose anomalies are accepted (default: the one before)"
+    )
     val.set_defaults(func=_cmd_validate)
+
+    imp = sub.add_parser("import", help="import an edition from a committee agenda pack (text) or an Excel workbook")
+    imp.add_argument("pack", help="the agenda pack in text form (.txt/.md) or a workbook with one sheet per table (.xlsx)")
+    imp.add_argument("--period", required=True, help="the edition, YYYY-MM")
+    imp.add_argument("--replace", action="store_true", help="overwrite the edition if it is already on disk")
+    imp.add_argument(
+        "--printing",
+        type=_positive_int,
+        default=1,
+        help="for a section printed more than once, which printing to take (default 1)",
+    )
+    imp.add_argument("--source-document", default=None, help="how edition.csv names the pack (default: its file name)")
+    imp.set_defaults(func=_cmd_import)
 
     per = sub.add_parser("periods", help="list the scorecard editions on disk")
     per.set_defaults(func=_cmd_periods)

@@ -6,11 +6,13 @@ Every other module refers to columns through these models, for example
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 POLARITIES = ("H", "L", "T")
-PERIOD_TYPES = ("MS", "R12M", "Q", "T", "A")
+# The data-period codes the guidance notes define (MS, R12M, YTD, Q, A) and T, which the termly tables print.
+PERIOD_TYPES = ("MS", "R12M", "YTD", "Q", "T", "A")
 RAGS = ("RED", "AMBER", "GREEN")
 
 
@@ -220,11 +222,17 @@ class Target(pa.DataFrameModel):
 
 
 class Table(pa.DataFrameModel):
-    """Kinds of printed table in ``data/reference/tables.csv``; precedence settles figures printed twice."""
+    """Kinds of printed table in ``data/reference/tables.csv``; precedence settles figures printed twice.
+
+    ``heading`` is the table's printed heading (without the `` - <district>`` a district page adds) and
+    ``scope`` the areas that print it; tables sharing a heading are told apart by their order in this file.
+    """
 
     table: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     precedence: Series[int] = pa.Field(ge=1)
     description: Series[str]
+    heading: Series[str]
+    scope: Series[str] = pa.Field(isin=("all", "county"))
 
     class Config:
         strict = True
@@ -253,6 +261,8 @@ class Area(pa.DataFrameModel):
     area: Series[str] = pa.Field(unique=True)
     slug: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9-]+$")
     kind: Series[str] = pa.Field(isin=("county", "district"))
+    # The page heading the agenda pack prints over the area's tables, e.g. "Directorate Scorecard - Ashford District".
+    page_heading: Series[str] = pa.Field(unique=True)
 
     class Config:
         strict = True
@@ -269,6 +279,15 @@ class Block(pa.DataFrameModel):
         strict = True
 
 
+def _source_row(frame, index) -> tuple[str, str] | None:
+    """(file, "row N") of a failing row of a frame that records where each row was printed, else None."""
+    if index is None or index not in frame.index or not {"source_file", "source_row"} <= set(frame.columns):
+        return None
+    row = frame.loc[index]
+    row = row.iloc[0] if getattr(row, "ndim", 1) == 2 else row
+    return str(row["source_file"]), f"row {row['source_row']}"
+
+
 def validate(frame, model, source: str):
     """Validate ``frame`` against ``model``; raise one ValidationError naming the first failure."""
     from .errors import ValidationError
@@ -280,6 +299,9 @@ def validate(frame, model, source: str):
         if cases is not None and len(cases):
             first = cases.iloc[0]
             where = f"row {first['index']}" if first.get("index") is not None else "a row"
+            named = _source_row(frame, first.get("index"))
+            if named:
+                source, where = named
             raise ValidationError(
                 f"{source}: {where}, column '{first['column']}' failed check {first['check']} (found {first['failure_case']!r})."
             ) from None
@@ -994,3 +1016,152 @@ class RagCount(pa.DataFrameModel):
     """:func:`kccperf.rag_counts`: how many indicators carry each rating."""
 
     count: Series[int]
+
+
+# --- The scorecard's metadata pages: data sources, indicator definitions, caveats (edition folder) -------
+
+
+class SourceRaw(pa.DataFrameModel):
+    """``sources.tsv``: the "Data Sources for Current Report" page, one row per printed row.
+
+    ``line`` is the line of the agenda-pack text, ``section`` the bold sub-heading above the row.
+    """
+
+    line: Series[int]
+    section: Series[str]
+    code: Series[str]
+    title: Series[str]
+    source: Series[str]
+    latest_data: Series[str]
+    release_date: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class DefinitionRaw(pa.DataFrameModel):
+    """``definitions.tsv``: the "Indicator Definitions" pages, one row per printed row."""
+
+    line: Series[int]
+    section: Series[str]
+    code: Series[str]
+    title: Series[str]
+    definition: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CaveatRaw(pa.DataFrameModel):
+    """``caveats.tsv``: the guidance notes' and tables' printed notes, one sentence or note per row."""
+
+    line: Series[int]
+    text: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CaveatRule(pa.DataFrameModel):
+    """``data/reference/caveats.csv``: which printed note concerns which indicators (ids or ``*`` patterns)."""
+
+    caveat: Series[str] = pa.Field(unique=True)
+    phrase: Series[str]
+    indicators: Series[str]
+
+    class Config:
+        strict = True
+
+
+class Coverage(pa.DataFrameModel):
+    """``data/reference/coverage.csv``: how a printed "latest data description" reads in plain words.
+
+    ``pattern`` is a regular expression with named groups (``month``, ``year``, ``quarter``,
+    ``district_year``, ``from_year``); ``covers`` a template filled from them.
+    """
+
+    pattern: Series[str]
+    covers: Series[str]
+
+    class Config:
+        strict = True
+
+
+class MetadataSection(pa.DataFrameModel):
+    """``data/reference/metadata_sections.csv``: the metadata pages' sub-headings and whether their rows
+    describe catalogue indicators (``joins``) or the front page's activity measures."""
+
+    section: Series[str] = pa.Field(unique=True)
+    joins: Series[bool]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class IndicatorInfo(pa.DataFrameModel):
+    """:func:`kccperf.load_indicator_info`: one row per catalogue indicator, from the edition's metadata pages.
+
+    ``covers`` says in plain words what the latest figure covers ("snapshot as at Oct 2024",
+    "rolling 12 months to Oct 2024", "2022-23 DfE published"); ``period_covered`` is the same as a
+    period label in the indicator's own style (``Oct-24``, ``Q2 24-25``, ``Summer 23-24``, ``2022-23``;
+    empty when the page gives none) and ``period_covered_districts`` the districts' where the page
+    names another; ``latest_data`` is the description as printed. ``caveats`` holds the printed notes
+    that concern the indicator, one per line. ``sources_line`` and ``definitions_line`` are the lines of
+    the agenda-pack text the rows were printed on.
+    """
+
+    indicator: Series[str] = pa.Field(unique=True)
+    title: Series[str]
+    code_printed: Series[str]
+    source: Series[str]
+    latest_data: Series[str]
+    covers: Series[str]
+    period_covered: Series[str]
+    period_covered_districts: Series[str]
+    release_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    definition: Series[str]
+    caveats: Series[str]
+    sources_line: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    definitions_line: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class HeadlineLayout(pa.DataFrameModel):
+    """``data/reference/headline.csv``: where the front page prints each headline figure.
+
+    ``pattern`` is a regular expression with a ``value`` group (and ``national`` for a national average in
+    brackets) matched against the page's lines; ``occurrence`` picks the n-th line it matches.
+    """
+
+    section: Series[str]
+    measure: Series[str]
+    code: Series[str]
+    unit: Series[str] = pa.Field(isin=("count", "percent"))
+    pattern: Series[str]
+    occurrence: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Manifest(pa.DataFrameModel):
+    """``MANIFEST.tsv`` of an edition: each table file, its area slug and table, its source lines and printed heading."""
+
+    file: Series[str] = pa.Field(unique=True)
+    area: Series[str]
+    table: Series[str]
+    source_first_line: Series[int]
+    source_last_line: Series[int]
+    printed_heading: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True

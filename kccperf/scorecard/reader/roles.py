@@ -206,7 +206,7 @@ def _fixed_cell_problem(row: IndicatorRow, path: Path) -> str:
     if row.polarity not in _POLARITIES:
         return f"{path} row {rn}, column 'Polarity' (C): expected H, L or T, found '{row.polarity}'."
     if row.period_type not in _PERIOD_TYPES:
-        return f"{path} row {rn}, column 'Data Period' (D): expected MS, R12M, Q, T or A, found '{row.period_type}'."
+        return f"{path} row {rn}, column 'Data Period' (D): expected MS, R12M, YTD, Q, T or A, found '{row.period_type}'."
     return ""
 
 

@@ -144,7 +144,7 @@ def test_an_unknown_title_is_logged_and_the_row_kept(catalogue):
         ("X", "R12M", "row 4, column 'Polarity' (C): expected H, L or T, found 'X'."),
         ("", "R12M", "row 4, column 'Polarity' (C): expected H, L or T, found ''."),
         ("l", "R12M", "found 'l'"),
-        ("L", "Monthly", "row 4, column 'Data Period' (D): expected MS, R12M, Q, T or A, found 'Monthly'."),
+        ("L", "Monthly", "row 4, column 'Data Period' (D): expected MS, R12M, YTD, Q, T or A, found 'Monthly'."),
         ("X", "Monthly", "column 'Polarity'"),
     ],
 )

@@ -1,0 +1,248 @@
+"""Writing and validating an edition folder: ``kccperf import`` and ``kccperf validate FOLDER``.
+
+An import is built in a temporary folder beside ``data/raw/scorecard/<period>/``, validated there
+with the same reader the reports use, and only then renamed into place: a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import schemas
+from .._paths import data_root
+from ..errors import KccperfError, ParameterError, ScorecardFileError, read_utf8
+from ..schemas import Anomaly, Headline, HeadlineLayout, Manifest, Scorecard
+from .catalogue import _read_reference, load_catalogue
+from .metadata import FILES, metadata_anomalies
+from .pack import PackEdition, PackError, read_pack
+from .reader import read_scorecard
+
+__all__ = ["EditionCheck", "check_edition", "import_pack", "new_anomalies", "write_edition"]
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+TABLE_SUFFIXES = (".tsv", ".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class EditionCheck:
+    """The result of validating an edition folder: its table files, tidy rows and quality log."""
+
+    folder: Path
+    files: int
+    rows: int
+    anomalies: pd.DataFrame
+
+
+def _manifest(edition: PackEdition) -> pd.DataFrame:
+    rows = [(b.file, b.slug, b.table, b.first, b.last, b.heading) for b in edition.tables]
+    return pd.DataFrame(rows, columns=list(Manifest.to_schema().columns))
+
+
+def _write_tsv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, sep="\t", index=False, lineterminator="\n")
+
+
+def write_edition(edition: PackEdition, folder: Path) -> None:
+    """Write an edition's files into ``folder`` (which must exist): tables as printed, MANIFEST, facts, metadata."""
+    for b in edition.tables:
+        text = "\n".join(edition.lines[b.first - 1 : b.last]) + "\n"
+        (folder / b.file).write_text(text, encoding="utf-8")
+    _write_tsv(_manifest(edition), folder / "MANIFEST.tsv")
+    edition.edition.to_csv(folder / "edition.csv", index=False, lineterminator="\n")
+    _write_tsv(edition.headline, folder / "headline.tsv")
+    for key, (name, _) in FILES.items():
+        _write_tsv(edition.metadata[key], folder / name)
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The table files of an edition folder (``<area-slug>__<table>[__n].tsv``); the other files are not tables."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TABLE_SUFFIXES and "__" in p.stem)
+    if not files:
+        raise ScorecardFileError(f"{folder}: holds no table files; expected files named <area-slug>__<table>.tsv.")
+    return files
+
+
+def _check_headline(path: Path) -> int:
+    if not path.exists():
+        return 0
+    cols = list(Headline.to_schema().columns)
+    text = read_utf8(path, ScorecardFileError, "a tab-separated table with the columns " + ", ".join(cols))
+    frame = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False)
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ScorecardFileError(f"{path} row 1: column '{missing[0]}' is missing; expected columns {', '.join(cols)}.")
+    for c in (Headline.value, Headline.national_average):
+        frame[c] = frame[c].str.replace(",", "", regex=False).replace("", None)
+    schemas.validate(frame, Headline, str(path))
+    return len(frame)
+
+
+def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
+    """Validate every file of an edition folder in one pass: tables, front page and metadata pages.
+
+    Parameters
+    ----------
+    folder : path
+        An edition folder (``data/raw/scorecard/2024-10`` or one about to be added).
+    data_dir : path, optional
+        The data folder whose ``reference/`` catalogue is used.
+
+    Returns
+    -------
+    EditionCheck
+        The number of files and tidy rows, and the quality log (schema :class:`kccperf.schemas.Anomaly`).
+
+    Raises
+    ------
+    ScorecardFileError
+        The first file that cannot be read or fails its schema, naming the file, row and column.
+
+    Examples
+    --------
+    >>> check = check_edition("data/raw/scorecard/2024-10")
+    >>> check.files > 70
+    True
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ParameterError(f"{folder}: is not a folder; expected an edition folder such as data/raw/scorecard/2024-10.")
+    cat = load_catalogue(data_dir)
+    edition = folder.name if _PERIOD.match(folder.name) else None
+    logs, rows, files = [], 0, table_files(folder)
+    for path in files:
+        table = read_scorecard(path, catalogue=cat, edition=edition)
+        schemas.validate(table.values, Scorecard, str(path))
+        rows += len(table.values)
+        logs.append(table.anomalies)
+    rows += _check_headline(folder / "headline.tsv")
+    logs.append(metadata_anomalies(folder, data_dir))
+    log = pd.concat(logs, ignore_index=True)
+    log[Anomaly.row] = log[Anomaly.row].astype("Int64")
+    prefix = str(data_root(data_dir).resolve()) + "/"
+    log[Anomaly.source_file] = log[Anomaly.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
+    extra = sum(1 for p in folder.iterdir() if p.is_file() and p not in files)
+    return EditionCheck(folder, len(files) + extra, rows, log)
+
+
+def _key(log: pd.DataFrame) -> pd.Series:
+    """What makes an anomaly the same one from month to month: area, table, block, indicator and kind."""
+    table = log[Anomaly.source_file].map(lambda f: Path(f).stem.split("__")[1] if "__" in Path(f).stem else Path(f).stem)
+    return log[Anomaly.area] + "|" + table + "|" + log[Anomaly.block] + "|" + log[Anomaly.indicator] + "|" + log[Anomaly.category]
+
+
+def new_anomalies(log: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
+    """The anomalies of ``log`` not already in ``accepted`` (a previous edition's quality log), matched by
+    area, table, block, indicator and category, never by row number.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"source_file": ["x/kent__ics_monthly.tsv"], "area": ["Kent"], "block": [""],
+    ...                   "indicator": ["caseload_ehu"], "category": ["missing_code"]})
+    >>> len(new_anomalies(a, a.assign(source_file="y/kent__ics_monthly.tsv")))
+    0
+    """
+    return log[~_key(log).isin(set(_key(accepted)))].reset_index(drop=True)
+
+
+def _target(period: str, replace: bool, data_dir) -> Path:
+    if not isinstance(period, str) or not _PERIOD.match(period):
+        raise ParameterError(f"parameter '--period' is {period!r}; expected a month as YYYY-MM, e.g. 2024-11.")
+    target = data_root(data_dir) / "raw" / "scorecard" / period
+    if target.exists() and not replace:
+        raise ParameterError(
+            f"{target}: edition {period} is already on disk; expected a new period, or --replace to overwrite it."
+        )
+    return target
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """Rename the finished folder into place; an edition being replaced is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+        os.rename(target, old / target.name)
+    os.rename(tmp, target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build_atomically(target: Path, write, data_dir) -> EditionCheck:
+    """Run ``write(folder)`` on a temporary sibling of ``target``, validate it, then rename it into place.
+
+    Nothing is left behind when writing or validating fails.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.import-"))
+    try:
+        folder = tmp / target.name
+        folder.mkdir()
+        write(folder)
+        try:
+            check = check_edition(folder, data_dir=data_dir)
+        except KccperfError as exc:
+            # Name the file where it would have been written, not the temporary folder.
+            raise type(exc)(str(exc).replace(str(folder), str(target))) from None
+        os.rename(folder, tmp.with_name(tmp.name + ".done"))
+        _move_into_place(tmp.with_name(tmp.name + ".done"), target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return EditionCheck(target, check.files, check.rows, check.anomalies)
+
+
+def import_pack(
+    pack: str | os.PathLike,
+    period: str,
+    *,
+    replace: bool = False,
+    printing: int = 1,
+    source_document: str | None = None,
+    data_dir=None,
+) -> EditionCheck:
+    """Import an edition from a committee agenda pack in text form into ``data/raw/scorecard/<period>/``.
+
+    Parameters
+    ----------
+    pack : path
+        The agenda pack's text (UTF-8).
+    period : str
+        The edition, ``YYYY-MM``.
+    replace : bool
+        Overwrite an edition already on disk.
+    printing : int
+        Where the pack prints an area's section more than once, which printing to take (1 = the first).
+    source_document : str, optional
+        How ``edition.csv`` names the pack; defaults to the pack's file name.
+    data_dir : path, optional
+        The data folder; defaults to the repository's ``data/``.
+
+    Returns
+    -------
+    EditionCheck
+        The folder written, its file and row counts and its quality log.
+
+    Raises
+    ------
+    ParameterError
+        A malformed period, or a period already on disk without ``replace``.
+    PackError
+        No scorecard in the pack, a table cut short or broken by a page break, an unknown area or table heading.
+    ScorecardFileError
+        A written file fails validation (nothing is left on disk).
+    """
+    target = _target(period, replace, data_dir)
+    cat = load_catalogue(data_dir)
+    layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
+    text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
+    name = str(pack)
+    edition = read_pack(
+        text, name, cat, printing=printing, layout=layout, source_document=source_document or f"agenda pack {Path(pack).name}"
+    )
+    return build_atomically(target, lambda folder: write_edition(edition, folder), data_dir)
