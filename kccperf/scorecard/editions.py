@@ -232,8 +232,12 @@ def load_quality_log(period: str = "2024-10", *, area: str | None = None, data_d
     >>> "wrong_code" in set(log["category"])
     True
     """
+    from .metadata import metadata_anomalies
+
     _, _, anomalies = _edition(period, data_dir)
-    return _filter_area(anomalies.copy(), area, data_dir, Anomaly.area)
+    pages = metadata_anomalies(scorecard_dir(period, data_dir), data_dir)
+    anomalies = pd.concat([anomalies, pages], ignore_index=True) if len(pages) else anomalies.copy()
+    return _filter_area(anomalies, area, data_dir, Anomaly.area)
 
 
 def load_headline(period: str = "2024-10", *, data_dir=None) -> pd.DataFrame:

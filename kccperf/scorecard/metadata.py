@@ -214,31 +214,6 @@ def _code_anomalies(frame: pd.DataFrame, ind: pd.Series, path: Path, cat, data_d
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(Anomaly.to_schema().columns))
 
 
-def _repeated_rows(frame: pd.DataFrame, ind: pd.Series, path: Path, data_dir) -> pd.DataFrame:
-    """A second row for one indicator (the data-source page prints some twice): logged; the first row is used."""
-    again = ind.ne("") & ind.duplicated(keep="first")
-    rows = frame[again]
-    firsts = [int(ind.index[(ind == i)][0]) + 2 for i in ind[again]]
-    return pd.DataFrame(
-        {
-            Anomaly.source_file: _relative(path.resolve(), data_dir),
-            Anomaly.row: rows.index + 2,
-            Anomaly.column: SourceRaw.title,
-            Anomaly.area: "",
-            Anomaly.block: "",
-            Anomaly.indicator: ind[again].to_numpy(),
-            Anomaly.category: "repeated_row",
-            Anomaly.found: rows[SourceRaw.title].to_numpy(),
-            Anomaly.expected: "",
-            Anomaly.message: [
-                f"'{t}' is printed again (first on row {f}); the first row is used."
-                for t, f in zip(rows[SourceRaw.title], firsts)
-            ],
-        },
-        columns=list(Anomaly.to_schema().columns),
-    )
-
-
 def _joined(folder: Path, data_dir) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series], pd.DataFrame]:
     cat = load_catalogue(data_dir)
     sections = _sections(data_dir)
@@ -248,7 +223,6 @@ def _joined(folder: Path, data_dir) -> tuple[dict[str, pd.DataFrame], dict[str, 
         path = folder / FILES[key][0]
         joined[key] = _join(raw[key], path, cat, sections, unique=key == DEFINITIONS)
         logs.append(_code_anomalies(raw[key], joined[key], path, cat, data_dir))
-        logs.append(_repeated_rows(raw[key], joined[key], path, data_dir))
     log = pd.concat(logs, ignore_index=True)
     log[Anomaly.row] = log[Anomaly.row].astype("Int64")
     return raw, joined, schemas.validate(log, Anomaly, str(folder))

@@ -109,7 +109,6 @@ def test_caveats_stay_off_indicators_they_do_not_concern(indicator):
     [
         ("sources.tsv", 59, "code_used_twice", "CYPE10"),
         ("sources.tsv", 58, "code_differs", "SISE7"),
-        ("sources.tsv", 59, "repeated_row", "Percentage of pupils being placed in independent or out-of-county special schools - Kent responsible EHCps"),
         ("definitions.tsv", 39, "page_number_in_cell", "Page 22"),
     ],
 )
