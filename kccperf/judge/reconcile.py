@@ -264,7 +264,11 @@ def _true_period_findings(
             + " as "
             + c[TP.period_label].astype(object)
             + np.where(printed == "", "", ", arrow " + printed),
-            F.computed: c[TP.value].map(_fmt).astype(object) + " is the " + c[TP.true_label].astype(object) + " figure" + comparison,
+            F.computed: c[TP.value].map(_fmt).astype(object)
+            + " is the "
+            + c[TP.true_label].astype(object)
+            + " figure"
+            + comparison,
             F.explanation: c[TP.evidence].astype(object) + verdict,
             F.source_file: c[TP.source_file],
             F.source_row: c[TP.source_row].astype(int),

@@ -162,9 +162,7 @@ def relabelled_latest(scorecard: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     values = df.set_index([*SERIES, S.period])
     late = values.reindex(pd.MultiIndex.from_frame(pairs[[*SERIES, P.latest_period]]))
     early = values.reindex(pd.MultiIndex.from_frame(pairs[[*SERIES, other_period]]))
-    same = _equal_at_precision(
-        late[S.value].to_numpy(float), early[S.value].to_numpy(float), early[S.decimals].to_numpy(float)
-    )
+    same = _equal_at_precision(late[S.value].to_numpy(float), early[S.value].to_numpy(float), early[S.decimals].to_numpy(float))
     hit, rows = pairs[same], late[same].reset_index().rename(columns={P.latest_period: S.period})
     rows = rows.assign(**{S.source_file: hit[P.source_file].to_numpy(), S.source_row: hit[P.source_row].to_numpy()})
     early_label = early[S.period_label][same].to_numpy(object)

@@ -24,6 +24,7 @@ from .catalogue import _read_reference, load_catalogue
 from .metadata import FILES, metadata_anomalies
 from .pack import PackEdition, PackError, read_pack
 from .reader import read_scorecard
+from .workbook import OTHER_SHEETS, WorkbookEdition, default_edition, read_workbook, table_name_pattern, workbook_manifest
 
 __all__ = ["EditionCheck", "check_edition", "import_pack", "new_anomalies", "write_edition"]
 
@@ -60,6 +61,18 @@ def write_edition(edition: PackEdition, folder: Path) -> None:
     _write_tsv(edition.headline, folder / "headline.tsv")
     for key, (name, _) in FILES.items():
         _write_tsv(edition.metadata[key], folder / name)
+
+
+def write_workbook_edition(book: WorkbookEdition, folder: Path, period: str, catalogue) -> None:
+    """Write an edition read from a workbook: each table sheet as a tab-separated file, the other sheets as theirs."""
+    for stem, rows in book.tables.items():
+        (folder / f"{stem}.tsv").write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    _write_tsv(workbook_manifest(book, table_name_pattern(catalogue.areas, catalogue.tables)), folder / "MANIFEST.tsv")
+    edition = book.others.get("edition", default_edition(book, period))
+    edition.to_csv(folder / "edition.csv", index=False, lineterminator="\n")
+    for sheet, frame in book.others.items():
+        if sheet != "edition":
+            _write_tsv(frame, folder / OTHER_SHEETS[sheet])
 
 
 def table_files(folder: Path) -> list[Path]:
@@ -206,12 +219,13 @@ def import_pack(
     source_document: str | None = None,
     data_dir=None,
 ) -> EditionCheck:
-    """Import an edition from a committee agenda pack in text form into ``data/raw/scorecard/<period>/``.
+    """Import an edition from a committee agenda pack in text form (or an Excel workbook with one sheet per
+    table, see :mod:`kccperf.scorecard.workbook`) into ``data/raw/scorecard/<period>/``.
 
     Parameters
     ----------
     pack : path
-        The agenda pack's text (UTF-8).
+        The agenda pack's text (UTF-8), or a ``.xlsx`` workbook.
     period : str
         The edition, ``YYYY-MM``.
     replace : bool
@@ -239,6 +253,9 @@ def import_pack(
     """
     target = _target(period, replace, data_dir)
     cat = load_catalogue(data_dir)
+    if Path(pack).suffix.lower() == ".xlsx":
+        book = read_workbook(pack, cat)
+        return build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
     layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
     text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
     name = str(pack)

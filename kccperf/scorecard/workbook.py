@@ -1,0 +1,145 @@
+"""Reading an edition from an Excel workbook with one sheet per table, as a management-information team exports it.
+
+Each table's sheet is named like the edition's file stem (``kent__ics_monthly``, ``sevenoaks__ics_monthly__2``),
+or, since Excel allows only 31 characters, with the area slug cut to a start no other slug shares
+(``tonbridge__education_monthly``);
+optional sheets ``edition``, ``headline``, ``sources``, ``definitions`` and ``caveats`` hold the edition's other
+files. Any other sheet name is refused, so that a misnamed table is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import read_failure
+from ..schemas import Area, Manifest, ScorecardEdition, Table
+from .metadata import FILES
+from .pack import TITLE, PackError
+
+OTHER_SHEETS = {"edition": "edition.csv", "headline": "headline.tsv"} | {k: name for k, (name, _) in FILES.items()}
+
+
+@dataclass
+class WorkbookEdition:
+    """An edition read from a workbook: each table file's rows of text cells, and the other files as frames."""
+
+    name: str
+    tables: dict[str, list[list[str]]]
+    others: dict[str, pd.DataFrame]
+
+
+def _text(value) -> str:
+    """A cell as the reader reads a workbook's: numbers as the shortest text that gives them back."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _sheets(path: Path) -> dict[str, list[list[str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except PermissionError as exc:
+        raise PackError(read_failure(path, exc, "an Excel workbook (.xlsx)")) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise PackError(f"{path}: cannot be opened as an Excel workbook ({exc}); expected a .xlsx file.") from None
+    try:
+        return {ws.title: [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    finally:
+        book.close()
+
+
+def table_name_pattern(areas: pd.DataFrame, tables: pd.DataFrame) -> re.Pattern:
+    """The file stems an edition may hold: ``<area-slug>__<table>`` with an optional ``__<n>``."""
+    slugs = "|".join(map(re.escape, areas[Area.slug]))
+    names = "|".join(map(re.escape, tables[Table.table]))
+    return re.compile(rf"^({slugs})__({names})(__\d+)?$")
+
+
+def sheet_stem(sheet: str, areas: pd.DataFrame, tables: pd.DataFrame) -> str:
+    """The table file stem a sheet stands for, or "" when it stands for none.
+
+    Excel allows 31 characters in a sheet name, too few for ``tonbridge-and-malling__education_monthly``: the
+    area part may be cut to any start of its slug that no other slug shares (``tonbridge__education_monthly``).
+
+    Examples
+    --------
+    >>> from kccperf.scorecard.catalogue import load_catalogue
+    >>> cat = load_catalogue()
+    >>> sheet_stem("folkestone__education_annual", cat.areas, cat.tables)
+    'folkestone-and-hythe__education_annual'
+    >>> sheet_stem("t__ics_monthly", cat.areas, cat.tables)  # Thanet, Tonbridge and Malling or Tunbridge Wells
+    ''
+    """
+    names = "|".join(map(re.escape, tables[Table.table]))
+    m = re.fullmatch(rf"([a-z0-9-]+)__({names})(__\d+)?", sheet)
+    if not m:
+        return ""
+    slugs = [s for s in areas[Area.slug] if s == m.group(1)] or [s for s in areas[Area.slug] if s.startswith(m.group(1))]
+    return f"{slugs[0]}__{m.group(2)}{m.group(3) or ''}" if len(slugs) == 1 else ""
+
+
+def _frame(rows: list[list[str]], sheet: str, path: Path) -> pd.DataFrame:
+    rows = [r for r in rows if any(c != "" for c in r)]
+    if not rows:
+        raise PackError(f"{path}: sheet '{sheet}' is empty; expected a header row and the rows of {OTHER_SHEETS[sheet]}.")
+    width = max(i + 1 for i, c in enumerate(rows[0]) if c != "")
+    return pd.DataFrame([(r + [""] * width)[:width] for r in rows[1:]], columns=rows[0][:width])
+
+
+def read_workbook(path: str | Path, catalogue) -> WorkbookEdition:
+    """Read a workbook with one sheet per table; PackError naming the workbook and sheet for an unknown sheet name.
+
+    Examples
+    --------
+    >>> import openpyxl, tempfile, os
+    >>> from kccperf.scorecard.catalogue import load_catalogue
+    >>> wb = openpyxl.Workbook(); wb.active.title = "kent__budget"
+    >>> p = os.path.join(tempfile.mkdtemp(), "book.xlsx"); wb.save(p)
+    >>> read_workbook(p, load_catalogue())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kccperf.scorecard.pack.PackError: ...book.xlsx: sheet 'kent__budget' is not a table name; ...
+    """
+    path = Path(path)
+    tables, others = {}, {}
+    for sheet, rows in _sheets(path).items():
+        stem = sheet_stem(sheet, catalogue.areas, catalogue.tables)
+        if sheet in OTHER_SHEETS:
+            others[sheet] = _frame(rows, sheet, path)
+        elif stem:
+            while rows and not any(rows[-1]):
+                rows.pop()
+            tables[stem] = rows
+        else:
+            raise PackError(
+                f"{path}: sheet '{sheet}' is not a table name; expected <area-slug>__<table> with a slug (or the start "
+                "of one) from data/reference/areas.csv and a table from data/reference/tables.csv (e.g. 'kent__ics_monthly'), "
+                f"or one of: {', '.join(OTHER_SHEETS)}."
+            )
+    if not tables:
+        raise PackError(f"{path}: holds no table sheets; expected sheets named <area-slug>__<table>, e.g. 'kent__ics_monthly'.")
+    return WorkbookEdition(str(path), tables, others)
+
+
+def workbook_manifest(book: WorkbookEdition, pattern: re.Pattern) -> pd.DataFrame:
+    """MANIFEST.tsv for a workbook: each table's sheet rows stand in for source lines."""
+    rows = []
+    for stem, cells in book.tables.items():
+        m = pattern.match(stem)
+        rows.append((f"{stem}.tsv", m.group(1), m.group(2), 1, len(cells), cells[0][0] if cells and cells[0] else ""))
+    return pd.DataFrame(rows, columns=list(Manifest.to_schema().columns))
+
+
+def default_edition(book: WorkbookEdition, period: str) -> pd.DataFrame:
+    """``edition.csv`` when the workbook has no ``edition`` sheet: what is known from the period and the file."""
+    label = pd.Timestamp(f"{period}-01").strftime("%B %Y")
+    facts = [("title", TITLE), ("edition_label", label), ("publication_date", "not recorded")]
+    facts += [("producer", "not recorded"), ("source_document", f"workbook {Path(book.name).name}")]
+    return pd.DataFrame(facts, columns=[ScorecardEdition.key, ScorecardEdition.value])

@@ -1,0 +1,290 @@
+"""``kccperf import`` and ``kccperf validate FOLDER``: an edition from the agenda pack or a workbook, atomically."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kccperf.cli import main
+from kccperf.scorecard.editions import load_scorecard
+from kccperf.scorecard.importer import check_edition, import_pack, new_anomalies
+
+from .conftest import ROOT, SEED
+
+EDITION = ROOT / "data" / "raw" / "scorecard" / "2024-10"
+SOURCE = "Children's, Young People and Education Cabinet Committee agenda pack, 16 January 2025 (item 6, Performance Monitoring)"
+
+
+def _run(data: Path, monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.setenv("KCCPERF_DATA", str(data))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _leftovers(data: Path) -> list[str]:
+    return sorted(p.name for p in (data / "raw" / "scorecard").iterdir())
+
+
+@pytest.fixture(scope="module")
+def reimported(tmp_path_factory) -> Path:
+    """The seed pack imported again as 2024-10 into a copy of the data folder."""
+    data = tmp_path_factory.mktemp("reimport") / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    import_pack(SEED, "2024-10", source_document=SOURCE, data_dir=data)
+    return data
+
+
+def test_importing_the_seed_reproduces_the_edition_cell_for_cell(reimported):
+    folder = reimported / "raw" / "scorecard" / "2024-10"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in EDITION.iterdir())
+    for path in sorted(EDITION.iterdir()):
+        assert filecmp.cmp(path, folder / path.name, shallow=False), path.name
+    assert _leftovers(reimported) == ["2024-10"]
+
+
+def test_the_manifest_names_each_table_by_its_source_lines(reimported):
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    with open(reimported / "raw" / "scorecard" / "2024-10" / "MANIFEST.tsv", encoding="utf-8") as f:
+        manifest = list(csv.DictReader(f, delimiter="\t"))
+    assert len(manifest) == 71
+    for row in manifest:
+        first, last = int(row["source_first_line"]), int(row["source_last_line"])
+        printed = (EDITION / row["file"]).read_text(encoding="utf-8").split("\n")[:-1]
+        assert printed == lines[first - 1 : last], row["file"]
+        assert lines[first - 1].split("\t")[0] == row["printed_heading"]
+
+
+def test_the_second_printing_gives_the_same_tidy_data(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    import_pack(SEED, "2024-10", printing=2, data_dir=data)
+    first, second = load_scorecard("2024-10"), load_scorecard("2024-10", data_dir=data)
+    key = ["area", "block", "indicator", "period"]
+    first, second = first.sort_values(key).reset_index(drop=True), second.sort_values(key).reset_index(drop=True)
+    codes = first["code_published"] != second["code_published"]
+    pairs = set(zip(first.loc[codes, "indicator"], first.loc[codes, "code_published"], second.loc[codes, "code_published"]))
+    # The two documented code differences (data/raw/README.md), nothing else.
+    assert pairs == {("ehu_re_referrals", "EH72-F", "EH17-F"), ("ehu_case_audits_good", "EH14", "EH53")}
+    assert set(first.loc[codes, "area"]) == {"Kent"}
+    same = [c for c in first.columns if c not in ("code_published", "source_row")]
+    pd.testing.assert_frame_equal(first[same], second[same])
+
+
+def test_the_second_printing_has_its_own_metadata_pages(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    import_pack(SEED, "2024-10", printing=2, data_dir=data)
+    sources = pd.read_csv(data / "raw/scorecard/2024-10/sources.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert sources["line"].astype(int).between(2041, 2229).all()
+    from kccperf.scorecard.metadata import metadata_anomalies
+
+    log = metadata_anomalies(data / "raw/scorecard/2024-10", data)
+    # CYPE6 is printed for CYPE1's title as well as for children missing education.
+    assert ("independent_special_placements", "CYPE6") in set(zip(log["indicator"], log["found"]))
+
+
+def _bad_pack(tmp_path: Path, edit) -> Path:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    path = tmp_path / "pack.txt"
+    path.write_text("\n".join(edit(lines)), encoding="utf-8")
+    return path
+
+
+def _replace(old: str, new: str):
+    def edit(lines):
+        assert old in lines
+        return [new if x == old else x for x in lines]
+
+    return edit
+
+
+BAD_PACKS = [
+    ("no scorecard", lambda lines: lines[:260], "holds no scorecard"),
+    ("truncated mid-table", lambda lines: lines[:500], "line 500: the pack ends inside the table that starts on line 491"),
+    (
+        "page break inside a table",
+        lambda lines: [*lines[:499], "", "Page 9", "", *lines[499:]],
+        "line 503: a table row outside any table (the table that starts on line 491 ended on line 499",
+    ),
+    (
+        "unknown area heading",
+        _replace("Directorate Scorecard - Dover District", "Directorate Scorecard - Dovre District"),
+        "line 1397: unknown area heading 'Directorate Scorecard - Dovre District'",
+    ),
+    (
+        "unknown table heading",
+        lambda lines: [x.replace("Education Termly Indicators\t", "Education Weekly Indicators\t", 1) for x in lines],
+        "line 527: unknown table heading 'Education Weekly Indicators' on the Kent pages",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "edit", "needle"), BAD_PACKS, ids=[c for c, _, _ in BAD_PACKS])
+def test_a_bad_pack_is_one_sentence_exit_2_and_writes_nothing(tmp_path, data_copy, monkeypatch, capsys, case, edit, needle):
+    pack = _bad_pack(tmp_path, edit)
+    code, out, err = _run(data_copy, monkeypatch, capsys, "import", str(pack), "--period", "2024-11")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"{pack}" in err and needle in err
+    assert _leftovers(data_copy) == ["2024-10"]
+
+
+def test_an_area_missing_is_named(tmp_path, data_copy, monkeypatch, capsys):
+    # The metadata pages of the last printing and the last district cut off: the areas left out are named.
+    pack = _bad_pack(tmp_path, lambda lines: [*lines[:1973], *lines[2038:]])
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(pack), "--period", "2024-11")
+    assert (
+        code == 2 and "no tables for area 'Tunbridge Wells'" in err and "Directorate Scorecard - Tunbridge Wells District" in err
+    )
+
+
+def test_an_existing_period_needs_replace(data_copy, monkeypatch, capsys):
+    before = (data_copy / "raw/scorecard/2024-10/edition.csv").read_bytes()
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(SEED), "--period", "2024-10")
+    assert code == 2 and "edition 2024-10 is already on disk" in err and "--replace" in err
+    assert (data_copy / "raw/scorecard/2024-10/edition.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("period", ["2024-13", "24-11", "October"])
+def test_a_malformed_period_is_refused(data_copy, monkeypatch, capsys, period):
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(SEED), "--period", period)
+    assert code == 2 and "parameter '--period'" in err and _leftovers(data_copy) == ["2024-10"]
+
+
+def test_a_file_failing_validation_leaves_nothing_behind(tmp_path, data_copy, monkeypatch, capsys):
+    # A polarity no table may print: the pack splits cleanly, the reader refuses the written file.
+    old = "SCS08\tPercentage of Returner Interviews completed for those with SCS Involvement\tH\tR12M"
+    pack = _bad_pack(tmp_path, lambda lines: [x.replace(old, old.replace("\tH\t", "\tZ\t"), 1) for x in lines])
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(pack), "--period", "2024-11")
+    assert code == 2 and str(data_copy / "raw/scorecard/2024-11/ashford__ics_monthly.tsv") + " row 5, column 'Polarity'" in err
+    assert _leftovers(data_copy) == ["2024-10"]
+
+
+def test_replace_swaps_the_edition_whole(data_copy, monkeypatch, capsys):
+    (data_copy / "raw/scorecard/2024-10/stray.txt").write_text("left by hand")
+    code, out, _ = _run(data_copy, monkeypatch, capsys, "import", str(SEED), "--period", "2024-10", "--replace")
+    assert code == 0 and "edition 2024-10 written" in out
+    assert not (data_copy / "raw/scorecard/2024-10/stray.txt").exists()
+    assert _leftovers(data_copy) == ["2024-10"]
+
+
+def _workbook(path: Path, extra: dict[str, list[list[str]]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for table in sorted(EDITION.glob("*__*.tsv")):
+        area, rest = table.stem.split("__", 1)
+        ws = wb.create_sheet(table.stem if len(table.stem) <= 31 else f"{area.split('-')[0]}__{rest}")
+        for row in table.read_text(encoding="utf-8").split("\n")[:-1]:
+            ws.append(row.split("\t"))
+    for name, sep, sheet in (("edition.csv", ",", "edition"), ("headline.tsv", "\t", "headline")):
+        frame = pd.read_csv(EDITION / name, sep=sep, dtype=str, keep_default_na=False)
+        ws = wb.create_sheet(sheet)
+        for row in [list(frame.columns), *frame.to_numpy().tolist()]:
+            ws.append(row)
+    for name, rows in (extra or {}).items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_imports_to_the_same_tidy_data(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    import_pack(_workbook(tmp_path / "october.xlsx"), "2024-10", data_dir=data)
+    pd.testing.assert_frame_equal(load_scorecard("2024-10", data_dir=data), load_scorecard("2024-10"))
+    for name in ("edition.csv", "headline.tsv"):
+        assert filecmp.cmp(EDITION / name, data / "raw/scorecard/2024-10" / name, shallow=False), name
+
+
+def test_a_workbook_sheet_with_an_unknown_table_name_is_refused(tmp_path, data_copy, monkeypatch, capsys):
+    book = _workbook(tmp_path / "november.xlsx", {"kent__ics_weekly": [["x"]]})
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(book), "--period", "2024-11")
+    assert code == 2 and f"{book}: sheet 'kent__ics_weekly' is not a table name" in err
+    assert _leftovers(data_copy) == ["2024-10"]
+
+
+def test_validate_a_folder_in_one_process(monkeypatch, capsys):
+    code, out, err = _run(ROOT / "data", monkeypatch, capsys, "validate", str(EDITION))
+    summary = out.strip().splitlines()[-1]
+    assert code == 0 and err == ""
+    assert f"{EDITION}: 77 files, " in summary and "no earlier edition to compare with" in summary
+    log = check_edition(EDITION)
+    assert f"{len(log.anomalies)} anomalies, {len(log.anomalies)} new" in summary
+
+
+def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "2024-10"
+    shutil.copytree(EDITION, folder)
+    code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-10")
+    assert code == 0 and ", 0 new (against 2024-10)" in out
+    # One new kind of anomaly: a share over 100% in Swale's EH assessments.
+    path = folder / "swale__ics_monthly__2.tsv"
+    text = path.read_text(encoding="utf-8")
+    row = next(x for x in text.split("\n") if x.startswith("EH52-F"))
+    cells = row.split("\t")
+    cells[5] = "103.0"
+    path.write_text(text.replace(row, "\t".join(cells)), encoding="utf-8")
+    code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-10")
+    lines = out.strip().splitlines()
+    assert code == 1 and ", 1 new (against 2024-10)" in lines[-1]
+    assert len(lines) == 2 and "swale__ics_monthly__2.tsv" in lines[0]
+
+
+def test_a_single_file_is_still_validated_alone(monkeypatch, capsys):
+    code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(EDITION / "kent__ics_quarterly.tsv"))
+    assert code == 0 and "kent__ics_quarterly.tsv: quarterly table" in out
+
+
+@pytest.mark.parametrize(
+    ("row", "accepted", "new"),
+    [
+        # Same area, table, block, indicator and kind on another row: accepted.
+        (("a/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), ("b/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), 0),
+        (("a/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), ("b/kent__ics_monthly.tsv", "Kent", "", "x", "rag"), 1),
+        (("a/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), ("b/dover__ics_monthly.tsv", "Dover", "", "x", "dot"), 1),
+        (("a/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), ("b/kent__ics_quarterly.tsv", "Kent", "", "x", "dot"), 1),
+        (("a/kent__ics_monthly.tsv", "Kent", "A", "x", "dot"), ("b/kent__ics_monthly.tsv", "Kent", "B", "x", "dot"), 1),
+        (("a/kent__ics_monthly.tsv", "Kent", "", "x", "dot"), ("b/kent__ics_monthly.tsv", "Kent", "", "y", "dot"), 1),
+    ],
+)
+def test_new_anomalies_match_on_what_not_where(row, accepted, new):
+    cols = ["source_file", "area", "block", "indicator", "category"]
+    log, ok = pd.DataFrame([row], columns=cols).assign(row=3), pd.DataFrame([accepted], columns=cols).assign(row=40)
+    assert len(new_anomalies(log, ok)) == new
+    assert len(new_anomalies(log.iloc[:0], ok)) == 0  # quiet case: nothing found, nothing new
+
+
+def test_a_ytd_data_period_is_read_validated_and_loaded(data_copy):
+    # YTD is a data period the guidance notes define: the reader, the schemas and the loader all accept it.
+    path = data_copy / "raw/scorecard/2024-10/kent__education_monthly.tsv"
+    text = path.read_text(encoding="utf-8")
+    old = "closed within 30 school days\tH\tR12M\t"
+    assert old in text
+    path.write_text(text.replace(old, "closed within 30 school days\tH\tYTD\t"), encoding="utf-8")
+    check = check_edition(path.parent, data_dir=data_copy)
+    df = load_scorecard("2024-10", area="Kent", data_dir=data_copy)
+    assert set(df.loc[df["indicator"] == "cme_closed_30days", "period_type"]) == {"YTD"}
+    mismatch = check.anomalies[
+        (check.anomalies["category"] == "period_type_mismatch") & (check.anomalies["indicator"] == "cme_closed_30days")
+    ]
+    assert mismatch["area"].tolist() == ["Kent"]
+
+
+def test_a_schema_error_names_the_file_and_row():
+    from kccperf.errors import ValidationError
+    from kccperf.schemas import Scorecard, validate
+
+    df = load_scorecard("2024-10")
+    bad = df.assign(polarity=df["polarity"].where(df.index != 1472, "X"))
+    file, row = df.loc[1472, ["source_file", "source_row"]]
+    with pytest.raises(ValidationError, match=f"^{file}: row {row}, column 'polarity' failed check isin"):
+        validate(bad, Scorecard, "scorecard edition 2024-10")
