@@ -1,0 +1,315 @@
+"""An independent disclosure checker: reads circulated outputs as a reader would and rebuilds counts from them.
+
+Written apart from :mod:`kccperf.publish.suppress` (it imports nothing from kccperf): it looks only at what a
+folder of outputs prints, in the HTML pages (tables, alt text, aria labels, SVG titles, ``<details>`` data and
+the visible text) and in every CSV and XLSX download, and rebuilds a count from every pair it can find:
+
+- a count printed as such (a ``count`` unit, or a whole number in a table's value column);
+- a numerator, a denominator, and the denominator minus the numerator;
+- a percentage with its denominator (also the earlier value printed beside it, and each period of a trend,
+  read with the denominator printed for the same indicator);
+- fractions written in text, ``12 / 14``;
+- the county total minus the districts (or teams) shown for the same indicator and period.
+
+Any count from 1 to the threshold is a leak. Zero is not: it identifies no one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+THRESHOLD = 5
+COUNTY = "Kent"
+# A percentage printed to one decimal fits k of n when 100 k / n is within half its last digit.
+TOLERANCE = 0.05 + 1e-9
+
+# Which column of a table holds what, by its header (CSV headers are the data's names, HTML headers are words).
+ROLES = {
+    "area": r"^(area|district)$",
+    "block": r"^(block|team)$",
+    "indicator": r"^indicator$",
+    "title": r"^(title|indicator title)$",
+    "period": r"^(period|period label|month|year)$",
+    "unit": r"^unit$",
+    "value": r"^(value|latest value|%|percentage)$",
+    "numerator": r"^(numerator|number)$",
+    "denominator": r"^(denominator|out of|cases|number of cases)$",
+    "previous": r"^(dot_compared_value|previous value|previous year|previous)$",
+}
+PERCENT_UNITS = {"percent", "rate"}
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_FRACTION = re.compile(rf"(?<![\d.])({_NUMBER})\s*/\s*({_NUMBER})(?![\d.]|\s*%)")
+_TREND = re.compile(rf"Trend of (?P<title>.+?): (?P<first>-?{_NUMBER})% in [^:]+? to (?P<last>-?{_NUMBER})% in ")
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One count from 1 to the threshold that a reader can rebuild from an output."""
+
+    file: str
+    where: str
+    kind: str
+    count: float
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.kind} reveals {self.count:g}"
+
+
+def _small(values, threshold: int) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    return np.isfinite(v) & (v >= 1) & (v <= threshold)
+
+
+def number(text) -> float:
+    """A printed figure as a number: ``1,674`` 1674, ``75.0%`` 75.0, ``368.6 days`` 368.6; NaN for ``c``, ``–``, text."""
+    if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
+        return float(text)
+    t = str(text).strip().lstrip("'").replace(",", "")
+    m = re.fullmatch(rf"(-?{_NUMBER.replace(',', '')})\s*(%|days|pp)?", t)
+    return float(m.group(1)) if m else np.nan
+
+
+def implied(percent, denominator, threshold: int) -> np.ndarray:
+    """The count (or complement) a percentage reveals with its denominator where it is small, else NaN."""
+    p, n = np.asarray(percent, dtype=float), np.asarray(denominator, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = np.round(p * n / 100)
+        fits = (n > 0) & (np.abs(100 * k / n - p) <= TOLERANCE)
+    return np.where(fits & _small(k, threshold), k, np.where(fits & _small(n - k, threshold), n - k, np.nan))
+
+
+def roles(columns) -> dict[str, str]:
+    """The first column playing each role, found by its header."""
+    found: dict[str, str] = {}
+    for role, pattern in ROLES.items():
+        for c in columns:
+            if re.match(pattern, str(c).strip().lstrip("'"), flags=re.IGNORECASE):
+                found.setdefault(role, c)
+    return found
+
+
+def _column(table: pd.DataFrame, column: str | None) -> np.ndarray:
+    if column is None:
+        return np.full(len(table), np.nan)
+    return np.array([number(v) for v in table[column]], dtype=float)
+
+
+def _text(table: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series("", index=table.index)
+    return table[column].fillna("").astype(str).str.strip().str.lstrip("'")
+
+
+def _labels(table: pd.DataFrame, r: dict[str, str]) -> pd.Series:
+    """Where each row is, for the report: its area, team, indicator and period as printed."""
+    parts = [_text(table, r.get(k)) for k in ("area", "block", "indicator", "title", "period") if k in r]
+    label = pd.Series("row " + pd.Series(range(1, len(table) + 1), index=table.index).astype(str), index=table.index)
+    for p in parts:
+        label = label + np.where(p != "", " " + p.str.slice(0, 60), "")
+    return label
+
+
+def _found(file: str, labels: pd.Series, kind: str, counts) -> list[Leak]:
+    counts = np.asarray(counts, dtype=float)
+    return [Leak(file, labels.iloc[i], kind, counts[i]) for i in np.flatnonzero(np.isfinite(counts))]
+
+
+def table_leaks(
+    table: pd.DataFrame, file: str, *, threshold: int = THRESHOLD, county: str = COUNTY, counts_as_printed: bool = False
+) -> list[Leak]:
+    """Every small count one table lets a reader rebuild, row by row and county minus districts.
+
+    ``counts_as_printed``: with no unit column, a whole number printed in the value column is a count (how the
+    HTML tables print counts: no decimals, no % sign).
+    """
+    table = table.reset_index(drop=True)
+    r = roles(table.columns)
+    labels = _labels(table, r)
+    value, num, den = _column(table, r.get("value")), _column(table, r.get("numerator")), _column(table, r.get("denominator"))
+    shown = _text(table, r.get("value"))
+    if "unit" in r:
+        unit = _text(table, r["unit"]).str.lower()
+        is_percent, is_count = unit.isin(PERCENT_UNITS).to_numpy(), (unit == "count").to_numpy()
+    else:
+        is_percent = shown.str.endswith("%").to_numpy()
+        is_count = shown.str.fullmatch(r"\d[\d,]*").to_numpy() & counts_as_printed
+    series_den = den
+    keys = [r[k] for k in ("area", "block", "indicator") if k in r]
+    if "period" in r and keys:
+        series_den = pd.Series(den).groupby([table[k].fillna("") for k in keys]).transform("max").to_numpy(float)
+    prev = _column(table, r.get("previous"))
+
+    def pick(mask, counts):
+        return np.where(mask & _small(counts, threshold), counts, np.nan)
+
+    leaks = _found(file, labels, "a count", pick(is_count, value))
+    leaks += _found(file, labels, "a numerator", pick(True, num))
+    leaks += _found(file, labels, "a denominator", pick(True, den))
+    leaks += _found(file, labels, "denominator minus numerator", pick(True, den - num))
+    leaks += _found(file, labels, "a percentage with its denominator", np.where(is_percent, implied(value, series_den, threshold), np.nan))
+    leaks += _found(file, labels, "an earlier percentage with the denominator", np.where(is_percent, implied(prev, den, threshold), np.nan))
+    leaks += _found(file, labels, "an earlier count", pick(is_count, prev))
+    return leaks + county_leaks(table, r, file, num, den, np.where(is_count, value, np.nan), threshold=threshold, county=county)
+
+
+def county_leaks(table, r, file, num, den, cnt, *, threshold: int = THRESHOLD, county: str = COUNTY) -> list[Leak]:
+    """The county's numerator, denominator, complement and count minus those of the districts shown beside it."""
+    if "area" not in r or "indicator" not in r:
+        return []
+    area, block = _text(table, r["area"]), _text(table, r.get("block"))
+    f = pd.DataFrame(
+        {
+            "indicator": _text(table, r["indicator"]),
+            "period": _text(table, r.get("period")),
+            "member": np.where(block != "", block, area),
+            "num": num,
+            "den": den,
+            "cnt": cnt,
+        }
+    )
+    is_county = (area == county) & (block == "")
+    figures = ["num", "den", "cnt"]
+    totals = f[is_county].drop_duplicates(["indicator", "period"]).set_index(["indicator", "period"])[figures]
+    members = f[~is_county & f[figures].notna().any(axis=1)].drop_duplicates(["indicator", "period", "member"])
+    if totals.empty or members.empty:
+        return []
+    rest = totals - members.groupby(["indicator", "period"])[figures].sum().reindex(totals.index).fillna(0)
+    rest = rest[totals.index.isin(members.set_index(["indicator", "period"]).index)]
+    labels = pd.Series([f"{county} minus the districts shown, {i} {p}".rstrip() for i, p in rest.index])
+    out = []
+    for kind, counts in (
+        ("county minus districts: numerator", rest["num"]),
+        ("county minus districts: denominator", rest["den"]),
+        ("county minus districts: complement", rest["den"] - rest["num"]),
+        ("county minus districts: count", rest["cnt"]),
+    ):
+        out += _found(file, labels, kind, np.where(_small(counts, threshold), counts, np.nan))
+    return out
+
+
+class _Page(HTMLParser):
+    """The parts of a page a reader sees or hears: tables (header and rows), text, and alt, aria-label and title text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[tuple[bool, list[str]]]] = []
+        self.texts: list[str] = []
+        self.labels: list[str] = []
+        self._open: list[list[tuple[bool, list[str]]]] = []
+        self._row: list[str] | None = None
+        self._head = False
+        self._cell: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in ("alt", "aria-label", "title"):
+            if a.get(name):
+                self.labels.append(html.unescape(a[name]))
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif tag == "table":
+            self._open.append([])
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip = max(self._skip - 1, 0)
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._open:
+            self._open[-1].append((self._head, self._row))
+            self._row = None
+        elif tag == "thead":
+            self._head = False
+        elif tag == "table" and self._open:
+            self.tables.append(self._open.pop())
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.texts.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _frame(rows: list[tuple[bool, list[str]]]) -> pd.DataFrame:
+    """A parsed HTML table as a frame: the header row, then the rows as long as it (group headings are left out)."""
+    heads = [cells for head, cells in rows if head] or [rows[0][1]] if rows else []
+    if not heads:
+        return pd.DataFrame()
+    header = heads[-1]
+    body = [cells for head, cells in rows if not head and cells != header and len(cells) == len(header)]
+    return pd.DataFrame(body, columns=pd.Index(header).astype(str))
+
+
+def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, denominators: dict | None = None) -> list[Leak]:
+    """Leaks in one page: its tables, the fractions in its text and labels, and its trend labels with their denominators.
+
+    ``denominators`` maps an indicator title to the denominators printed for it (from the page's download), so
+    that a trend's percentages can be read with them.
+    """
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    leaks = []
+    for rows in page.tables:
+        frame = _frame(rows)
+        if not frame.empty:
+            leaks += table_leaks(frame, path.name, threshold=threshold, county=county, counts_as_printed=True)
+    for text in [" ".join("".join(page.texts).split()), *page.labels]:
+        for m in _FRACTION.finditer(text):
+            k, n = number(m.group(1)), number(m.group(2))
+            for kind, c in (("a numerator", k), ("a denominator", n), ("denominator minus numerator", n - k)):
+                if _small([c], threshold)[0]:
+                    leaks.append(Leak(path.name, f"text {m.group(0)!r}", kind, c))
+    for label in page.labels:
+        m = _TREND.search(label)
+        for n in (denominators or {}).get(m.group("title"), []) if m else []:
+            for v in (number(m.group("first")), number(m.group("last"))):
+                c = implied([v], [n], threshold)[0]
+                if np.isfinite(c):
+                    leaks.append(Leak(path.name, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c))
+    return leaks
+
+
+def read_download(path: Path) -> pd.DataFrame:
+    """A CSV or XLSX download as printed: every sheet of a workbook, one after another."""
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    return pd.concat(list(sheets.values()), ignore_index=True) if sheets else pd.DataFrame()
+
+
+def _title_denominators(frame: pd.DataFrame) -> dict[str, list[float]]:
+    r = roles(frame.columns)
+    if "title" not in r or "denominator" not in r:
+        return {}
+    d = pd.DataFrame({"t": _text(frame, r["title"]), "n": _column(frame, r["denominator"])}).dropna()
+    return d.groupby("t")["n"].agg(lambda n: sorted(set(n))).to_dict()
+
+
+def check_folder(folder: Path, *, threshold: int = THRESHOLD, county: str = COUNTY) -> list[Leak]:
+    """Every leak in a folder of circulated outputs: each HTML page and each CSV and XLSX download."""
+    folder = Path(folder)
+    leaks: list[Leak] = []
+    downloads = {p: read_download(p) for p in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx"))}
+    for path, frame in downloads.items():
+        leaks += table_leaks(frame, path.name, threshold=threshold, county=county)
+    for page in sorted(folder.glob("*.html")):
+        csv = folder / f"{page.stem}.csv"
+        denominators = _title_denominators(downloads[csv]) if csv in downloads else {}
+        leaks += html_leaks(page, threshold=threshold, county=county, denominators=denominators)
+    return leaks

@@ -1,0 +1,139 @@
+"""The independent disclosure checker: it finds planted small counts of every kind, and nothing in clean outputs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from tests.disclosure.checker import check_folder, html_leaks, implied, number, table_leaks
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1,674", 1674.0), ("75.0%", 75.0), ("368.6 days", 368.6), ("-0.12", -0.12), ("'-3", -3.0), ("c", NAN), ("–", NAN)],
+)
+def test_printed_figures_are_read_as_numbers(text, expected):
+    got = number(text)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+@pytest.mark.parametrize(
+    ("percent", "denominator", "expected"),
+    [
+        (87.5, 8, 1),  # the complement of 7 of 8
+        (62.5, 8, 5),
+        (50.0, 8, 4),
+        (25.0, 24, NAN),  # 6 of 24: not small, nor is the complement
+        (100.0, 8, NAN),
+        (0.0, 8, NAN),
+        (12.5, 40, 5),
+        (15.0, 40, NAN),  # 6 of 40
+        (33.3, 9, 3),  # printed to one decimal
+        (33.0, 9, NAN),  # no count of 9 prints as 33.0
+    ],
+)
+def test_a_percentage_with_its_denominator(percent, denominator, expected):
+    got = implied([percent], [denominator], 5)[0]
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+def _row(**figures):
+    base = {"area": "Sevenoaks", "block": "", "indicator": "ehcp_issued_20wk", "period": "2024-10", "unit": "percent"}
+    return {**base, **figures}
+
+
+@pytest.mark.parametrize(
+    ("row", "kind", "count"),
+    [
+        (_row(value="87.5", numerator="7", denominator="8"), "denominator minus numerator", 1),
+        (_row(value="75.0", numerator="3", denominator="4"), "a numerator", 3),
+        (_row(value="60.0", numerator="", denominator="5"), "a denominator", 5),
+        (_row(value="62.5", numerator="", denominator="8"), "a percentage with its denominator", 5),
+        (_row(value="3", unit="count"), "a count", 3),
+        (_row(value="90.0", numerator="36", denominator="40", dot_compared_value="87.5"), "an earlier percentage with the denominator", 5),
+    ],
+)
+def test_each_kind_of_leak_in_a_download_is_found(row, kind, count):
+    leaks = table_leaks(pd.DataFrame([row]), "sevenoaks.csv")
+    assert (kind, count) in {(leak.kind, leak.count) for leak in leaks}
+    assert all(leak.file == "sevenoaks.csv" and "Sevenoaks" in leak.where for leak in leaks)
+
+
+@pytest.mark.parametrize(
+    ("kent", "shown", "kind"),
+    [
+        # One district withheld: Kent minus the others gives its 7 of 8 back.
+        (("107", "148"), [("100", "140")], "county minus districts: complement"),
+        (("103", "144"), [("100", "140")], "county minus districts: numerator"),
+        (("100", "143"), [("100", "140")], "county minus districts: denominator"),
+    ],
+)
+def test_county_minus_districts_is_found(kent, shown, kind):
+    rows = [_row(area="Kent", numerator=kent[0], denominator=kent[1], value="")]
+    rows += [_row(area=f"D{i}", numerator=n, denominator=d, value="") for i, (n, d) in enumerate(shown)]
+    rows.append(_row(area="Withheld", numerator="", denominator="", value="c"))
+    assert kind in {leak.kind for leak in table_leaks(pd.DataFrame(rows), "kent-scorecard.csv")}
+
+
+def test_a_team_shared_by_two_districts_is_counted_once():
+    rows = [
+        _row(area="Kent", block="", numerator="200", denominator="260"),
+        _row(area="Sevenoaks", block="Team A", numerator="100", denominator="130"),
+        _row(area="Tonbridge and Malling", block="Team A", numerator="100", denominator="130"),
+        _row(area="Dartford", block="Team B", numerator="100", denominator="130"),
+    ]
+    assert table_leaks(pd.DataFrame(rows), "kent-scorecard.csv") == []
+
+
+def test_clean_tables_have_no_leak():
+    rows = [
+        _row(area="Kent", numerator="120", denominator="200", value="60.0"),
+        _row(area="Sevenoaks", numerator="60", denominator="100", value="60.0", dot_compared_value="55.0"),
+        _row(area="Dover", numerator="60", denominator="100", value="60.0"),
+        _row(area="Dover", indicator="perm_exclusions_primary", unit="count", value="0"),
+        _row(area="Dover", indicator="other", value="c", numerator="", denominator=""),
+    ]
+    assert table_leaks(pd.DataFrame(rows), "kent-scorecard.csv") == []
+
+
+PAGE = """<html><body><style>td {{ color: red }}</style>
+<table><caption>Indicators</caption><thead><tr><th>Indicator</th><th>Period</th><th>Value</th></tr></thead><tbody>
+<tr><th colspan="3">SEND</th></tr>
+<tr><th>Permanent exclusions</th><td>2023-24</td><td>{count}</td></tr>
+<tr><th>EHCPs in 20 weeks</th><td>Oct-24</td><td><abbr title="withheld: small numbers">c</abbr></td></tr>
+</tbody></table>
+<figure><img alt="{alt}" src="data:image/png;base64,AAAA"/></figure>
+<svg role="img" aria-label="Trend of EHCPs in 20 weeks: 0.0% in Apr-24 to {last}% in Oct-24"></svg>
+<details><summary>Chart data</summary><p>{text}</p></details>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("fill", "where"),
+    [
+        ({"count": "3"}, "row 1 Permanent exclusions"),
+        ({"alt": "Sevenoaks: 7 / 8 on time"}, "text '7 / 8'"),
+        ({"text": "Funnel data: Sevenoaks 12 / 14"}, "text '12 / 14'"),
+        ({"last": "87.5"}, "trend label"),
+    ],
+)
+def test_each_kind_of_leak_in_a_page_is_found(tmp_path, fill, where):
+    values = {"count": "12", "alt": "A chart.", "text": "No data.", "last": "100.0", **fill}
+    page = tmp_path / "sevenoaks.html"
+    page.write_text(PAGE.format(**values), encoding="utf-8")
+    leaks = html_leaks(page, denominators={"EHCPs in 20 weeks": [8.0]})
+    assert len(leaks) >= 1 and all(leak.where.startswith(where) for leak in leaks), [str(x) for x in leaks]
+
+
+def test_a_clean_page_and_its_downloads_have_no_leak(tmp_path):
+    (tmp_path / "sevenoaks.html").write_text(
+        PAGE.format(count="12", alt="A chart.", text="No data.", last="100.0"), encoding="utf-8"
+    )
+    pd.DataFrame([_row(title="EHCPs in 20 weeks", value="100.0", numerator="8", denominator="8")]).to_csv(
+        tmp_path / "sevenoaks.csv", index=False
+    )
+    assert check_folder(tmp_path) == []
