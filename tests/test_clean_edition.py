@@ -19,6 +19,7 @@ from kccperf.budget import reconcile as reconcile_budget
 from kccperf.judge.reconcile import CATEGORIES as CATEGORY_MEANINGS
 from kccperf.publish.batch import build_reports
 from kccperf.schemas import Finding, validate
+from tests.disclosure.checker import check_folder
 from tests.fixtures.clean_edition import (
     COLUMNS,
     DATA,
@@ -249,3 +250,6 @@ def test_the_report_batch_runs_on_a_clean_month(clean, monkeypatch, tmp_path):
     assert "Reconciliation appendix" in county and "numerator appears to have lost a digit" not in county
     dover = (run.out_dir / "dover.html").read_text(encoding="utf-8")
     assert "120.8" not in dover
+    # Disclosure control holds on a clean month too: no page or download reveals a count of 1 to 5.
+    leaks = check_folder(run.out_dir)
+    assert leaks == [], "\n".join(map(str, leaks[:30]))

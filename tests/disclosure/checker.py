@@ -46,7 +46,7 @@ ROLES = {
 PERCENT_UNITS = {"percent", "rate"}
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _FRACTION = re.compile(rf"(?<![\d.])({_NUMBER})\s*/\s*({_NUMBER})(?![\d.]|\s*%)")
-_TREND = re.compile(rf"Trend of (?P<title>.+?): (?P<first>-?{_NUMBER})% in [^:]+? to (?P<last>-?{_NUMBER})% in ")
+_TREND = re.compile(rf"Trend of (?P<title>.+?): (?P<first>-?{_NUMBER})(?P<p1>%?) in [^:]+? to (?P<last>-?{_NUMBER})(?P<p2>%?) in ")
 
 
 @dataclass(frozen=True)
@@ -259,8 +259,8 @@ def _frame(rows: list[tuple[bool, list[str]]]) -> pd.DataFrame:
 def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, denominators: dict | None = None) -> list[Leak]:
     """Leaks in one page: its tables, the fractions in its text and labels, and its trend labels with their denominators.
 
-    ``denominators`` maps an indicator title to the denominators printed for it (from the page's download), so
-    that a trend's percentages can be read with them.
+    ``denominators`` maps an indicator title to its units and the denominators printed for it (from the page's
+    download), so that a trend's percentages can be read with them and its counts known as counts.
     """
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
@@ -276,12 +276,24 @@ def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, 
                 if _small([c], threshold)[0]:
                     leaks.append(Leak(path.name, f"text {m.group(0)!r}", kind, c))
     for label in page.labels:
-        m = _TREND.search(label)
-        for n in (denominators or {}).get(m.group("title"), []) if m else []:
-            for v in (number(m.group("first")), number(m.group("last"))):
-                c = implied([v], [n], threshold)[0]
-                if np.isfinite(c):
-                    leaks.append(Leak(path.name, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c))
+        leaks += _trend_label_leaks(label, path.name, denominators or {}, threshold)
+    return leaks
+
+
+def _trend_label_leaks(label: str, file: str, facts: dict, threshold: int) -> list[Leak]:
+    """A trend's first and last figures: a percentage read with the denominators printed for its title, or a count."""
+    m = _TREND.search(label)
+    if not m:
+        return []
+    units, dens = facts.get(m.group("title"), (set(), []))
+    leaks = []
+    for v, pct in ((number(m.group("first")), m.group("p1")), (number(m.group("last")), m.group("p2"))):
+        if not pct and "count" in units and _small([v], threshold)[0]:
+            leaks.append(Leak(file, f"trend label {label[:80]!r}", "a count", v))
+        for n in dens if pct else []:
+            c = implied([v], [n], threshold)[0]
+            if np.isfinite(c):
+                leaks.append(Leak(file, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c))
     return leaks
 
 
@@ -293,12 +305,13 @@ def read_download(path: Path) -> pd.DataFrame:
     return pd.concat(list(sheets.values()), ignore_index=True) if sheets else pd.DataFrame()
 
 
-def _title_denominators(frame: pd.DataFrame) -> dict[str, list[float]]:
+def _title_facts(frame: pd.DataFrame) -> dict[str, tuple[set[str], list[float]]]:
+    """Per indicator title in a download: its units and the denominators printed for it."""
     r = roles(frame.columns)
-    if "title" not in r or "denominator" not in r:
+    if "title" not in r:
         return {}
-    d = pd.DataFrame({"t": _text(frame, r["title"]), "n": _column(frame, r["denominator"])}).dropna()
-    return d.groupby("t")["n"].agg(lambda n: sorted(set(n))).to_dict()
+    d = pd.DataFrame({"t": _text(frame, r["title"]), "u": _text(frame, r.get("unit")).str.lower(), "n": _column(frame, r.get("denominator"))})
+    return {t: (set(g["u"]), sorted(set(g["n"].dropna()))) for t, g in d.groupby("t")}
 
 
 def check_folder(folder: Path, *, threshold: int = THRESHOLD, county: str = COUNTY) -> list[Leak]:
@@ -310,6 +323,6 @@ def check_folder(folder: Path, *, threshold: int = THRESHOLD, county: str = COUN
         leaks += table_leaks(frame, path.name, threshold=threshold, county=county)
     for page in sorted(folder.glob("*.html")):
         csv = folder / f"{page.stem}.csv"
-        denominators = _title_denominators(downloads[csv]) if csv in downloads else {}
+        denominators = _title_facts(downloads[csv]) if csv in downloads else {}
         leaks += html_leaks(page, threshold=threshold, county=county, denominators=denominators)
     return leaks

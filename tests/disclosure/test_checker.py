@@ -125,7 +125,7 @@ def test_each_kind_of_leak_in_a_page_is_found(tmp_path, fill, where):
     values = {"count": "12", "alt": "A chart.", "text": "No data.", "last": "100.0", **fill}
     page = tmp_path / "sevenoaks.html"
     page.write_text(PAGE.format(**values), encoding="utf-8")
-    leaks = html_leaks(page, denominators={"EHCPs in 20 weeks": [8.0]})
+    leaks = html_leaks(page, denominators={"EHCPs in 20 weeks": ({"percent"}, [8.0])})
     assert len(leaks) >= 1 and all(leak.where.startswith(where) for leak in leaks), [str(x) for x in leaks]
 
 
@@ -137,3 +137,11 @@ def test_a_clean_page_and_its_downloads_have_no_leak(tmp_path):
         tmp_path / "sevenoaks.csv", index=False
     )
     assert check_folder(tmp_path) == []
+
+
+@pytest.mark.parametrize(("label", "found"), [("0 in Apr-24 to 2 in Oct-24", [2.0]), ("0 in Apr-24 to 7 in Oct-24", [])])
+def test_a_count_trend_label_is_read_as_counts(tmp_path, label, found):
+    page = tmp_path / "dover.html"
+    page.write_text(f'<svg role="img" aria-label="Trend of Permanent exclusions: {label}"></svg>', encoding="utf-8")
+    leaks = html_leaks(page, denominators={"Permanent exclusions": ({"count"}, [])})
+    assert [leak.count for leak in leaks] == found
