@@ -23,7 +23,7 @@ from .budget import (
     unsecured_capital_share,
 )
 from .budget import reconcile as reconcile_budget
-from .errors import InputError, KccperfError, ParameterError, ScorecardFileError, ValidationError
+from .errors import InputError, KccperfError, KernelSetupError, ParameterError, ScorecardFileError, ValidationError
 from .judge.assess import assess
 from .judge.commentary import commentary
 from .judge.reconcile import Reconciliation, floor_inference, reconcile
@@ -69,6 +69,7 @@ __all__ = [
     "Reconciliation",
     "InputError",
     "KccperfError",
+    "KernelSetupError",
     "ParameterError",
     "ScorecardFileError",
     "ScorecardTable",

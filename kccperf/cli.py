@@ -108,6 +108,14 @@ def _cmd_periods(args) -> int:
     return 0
 
 
+def _cmd_kernel(args) -> int:
+    from .publish.batch import register_kernel
+
+    where = register_kernel(args.prefix)
+    print(f"registered the Jupyter kernel 'Python (kccperf)' for {sys.executable} in {where}")
+    return 0
+
+
 def _cmd_quality(args) -> int:
     from .scorecard.editions import load_quality_log
 
@@ -263,6 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     per = sub.add_parser("periods", help="list the scorecard editions on disk")
     per.set_defaults(func=_cmd_periods)
+
+    ker = sub.add_parser("kernel", help="register this environment's Python as the Jupyter kernel 'Python (kccperf)'")
+    ker.add_argument("--prefix", default=None, help="environment prefix to register in (default: this environment)")
+    ker.set_defaults(func=_cmd_kernel)
 
     qua = sub.add_parser("quality", help="print or export the data-quality log of an edition")
     qua.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")

@@ -27,6 +27,10 @@ class BudgetFileError(InputError):
     """A budget table or budget reference file, row or cell is not what kccperf expects."""
 
 
+class KernelSetupError(KccperfError):
+    """The Jupyter kernel cannot start: the environment is broken, not the report; nothing published is touched."""
+
+
 def read_failure(path, exc: OSError | UnicodeDecodeError, expected: str, raw: bytes | None = None) -> str:
     """One sentence for a file that cannot be read or decoded: the file, the row where known, and what was expected.
 

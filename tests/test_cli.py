@@ -97,3 +97,13 @@ def test_qa_writes_excel_when_asked(tmp_path):
     out = tmp_path / "qa.xlsx"
     assert run("qa", "--out", str(out)).returncode == 0
     assert out.read_bytes()[:2] == b"PK"  # an xlsx is a zip archive
+
+
+def test_kernel_registers_this_interpreter_in_the_prefix(tmp_path):
+    import json
+
+    res = run("kernel", "--prefix", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    spec = json.loads((tmp_path / "share" / "jupyter" / "kernels" / "kccperf" / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable and spec["display_name"] == "Python (kccperf)"
+    assert "registered the Jupyter kernel 'Python (kccperf)'" in res.stdout

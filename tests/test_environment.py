@@ -48,3 +48,33 @@ def test_code_passes_ruff():
     ruff = Path(sys.executable).parent / "ruff"
     res = subprocess.run([str(ruff), "check", "kccperf", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-2000:]
+
+
+def _lower_bounds(specs) -> dict[str, str]:
+    bounds = {}
+    for spec in specs:
+        found = re.search(r">=\s*([\w.]+)", spec)
+        assert found, f"{spec}: every runtime package declares its lowest working version with >="
+        bounds[_name(spec)] = found.group(1)
+    return bounds
+
+
+def test_minimum_pins_are_the_declared_lower_bounds_and_ci_tests_them():
+    declared = _lower_bounds(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    pins = {}
+    for line in (ROOT / "constraints" / "minimum.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_name(name)] = version.strip()
+    assert pins == declared
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = _lower_bounds(
+        d for d in env["dependencies"] if isinstance(d, str) and d not in ("pip",) and not d.startswith("python")
+    )
+    assert conda == declared
+    assert re.search(r"^make test-minimum$", (ROOT / ".ci" / "run").read_text(), re.M)
+
+
+def test_the_kernel_is_registered_the_same_way_by_make_and_for_conda():
+    assert "$(BIN)/kccperf kernel" in (ROOT / "Makefile").read_text()
+    assert "kccperf kernel" in (ROOT / "environment.yml").read_text()

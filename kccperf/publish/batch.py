@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._paths import project_root
-from ..errors import KccperfError, ParameterError
+from ..errors import KernelSetupError, ParameterError
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
@@ -87,10 +87,6 @@ def resolve_areas(areas: str | list[str] | None, data_dir=None) -> list[str]:
     return list(dict.fromkeys(cat.area_name(a) for a in items))
 
 
-class KernelSetupError(KccperfError):
-    """The Jupyter kernel cannot start: the environment is broken, not the report; nothing published is touched."""
-
-
 def _setup_message(kernel: str, why: str) -> str:
     return f"the Jupyter kernel '{kernel}' could not start ({why}); run `make setup`"
 
@@ -105,6 +101,18 @@ def check_kernel(kernel: str) -> None:
         raise KernelSetupError(_setup_message(kernel, f"no usable kernelspec: {exc}")) from None
     if shutil.which(exe) is None:
         raise KernelSetupError(_setup_message(kernel, f"its interpreter {exe} is missing"))
+
+
+def register_kernel(prefix: str | os.PathLike | None = None) -> Path:
+    """Register this interpreter as the Jupyter kernel ``kccperf`` ("Python (kccperf)") under ``prefix``.
+
+    ``prefix`` defaults to ``sys.prefix``: the virtual or conda environment kccperf is installed in, so
+    JupyterLab and the report batch of that environment find it. Returns the kernelspec folder.
+    """
+    from ipykernel.kernelspec import install
+
+    where = install(kernel_name=KERNEL_NAME, display_name="Python (kccperf)", prefix=str(prefix or sys.prefix))
+    return Path(where)
 
 
 def kernel_name() -> str:
