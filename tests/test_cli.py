@@ -107,3 +107,13 @@ def test_kernel_registers_this_interpreter_in_the_prefix(tmp_path):
     spec = json.loads((tmp_path / "share" / "jupyter" / "kernels" / "kccperf" / "kernel.json").read_text())
     assert spec["argv"][0] == sys.executable and spec["display_name"] == "Python (kccperf)"
     assert "registered the Jupyter kernel 'Python (kccperf)'" in res.stdout
+
+
+def test_report_output_is_progress_lines_only(tmp_path):
+    """Two areas on one worker: the worker warms its kernel first, and nothing the kernel prints reaches the output."""
+    res = run("report", "--areas", "dover,thanet", "--jobs", "1", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    assert "Reconciliation(" not in res.stdout + res.stderr
+    assert res.stdout.strip().splitlines() == [
+        f"2 of 2 reports written to {tmp_path / '2024-10'}; index: {tmp_path / '2024-10' / 'index.html'}"
+    ]

@@ -215,14 +215,21 @@ def _warm_up(kernel: str, cwd: str, period: str) -> None:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=120)
+            # Nothing the kernel prints may reach the command's output: the result is bound, and output dropped.
             kc.execute_interactive(
-                f"import kccperf\nfrom kccperf.publish import figures, scorecard_views\nkccperf.reconcile({period!r})",
+                f"import kccperf\nfrom kccperf.publish import figures, scorecard_views\n_ = kccperf.reconcile({period!r})",
                 timeout=300,
+                silent=True,
+                output_hook=_drop,
             )
         finally:
             kc.stop_channels()
     except Exception:  # noqa: S110 - warming is an optimisation only
         pass
+
+
+def _drop(_message) -> None:
+    """An output hook that keeps a kernel's output out of the command's (warm-up and reset print nothing)."""
 
 
 def _reset_namespace(km) -> None:
@@ -231,7 +238,7 @@ def _reset_namespace(km) -> None:
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=120)
-        kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60)
+        kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60, silent=True, output_hook=_drop)
     finally:
         kc.stop_channels()
 

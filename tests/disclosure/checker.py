@@ -46,7 +46,9 @@ ROLES = {
 PERCENT_UNITS = {"percent", "rate"}
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _FRACTION = re.compile(rf"(?<![\d.])({_NUMBER})\s*/\s*({_NUMBER})(?![\d.]|\s*%)")
-_TREND = re.compile(rf"Trend of (?P<title>.+?): (?P<first>-?{_NUMBER})(?P<p1>%?) in [^:]+? to (?P<last>-?{_NUMBER})(?P<p2>%?) in ")
+_TREND = re.compile(
+    rf"Trend of (?P<title>.+?): (?P<first>-?{_NUMBER})(?P<p1>%?) in [^:]+? to (?P<last>-?{_NUMBER})(?P<p2>%?) in "
+)
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,12 @@ def table_leaks(
     leaks += _found(file, labels, "a numerator", pick(True, num))
     leaks += _found(file, labels, "a denominator", pick(True, den))
     leaks += _found(file, labels, "denominator minus numerator", pick(True, den - num))
-    leaks += _found(file, labels, "a percentage with its denominator", np.where(is_percent, implied(value, series_den, threshold), np.nan))
-    leaks += _found(file, labels, "an earlier percentage with the denominator", np.where(is_percent, implied(prev, den, threshold), np.nan))
+    leaks += _found(
+        file, labels, "a percentage with its denominator", np.where(is_percent, implied(value, series_den, threshold), np.nan)
+    )
+    leaks += _found(
+        file, labels, "an earlier percentage with the denominator", np.where(is_percent, implied(prev, den, threshold), np.nan)
+    )
     leaks += _found(file, labels, "an earlier count", pick(is_count, prev))
     return leaks + county_leaks(table, r, file, num, den, np.where(is_count, value, np.nan), threshold=threshold, county=county)
 
@@ -293,7 +299,9 @@ def _trend_label_leaks(label: str, file: str, facts: dict, threshold: int) -> li
         for n in dens if pct else []:
             c = implied([v], [n], threshold)[0]
             if np.isfinite(c):
-                leaks.append(Leak(file, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c))
+                leaks.append(
+                    Leak(file, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c)
+                )
     return leaks
 
 
@@ -310,7 +318,9 @@ def _title_facts(frame: pd.DataFrame) -> dict[str, tuple[set[str], list[float]]]
     r = roles(frame.columns)
     if "title" not in r:
         return {}
-    d = pd.DataFrame({"t": _text(frame, r["title"]), "u": _text(frame, r.get("unit")).str.lower(), "n": _column(frame, r.get("denominator"))})
+    d = pd.DataFrame(
+        {"t": _text(frame, r["title"]), "u": _text(frame, r.get("unit")).str.lower(), "n": _column(frame, r.get("denominator"))}
+    )
     return {t: (set(g["u"]), sorted(set(g["n"].dropna()))) for t, g in d.groupby("t")}
 
 

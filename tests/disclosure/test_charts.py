@@ -61,8 +61,10 @@ def _trend_leaks(fig: Figure, series: pd.DataFrame) -> list[str]:
                 if len(v) != len(y) or not shown.any() or not np.allclose(v[shown], y[shown]):
                     continue
                 den, unit = g.series_den.iloc[0], g.unit.iloc[0]
-                counts = implied(y, np.full(len(y), den), 5) if unit in ("percent", "rate") else np.where(
-                    (unit == "count") & (y >= 1) & (y <= 5), y, np.nan
+                counts = (
+                    implied(y, np.full(len(y), den), 5)
+                    if unit in ("percent", "rate")
+                    else np.where((unit == "count") & (y >= 1) & (y <= 5), y, np.nan)
                 )
                 leaks += [f"{ax.get_title()} ({block} {indicator}): {c:g}" for c in counts[np.isfinite(counts)]]
     return leaks

@@ -54,7 +54,11 @@ def _row(**figures):
         (_row(value="60.0", numerator="", denominator="5"), "a denominator", 5),
         (_row(value="62.5", numerator="", denominator="8"), "a percentage with its denominator", 5),
         (_row(value="3", unit="count"), "a count", 3),
-        (_row(value="90.0", numerator="36", denominator="40", dot_compared_value="87.5"), "an earlier percentage with the denominator", 5),
+        (
+            _row(value="90.0", numerator="36", denominator="40", dot_compared_value="87.5"),
+            "an earlier percentage with the denominator",
+            5,
+        ),
     ],
 )
 def test_each_kind_of_leak_in_a_download_is_found(row, kind, count):

@@ -173,9 +173,12 @@ def test_secondary_suppression_on_the_edition_hides_kent_minus_districts(scoreca
     kent = shown[shown.area == "Kent"].set_index("indicator")
     districts = shown[(shown.area != "Kent") & ~shown.suppressed]
     member = districts.block.where(districts.block != "", districts.area)
-    sums = districts.assign(member=member).drop_duplicates(["indicator", "member"]).groupby("indicator")[
-        ["numerator", "denominator"]
-    ].sum()
+    sums = (
+        districts.assign(member=member)
+        .drop_duplicates(["indicator", "member"])
+        .groupby("indicator")[["numerator", "denominator"]]
+        .sum()
+    )
     rest = kent[["numerator", "denominator"]].loc[sums.index] - sums
     for figure in (rest.numerator, rest.denominator, rest.denominator - rest.numerator):
         assert not figure.between(1, 5).any()
