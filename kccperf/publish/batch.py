@@ -269,6 +269,7 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
             parameters=task.parameters,
             kernel_name=kernel,
             km=km,
+            request_save_on_cell_execute=False,  # written once at the end (or on error), not twice per cell
             cwd=str(Path(task.template).parent),
             progress_bar=False,
             log_output=False,

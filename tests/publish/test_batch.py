@@ -147,3 +147,22 @@ def test_resolve_areas():
     assert resolve_areas("all")[0] == "Kent" and len(resolve_areas(None)) == 13
     with pytest.raises(ParameterError):
         resolve_areas(" , ")
+
+
+def test_a_report_notebook_is_written_once_not_after_every_cell(tmp_path, monkeypatch):
+    """Papermill would save the executed notebook twice per cell; the batch asks it to save once, at the end."""
+    import papermill.execute
+
+    from kccperf.publish import batch
+
+    writes = []
+    real = papermill.execute.write_ipynb
+    monkeypatch.setattr(papermill.execute, "write_ipynb", lambda nb, path, **kw: (writes.append(path), real(nb, path, **kw)))
+    template = str(ROOT / "notebooks" / "district_report.ipynb")
+    task = batch.ReportTask(template, {"area": "Dover", "period": "2024-10"}, "dover", "Dover", "Dover")
+    try:
+        result = batch._render(task, str(tmp_path), batch.kernel_name(), 600, "2024-12-01 09:00")
+    finally:
+        batch._stop_kernel()
+    assert result.ok, result.error
+    assert writes == [str(tmp_path / "dover.ipynb")]
