@@ -101,3 +101,22 @@ def test_metadata_pages_of_each_printing(edition):
     assert pd.to_numeric(edition.metadata["sources"]["line"]).between(624, 712).all()
     assert pd.to_numeric(edition.metadata["definitions"]["line"]).between(712, 816).all()
     assert (ROOT / "data/reference/metadata_sections.csv").exists()
+
+
+def _guidance_codes(heading: str) -> set[str]:
+    """The codes a guidance-notes section of the pack defines (first cell of each line under its heading)."""
+    start = LINES.index(f"### {heading}") + 1
+    end = next(i for i in range(start, len(LINES)) if LINES[i].startswith("###"))
+    return {plain(x.split("\t")[0]) for x in LINES[start:end] if "\t" in x}
+
+
+def test_reader_schemas_and_periods_agree_on_every_code_the_guidance_notes_define():
+    from kccperf import schemas
+    from kccperf.scorecard.periods import KIND_OF_PERIOD_TYPE
+    from kccperf.scorecard.reader.roles import _PERIOD_TYPES
+
+    data_periods = _guidance_codes("DATA PERIOD")
+    assert data_periods == {"R12M", "MS", "YTD", "Q", "A"}
+    # T (termly) is printed by the termly tables though the notes do not list it.
+    assert data_periods | {"T"} == set(schemas.PERIOD_TYPES) == set(_PERIOD_TYPES) == set(KIND_OF_PERIOD_TYPE)
+    assert _guidance_codes("POLARITY") == set(schemas.POLARITIES)
