@@ -274,7 +274,7 @@ def suppress(
     county : str
         The area whose figures are the total of the districts.
     area : str, optional
-        Keep only this area's rows, after suppressing the whole frame.
+        Keep only this area's rows (a name or slug), after suppressing the whole frame.
 
     Returns
     -------
@@ -304,4 +304,8 @@ def suppress(
         )
         out.loc[prev_hit, A.dot_compared_value] = np.nan
     out = out.assign(**{Suppression.suppressed: hit})
-    return out if area is None else out[out[S.area] == area]
+    if area is None:
+        return out
+    from .summary import _area_in  # a name or slug; one clear sentence for an area with no rows
+
+    return out[out[S.area] == _area_in(out, area)]

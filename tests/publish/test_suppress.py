@@ -204,11 +204,17 @@ def test_every_period_of_a_trend_is_read_with_the_printed_denominator():
     assert (~s.suppressed & percent & den.notna()).sum() > 500
 
 
-def test_one_area_is_suppressed_with_the_whole_edition():
-    alone = suppress(kccperf.load_scorecard(), 5, area="Tunbridge Wells")
+@pytest.mark.parametrize("area", ["Tunbridge Wells", "tunbridge-wells"])
+def test_one_area_is_suppressed_with_the_whole_edition(area):
+    alone = suppress(kccperf.load_scorecard(), 5, area=area)
     assert set(alone.area) == {"Tunbridge Wells"}
     # Tunbridge Wells' independent placements are withheld only because of the other districts.
     assert alone[alone.indicator == "independent_special_placements"].suppressed.all()
+
+
+def test_an_unknown_area_is_named():
+    with pytest.raises(ParameterError, match="Tunbridge Welles"):
+        suppress(kccperf.load_scorecard(), 5, area="Tunbridge Welles")
 
 
 def test_nothing_to_suppress_withholds_nothing():
