@@ -205,10 +205,11 @@ class _Page(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[list[tuple[bool, list[str]]]] = []
+        self.tables: list[tuple[str, list[tuple[bool, list[str]]]]] = []
         self.texts: list[str] = []
         self.labels: list[str] = []
-        self._open: list[list[tuple[bool, list[str]]]] = []
+        self._open: list[tuple[list[str], list[tuple[bool, list[str]]]]] = []
+        self._caption: list[str] | None = None
         self._row: list[str] | None = None
         self._head = False
         self._cell: list[str] | None = None
@@ -222,7 +223,9 @@ class _Page(HTMLParser):
         if tag in ("style", "script"):
             self._skip += 1
         elif tag == "table":
-            self._open.append([])
+            self._open.append(([], []))
+        elif tag == "caption" and self._open:
+            self._caption = self._open[-1][0]
         elif tag == "thead":
             self._head = True
         elif tag == "tr":
@@ -237,12 +240,15 @@ class _Page(HTMLParser):
             self._row.append(" ".join("".join(self._cell).split()))
             self._cell = None
         elif tag == "tr" and self._row is not None and self._open:
-            self._open[-1].append((self._head, self._row))
+            self._open[-1][1].append((self._head, self._row))
             self._row = None
         elif tag == "thead":
             self._head = False
+        elif tag == "caption":
+            self._caption = None
         elif tag == "table" and self._open:
-            self.tables.append(self._open.pop())
+            caption, rows = self._open.pop()
+            self.tables.append((" ".join("".join(caption).split()), rows))
 
     def handle_data(self, data):
         if self._skip:
@@ -250,6 +256,8 @@ class _Page(HTMLParser):
         self.texts.append(data)
         if self._cell is not None:
             self._cell.append(data)
+        if self._caption is not None:
+            self._caption.append(data)
 
 
 def _frame(rows: list[tuple[bool, list[str]]]) -> pd.DataFrame:
@@ -271,10 +279,11 @@ def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, 
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
     leaks = []
-    for rows in page.tables:
+    for caption, rows in page.tables:
         frame = _frame(rows)
         if not frame.empty:
             leaks += table_leaks(frame, path.name, threshold=threshold, county=county, counts_as_printed=True)
+            leaks += _titled_table_leaks(frame, caption, path.name, denominators or {}, threshold)
     for text in [" ".join("".join(page.texts).split()), *page.labels]:
         for m in _FRACTION.finditer(text):
             k, n = number(m.group(1)), number(m.group(2))
@@ -283,6 +292,27 @@ def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, 
                     leaks.append(Leak(path.name, f"text {m.group(0)!r}", kind, c))
     for label in page.labels:
         leaks += _trend_label_leaks(label, path.name, denominators or {}, threshold)
+    return leaks
+
+
+def _titled_table_leaks(frame: pd.DataFrame, caption: str, file: str, facts: dict, threshold: int) -> list[Leak]:
+    """A chart's data table captioned with an indicator's title: its values read with that title's denominators."""
+    r = roles(frame.columns)
+    title = caption.rsplit(": ", 1)[0]
+    if "value" not in r or "denominator" in r or title not in facts:
+        return []
+    dens = facts[title][1]  # its counts are whole numbers in a value column: table_leaks finds those
+    value = _column(frame, r["value"])
+    labels = _labels(frame, r).radd(f"{caption[:60]} ")
+    is_percent = _text(frame, r["value"]).str.endswith("%").to_numpy()
+    leaks = []
+    for n in dens:
+        leaks += _found(
+            file,
+            labels,
+            f"a percentage with the denominator {n:g}",
+            np.where(is_percent, implied(value, np.full(len(value), n), threshold), np.nan),
+        )
     return leaks
 
 

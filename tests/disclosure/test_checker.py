@@ -149,3 +149,27 @@ def test_a_count_trend_label_is_read_as_counts(tmp_path, label, found):
     page.write_text(f'<svg role="img" aria-label="Trend of Permanent exclusions: {label}"></svg>', encoding="utf-8")
     leaks = html_leaks(page, denominators={"Permanent exclusions": ({"count"}, [])})
     assert [leak.count for leak in leaks] == found
+
+
+DETAILS = """<figure><img alt="Line chart" src="data:image/png;base64,AAAA"/><details><summary>The figures</summary>
+<table class="kcc-table kcc-data"><caption>{title}: Sevenoaks</caption><thead><tr><th scope="col">Period</th>
+<th scope="col">Value</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"""
+
+
+@pytest.mark.parametrize(
+    ("title", "values", "facts", "found"),
+    [
+        ("EHCPs in 20 weeks", ["100.0%", "62.5%", "–"], ({"percent"}, [8.0]), [5.0]),  # 62.5% of 8
+        ("EHCPs in 20 weeks", ["100.0%", "0.0%"], ({"percent"}, [8.0]), []),
+        ("EHCPs in 20 weeks", ["62.5%"], ({"percent"}, []), []),  # no denominator printed anywhere
+        ("Permanent exclusions", ["0", "3", "0"], ({"count"}, []), [3.0]),
+        ("Permanent exclusions", ["0", "12"], ({"count"}, []), []),
+    ],
+)
+def test_a_chart_data_table_is_read_with_its_titles_denominator(tmp_path, title, values, facts, found):
+    rows = "".join(f"<tr><td>Apr-24</td><td>{v}</td></tr>" for v in values)
+    page = tmp_path / "sevenoaks.html"
+    page.write_text(DETAILS.format(title=title, rows=rows), encoding="utf-8")
+    leaks = html_leaks(page, denominators={title: facts})
+    assert [leak.count for leak in leaks] == found
+    assert all(leak.where.startswith(f"{title}: Sevenoaks row") or leak.kind == "a count" for leak in leaks)
