@@ -4,7 +4,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PERIOD ?= 2024-10
+# Empty PERIOD: the newest edition on disk.
+PERIOD ?=
 AREAS ?= all
 JOBS ?= 2
 STAMP := $(VENV)/.kccperf-installed
@@ -27,7 +28,7 @@ $(NBCONVERT_TEMPLATE): | $(STAMP)
 setup: $(STAMP) $(NBCONVERT_TEMPLATE)
 
 report: setup
-	$(BIN)/kccperf report --period $(PERIOD) --areas $(AREAS) --jobs $(JOBS)
+	$(BIN)/kccperf report $(if $(PERIOD),--period $(PERIOD)) --areas $(AREAS) --jobs $(JOBS)
 
 test: setup
 	$(BIN)/python -m pytest

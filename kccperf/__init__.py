@@ -27,18 +27,24 @@ from .errors import InputError, KccperfError, KernelSetupError, ParameterError, 
 from .judge.assess import assess
 from .judge.commentary import commentary
 from .judge.reconcile import Reconciliation, floor_inference, reconcile
+from .judge.since import EditionChanges, since_last_edition
 from .publish.parameters import check_notebook_parameters, check_parameters
 from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
 from .publish.suppress import suppress
 from .scorecard.catalogue import Catalogue, load_catalogue
 from .scorecard.editions import (
     available_periods,
+    latest_period,
     load_edition_info,
     load_headline,
+    load_history,
     load_published,
+    load_published_history,
     load_quality_log,
+    load_revisions,
     load_scorecard,
 )
+from .scorecard.history import revisions
 from .scorecard.importer import check_edition, import_pack
 from .scorecard.metadata import load_indicator_info
 from .scorecard.reader import ScorecardTable, read_scorecard
@@ -66,6 +72,7 @@ __all__ = [
     "unresolved_balances",
     "unsecured_capital_share",
     "Catalogue",
+    "EditionChanges",
     "Reconciliation",
     "InputError",
     "KccperfError",
@@ -83,6 +90,7 @@ __all__ = [
     "commentary",
     "floor_inference",
     "indicator_summary",
+    "latest_period",
     "league_table",
     "load_edition_info",
     "rag_counts",
@@ -91,11 +99,16 @@ __all__ = [
     "load_indicator_info",
     "import_pack",
     "check_edition",
+    "load_history",
     "load_published",
+    "load_published_history",
     "load_quality_log",
+    "load_revisions",
     "load_scorecard",
     "read_scorecard",
     "reconcile",
+    "revisions",
+    "since_last_edition",
     "suppress",
     "vulnerable_gaps",
 ]

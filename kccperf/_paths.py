@@ -21,3 +21,12 @@ def data_root(data_dir: str | os.PathLike | None = None) -> Path:
 def project_root() -> Path:
     """The repository root (holds ``notebooks/`` and ``outputs/``)."""
     return Path(__file__).resolve().parent.parent
+
+
+def cache_root(data_dir: str | os.PathLike | None = None) -> Path:
+    """Where parsed editions are cached: ``$KCCPERF_CACHE`` if set, else ``interim/`` in the data folder.
+
+    Never inside ``raw/``, which holds the published files unchanged; ``data/interim/`` is git-ignored.
+    """
+    env = os.environ.get("KCCPERF_CACHE")
+    return Path(env) if env else data_root(data_dir) / "interim"

@@ -10,7 +10,8 @@ from pathlib import Path
 from .errors import KccperfError, ParameterError
 from .schemas import BudgetCheck, Scorecard
 
-DEFAULT_PERIOD = "2024-10"
+# Every --period defaults to the newest edition on disk, resolved by the library.
+LATEST_HELP = "scorecard edition, e.g. 2024-10 (default: the newest on disk)"
 
 
 def _cmd_report(args) -> int:
@@ -113,6 +114,24 @@ def _cmd_kernel(args) -> int:
 
     where = register_kernel(args.prefix)
     print(f"registered the Jupyter kernel 'Python (kccperf)' for {sys.executable} in {where}")
+    return 0
+
+
+def _cmd_revisions(args) -> int:
+    from .scorecard.editions import load_revisions
+
+    revised = load_revisions(args.period, area=args.area)
+    if args.out:
+        print(f"{len(revised)} revisions written to {_write_table(revised, args.out)}")
+        return 0
+    for r in revised.itertuples(index=False):
+        where = " / ".join(x for x in (r.area, r.block, r.indicator) if x)
+        old, new = ("N/A" if v != v else f"{v:g}" for v in (r.old, r.new))
+        print(
+            f"{where}, {r.period_label}: {old} in {r.old_edition}, {new} in {r.new_edition} ({r.source_file} row {r.source_row})"
+        )
+    scope = f"edition {args.period}" if args.period else "every edition on disk"
+    print(f"{len(revised)} revision{'' if len(revised) == 1 else 's'} ({scope})")
     return 0
 
 
@@ -229,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Execute the report notebooks with papermill and write self-contained HTML, CSV and "
         "Excel files and an index into OUT/PERIOD/.",
     )
-    rep.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition, e.g. 2024-10 (default %(default)s)")
+    rep.add_argument("--period", default=None, help=LATEST_HELP)
     rep.add_argument(
         "--areas",
         default="all",
@@ -276,19 +295,25 @@ def build_parser() -> argparse.ArgumentParser:
     ker.add_argument("--prefix", default=None, help="environment prefix to register in (default: this environment)")
     ker.set_defaults(func=_cmd_kernel)
 
+    rev = sub.add_parser("revisions", help="list figures printed differently by two editions")
+    rev.add_argument("--period", default=None, help="only the revisions this edition printed (default: every edition on disk)")
+    rev.add_argument("--area", default=None, help="one area's revisions only (default: every area)")
+    rev.add_argument("--out", default=None, help="write them here (.csv, or .xlsx for Excel) instead of printing")
+    rev.set_defaults(func=_cmd_revisions)
+
     qua = sub.add_parser("quality", help="print or export the data-quality log of an edition")
-    qua.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
+    qua.add_argument("--period", default=None, help=LATEST_HELP)
     qua.add_argument("--area", default=None, help="one area's anomalies only (default: every area)")
     qua.add_argument("--out", default=None, help="write the log here (.csv, or .xlsx for Excel) instead of printing")
     qua.set_defaults(func=_cmd_quality)
 
     qa = sub.add_parser("qa", help="reconcile every published figure and judgement with the computed one")
-    qa.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
+    qa.add_argument("--period", default=None, help=LATEST_HELP)
     qa.add_argument("--out", default=None, help="write the findings here (.csv, or .xlsx for Excel)")
     qa.set_defaults(func=_cmd_qa)
 
     flo = sub.add_parser("floors", help="infer floor standards from the published RAGs")
-    flo.add_argument("--period", default=DEFAULT_PERIOD, help="scorecard edition (default %(default)s)")
+    flo.add_argument("--period", default=None, help=LATEST_HELP)
     flo.add_argument("--write", action="store_true", help="store the inferred floors in data/reference/targets.csv")
     flo.set_defaults(func=_cmd_floors)
     bqa = sub.add_parser("budget-qa", help="recompute every total and text claim of the draft budget report")

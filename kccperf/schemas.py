@@ -47,6 +47,39 @@ class Scorecard(pa.DataFrameModel):
         unique = ["area", "block", "indicator", "period"]
 
 
+class History(Scorecard):
+    """Every edition's figures: the tidy scorecard of each edition with the edition that printed it."""
+
+    edition: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["edition", "area", "block", "indicator", "period"]
+
+
+class Revision(pa.DataFrameModel):
+    """A figure printed differently by two editions: the earlier printing and the later one."""
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    title: Series[str]
+    period: Series[str]
+    period_label: Series[str]
+    old: Series[float] = pa.Field(nullable=True)
+    new: Series[float] = pa.Field(nullable=True)
+    old_edition: Series[str]
+    new_edition: Series[str]
+    source_file: Series[str]
+    source_row: Series[int]
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["area", "block", "indicator", "period", "new_edition"]
+
+
 class Published(pa.DataFrameModel):
     """What the scorecard printed as judgements and benchmarks, per area, block and indicator."""
 
@@ -74,6 +107,34 @@ class Published(pa.DataFrameModel):
     england: Series[float] = pa.Field(nullable=True)
     source_file: Series[str]
     source_row: Series[int]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class PublishedHistory(Published):
+    """Every edition's printed judgements and targets, with the edition that printed them."""
+
+    edition: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class EditionChange(pa.DataFrameModel):
+    """What changed since the last edition, one row per change: ratings, revised figures, indicators, targets."""
+
+    area: Series[str]
+    block: Series[str]
+    indicator: Series[str]
+    title: Series[str]
+    change: Series[str] = pa.Field(isin=("rating", "revised", "added", "dropped", "target"))
+    period_label: Series[str]
+    before: Series[str]
+    after: Series[str]
+    description: Series[str]
 
     class Config:
         strict = True

@@ -64,3 +64,11 @@ def write_table(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def history_data(tmp_path_factory) -> Path:
+    """A data folder holding the October 2024 edition and the November 2024 test edition (tests/fixtures/edition_2024_11)."""
+    from tests.fixtures.edition_2024_11.build import build_history_data
+
+    return build_history_data(tmp_path_factory.mktemp("history") / "data")

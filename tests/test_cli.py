@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -57,7 +58,35 @@ def test_quality_export_and_periods(tmp_path):
     out = tmp_path / "log.csv"
     res = run("quality", "--out", str(out))
     assert res.returncode == 0 and out.read_text().startswith("source_file,row,column")
-    assert run("periods").stdout.split() == ["2024-10"]
+    listed = run("periods").stdout.split()
+    assert "2024-10" in listed and listed == sorted(listed)
+
+
+def run_on(data, *args):
+    env = {**os.environ, "KCCPERF_DATA": str(data)}
+    return subprocess.run([*KCCPERF, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_commands_default_to_the_newest_edition_on_disk(history_data):
+    assert run_on(history_data, "periods").stdout.split() == ["2024-10", "2024-11"]
+    res = run_on(history_data, "quality", "--area", "Kent")
+    assert res.returncode == 0, res.stderr
+    assert "raw/scorecard/2024-11/kent__ics_monthly.tsv row 4, column Sep-24: [revised_figure]" in res.stdout
+    assert "raw/scorecard/2024-10/" not in res.stdout
+
+
+def test_revisions_lists_each_revised_figure(history_data, tmp_path):
+    res = run_on(history_data, "revisions")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == [
+        "Kent / cswt_re_referrals, Sep-24: 23.4 in 2024-10, 23.9 in 2024-11 (raw/scorecard/2024-11/kent__ics_monthly.tsv row 4)",
+        "1 revision (every edition on disk)",
+    ]
+    assert run_on(history_data, "revisions", "--period", "2024-10").stdout.splitlines() == ["0 revisions (edition 2024-10)"]
+    res = run_on(history_data, "revisions", "--out", str(tmp_path / "rev.csv"))
+    assert res.returncode == 0 and (tmp_path / "rev.csv").read_text().startswith("area,block,indicator,title,period")
+    bad = run_on(history_data, "revisions", "--period", "2023-01")
+    assert bad.returncode == 2 and "period '2023-01' is not available" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_bad_jobs_value_is_rejected_by_argparse():

@@ -98,3 +98,21 @@ def test_run_all_again_after_an_analyst_defines_a_scratch_variable(tmp_path):
         nb, kernel_name=kernel_name(), timeout=600, resources={"metadata": {"path": str(ROOT / "notebooks")}}
     ).execute()
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize(("name", "params"), [("district_report.ipynb", {"area": "Kent"}), ("kent_scorecard.ipynb", {})])
+def test_reports_default_to_the_newest_edition_and_say_what_changed_since_the_last(
+    tmp_path, monkeypatch, history_data, name, params
+):
+    monkeypatch.setenv("KCCPERF_DATA", str(history_data))
+    out = tmp_path / name
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / name), str(out), parameters=params, kernel_name=kernel_name(), cwd=str(ROOT), progress_bar=False
+    )
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])
+    )
+    assert "November 2024" in shown and "period = 2024-11" in shown
+    assert "Since the 2024-10 edition:" in shown and "Sep-24 revised from 23.4 to 23.9" in shown
+    if name == "district_report.ipynb":  # its data-quality section lists the revision
+        assert "Figure revised since an earlier edition" in shown

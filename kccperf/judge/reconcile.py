@@ -495,8 +495,10 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed))
 
 
-def reconcile(period: str = "2024-10", *, data_dir=None) -> Reconciliation:
+def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     """Compare every published figure and judgement of an edition with the computed one.
+
+    ``period`` defaults to the newest edition on disk.
 
     Returns
     -------
@@ -518,7 +520,7 @@ def reconcile(period: str = "2024-10", *, data_dir=None) -> Reconciliation:
     return reconcile_frames(scorecard, published, log, assessed, cat)
 
 
-def floor_inference(period: str = "2024-10", *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def floor_inference(period: str | None = None, *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Infer floors from an edition's published RAGs: (floors per indicator and year, RAGs no floor explains)."""
     cat = load_catalogue(data_dir)
     scorecard = load_scorecard(period, data_dir=data_dir)

@@ -26,9 +26,10 @@ import pandas as pd
 
 from .._paths import project_root
 from ..errors import KernelSetupError, ParameterError
+from ..judge.since import EditionChanges, since_last_edition
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
-from ..scorecard.editions import load_edition_info, load_scorecard, scorecard_dir
+from ..scorecard.editions import load_edition_info, load_scorecard, resolve_period
 from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
@@ -296,7 +297,7 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
 
 
 def build_reports(
-    period: str = "2024-10",
+    period: str | None = None,
     areas: str | list[str] | None = "all",
     *,
     out_dir: str | os.PathLike | None = None,
@@ -312,8 +313,8 @@ def build_reports(
 
     Parameters
     ----------
-    period : str
-        Scorecard edition, e.g. ``"2024-10"``.
+    period : str, optional
+        Scorecard edition, e.g. ``"2024-10"``; ``None`` or ``""`` (the default) builds the newest edition on disk.
     areas : str or list of str
         ``"all"`` (every area report, the county scorecard and the budget views) or area names/slugs
         (comma-separated string or list; area reports only).
@@ -347,7 +348,7 @@ def build_reports(
     threshold = check_threshold(suppress_threshold)
     say = progress or (lambda _line: None)
     jobs = _cap_jobs(jobs, say)
-    scorecard_dir(period, data_dir)
+    period = resolve_period(period, data_dir)
     every = areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all")
     names = resolve_areas(areas, data_dir)
     area_template = Path(template) if template is not None else project_root() / "notebooks" / AREA_TEMPLATE
@@ -580,6 +581,7 @@ class _Plan:
     downloads: dict
     assessed: pd.DataFrame
     info: dict[str, str]
+    changes: EditionChanges | None = None
 
 
 def _plan(period: str, names: list[str], every: bool, area_template: Path, threshold: int, data_dir) -> _Plan:
@@ -622,7 +624,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
                 f"report template {t.template} does not exist; restore the repository's notebooks/ folder (git checkout notebooks)."
             )
         check_notebook_parameters(t.template, t.parameters)
-    return _Plan(tasks, downloads, assessed, info)
+    return _Plan(tasks, downloads, assessed, info, since_last_edition(period, data_dir=data_dir))
 
 
 def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
@@ -692,7 +694,7 @@ def _index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> str:
     """The index page: this run's reports, then the pages earlier runs left that this one did not rebuild."""
     titles = {t.slug: t.title for t in plan.tasks}
     built = {r.slug for r in run.results}
-    rows = result_rows(run.results, titles, plan.assessed)
+    rows = result_rows(run.results, titles, plan.assessed, plan.changes)
     rows += earlier_rows(run.out_dir, built, load_catalogue(data_dir).areas, plan.assessed)
     return index_html(rows, period=run.period, info=plan.info, generated=generated)
 

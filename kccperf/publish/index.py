@@ -13,8 +13,10 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from ..judge.since import EditionChanges
 from ..schemas import Area, Assessed, Suppression
 from .page import generated_at
+from .since_views import since_summary
 from .summary import rag_counts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +32,7 @@ class IndexRow:
     counts: tuple[int, ...] = ()
     error: str | None = None
     earlier: str | None = None
+    since: str = ""
 
     @property
     def page(self) -> str:
@@ -59,10 +62,30 @@ def rag_counts_for(assessed: pd.DataFrame, area: str | None) -> tuple[int, ...]:
     return tuple(int(count) for _rag, count in rag_counts(shown, Assessed.rag).itertuples(index=False))
 
 
-def result_rows(results: Iterable, titles: dict[str, str], assessed: pd.DataFrame) -> list[IndexRow]:
+def since_for(changes: EditionChanges | None, area: str) -> str:
+    """An area's line for the index's "since the last edition" column (empty for pages that are not an area's).
+
+    Examples
+    --------
+    >>> since_for(EditionChanges("2024-10", None, pd.DataFrame(columns=[EditionChange.area, EditionChange.change])), "Kent")
+    'No earlier edition is on disk to compare 2024-10 with.'
+    """
+    return "" if changes is None else since_summary(changes.for_area(area))
+
+
+def result_rows(
+    results: Iterable, titles: dict[str, str], assessed: pd.DataFrame, changes: EditionChanges | None = None
+) -> list[IndexRow]:
     """Rows for this run's reports (``ReportResult``), in order; a failed one shows its error instead of counts."""
+    areas = set(assessed[Assessed.area])
     return [
-        IndexRow(r.area, r.slug, titles[r.slug], rag_counts_for(assessed, r.area))
+        IndexRow(
+            r.area,
+            r.slug,
+            titles[r.slug],
+            rag_counts_for(assessed, r.area),
+            since=since_for(changes, r.area) if r.area in areas else "",
+        )
         if r.ok
         else IndexRow(r.area, r.slug, error=r.error)
         for r in results

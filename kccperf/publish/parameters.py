@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..scorecard.catalogue import load_catalogue
-from ..scorecard.editions import scorecard_dir
+from ..scorecard.editions import resolve_period
 from .suppress import check_threshold
 
 
@@ -23,6 +23,7 @@ def check_parameters(
 
     Notebooks call this first, so a bad value stops the run with one clear sentence.
     Misspelt parameter names are the runner's to refuse: see :func:`check_notebook_parameters`.
+    An empty ``period`` means the newest edition on disk; the result names it.
 
     Examples
     --------
@@ -30,8 +31,10 @@ def check_parameters(
     {'area': 'Tunbridge Wells', 'slug': 'tunbridge-wells', 'period': '2024-10'}
     """
     if not isinstance(period, str):
-        raise ParameterError(f"parameter 'period' is {period!r}; expected a string such as '2024-10'.")
-    scorecard_dir(period, data_dir)
+        raise ParameterError(
+            f"parameter 'period' is {period!r}; expected a string such as '2024-10', or \"\" for the newest edition."
+        )
+    period = resolve_period(period, data_dir)
     if not isinstance(area, str):
         raise ParameterError(f"parameter 'area' is {area!r}; expected an area name such as 'Kent' or 'Ashford'.")
     cat = load_catalogue(data_dir)

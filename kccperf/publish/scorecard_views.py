@@ -177,6 +177,7 @@ QUALITY_LABELS = {
     "period_type_mismatch": "Data period differs from the catalogue",
     "unknown_header": "Unrecognised column heading",
     "unexpected_text": "Unexpected text in a RAG or arrow cell",
+    "revised_figure": "Figure revised since an earlier edition",
 }
 
 

@@ -13,19 +13,27 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import ParameterError, ScorecardFileError, read_utf8
-from ..schemas import Anomaly, Headline, Published, Scorecard, ScorecardEdition, Table
+from ..schemas import Anomaly, Headline, History, Published, PublishedHistory, Revision, Scorecard, ScorecardEdition, Table
+from .cache import edition_key, history_key, read_cached, read_history, write_cached, write_history
 from .catalogue import load_catalogue
+from .history import extend_series, revision_anomalies, revisions
 from .reader import ScorecardTable, read_scorecard
 
 __all__ = [
     "ScorecardTable",
     "available_periods",
+    "latest_period",
     "load_edition_info",
     "load_headline",
+    "load_history",
     "load_published",
+    "load_published_history",
     "load_quality_log",
+    "load_revisions",
     "load_scorecard",
+    "previous_period",
     "read_scorecard",
+    "resolve_period",
     "scorecard_dir",
 ]
 
@@ -45,6 +53,50 @@ def available_periods(data_dir=None) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if p.is_dir() and _PERIOD_RE.match(p.name))
+
+
+def latest_period(data_dir=None) -> str:
+    """The newest scorecard edition on disk (``YYYY-MM``); ParameterError when there is none.
+
+    Examples
+    --------
+    >>> latest_period() == available_periods()[-1]
+    True
+    """
+    known = available_periods(data_dir)
+    if not known:
+        raise ParameterError(
+            f"no scorecard edition is on disk; expected a YYYY-MM folder under {data_root(data_dir) / 'raw' / 'scorecard'} "
+            "(set KCCPERF_DATA to the data folder, or install with pip install -e .)."
+        )
+    return known[-1]
+
+
+def resolve_period(period: str | None, data_dir=None) -> str:
+    """``period`` itself, or the newest edition on disk when it is ``None`` or empty (the default everywhere).
+
+    Examples
+    --------
+    >>> resolve_period("") == latest_period()
+    True
+    """
+    if period is None or period == "":
+        return latest_period(data_dir)
+    scorecard_dir(period, data_dir)
+    return period
+
+
+def previous_period(period: str | None = None, data_dir=None) -> str | None:
+    """The edition on disk before ``period`` (default: the newest), or ``None`` when it is the first.
+
+    Examples
+    --------
+    >>> previous_period(available_periods()[0]) is None
+    True
+    """
+    known = available_periods(data_dir)
+    i = known.index(resolve_period(period, data_dir))
+    return known[i - 1] if i else None
 
 
 def scorecard_dir(period: str, data_dir=None) -> Path:
@@ -67,13 +119,18 @@ def _table_files(folder: Path) -> list[Path]:
     return files
 
 
-def _signature(folder: Path) -> tuple:
-    # Cache key: the edition's files and their modification times, so edits are picked up.
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+@lru_cache(maxsize=32)
+def _cached_edition(folder: str, root: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    # In memory per process, on disk (Parquet, see .cache) across processes; ``key`` hashes the raw files.
+    period = Path(folder).name
+    frames = read_cached(period, key, root)
+    if frames is None:
+        frames = _load_edition(folder, root)
+        write_cached(period, key, frames, root)
+    return frames
 
 
-@lru_cache(maxsize=4)
-def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _load_edition(folder: str, root: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     cat = load_catalogue(root)
     tables: list[ScorecardTable] = []
     for path in _table_files(Path(folder)):
@@ -156,10 +213,10 @@ def _load_edition(folder: str, root: str, _sig: tuple) -> tuple[pd.DataFrame, pd
     return values, published, anomalies
 
 
-def _edition(period: str, data_dir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    folder = scorecard_dir(period, data_dir)
-    root = str(data_root(data_dir).resolve())
-    return _load_edition(str(folder.resolve()), root, _signature(folder))
+def _edition(period: str | None, data_dir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    folder = scorecard_dir(resolve_period(period, data_dir), data_dir)
+    root = data_root(data_dir).resolve()
+    return _cached_edition(str(folder.resolve()), str(root), edition_key(folder, root / "reference"))
 
 
 def _filter_area(frame: pd.DataFrame, area: str | None, data_dir, column: str) -> pd.DataFrame:
@@ -169,13 +226,14 @@ def _filter_area(frame: pd.DataFrame, area: str | None, data_dir, column: str) -
     return frame[frame[column] == name].reset_index(drop=True)
 
 
-def load_scorecard(period: str = "2024-10", *, area: str | None = None, data_dir=None) -> pd.DataFrame:
+def load_scorecard(period: str | None = None, *, area: str | None = None, data_dir=None) -> pd.DataFrame:
     """Load one scorecard edition as a validated long DataFrame.
 
     Parameters
     ----------
-    period : str
-        The edition, a folder name under ``data/raw/scorecard/`` such as ``"2024-10"``.
+    period : str, optional
+        The edition, a folder name under ``data/raw/scorecard/`` such as ``"2024-10"``;
+        ``None`` or ``""`` (the default) means the newest edition on disk.
     area : str, optional
         Keep one area (``"Kent"``, ``"Ashford"`` or a slug such as ``"tunbridge-wells"``).
     data_dir : path, optional
@@ -187,6 +245,10 @@ def load_scorecard(period: str = "2024-10", *, area: str | None = None, data_dir
         Schema :class:`kccperf.schemas.Scorecard`: one row per area, block,
         indicator and period; ``numerator`` and ``denominator`` on the latest
         period only; ``is_latest`` marks it. A new frame on every call.
+        Each series also holds the earlier periods that older editions on disk
+        printed and this one does not (the newest printing of each, with its
+        ``source_file``), so a seasonal indicator finds the same month a year
+        earlier when an older edition holds it.
 
     Raises
     ------
@@ -201,11 +263,102 @@ def load_scorecard(period: str = "2024-10", *, area: str | None = None, data_dir
     >>> df.query("indicator == 'cswt_re_referrals' and is_latest")["value"].item()
     23.9
     """
+    period = resolve_period(period, data_dir)
     values, _, _ = _edition(period, data_dir)
+    earlier = [p for p in available_periods(data_dir) if p < period]
+    if earlier:
+        values = extend_series(values, load_history(data_dir=data_dir, editions=earlier))
     return _filter_area(values.copy(), area, data_dir, Scorecard.area)
 
 
-def load_published(period: str = "2024-10", *, area: str | None = None, data_dir=None) -> pd.DataFrame:
+def load_history(*, data_dir=None, editions: list[str] | None = None) -> pd.DataFrame:
+    """Every edition's figures, each row with the edition that printed it.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder; defaults to the repository's ``data/``.
+    editions : list of str, optional
+        Only these editions (default: every edition on disk).
+
+    Returns
+    -------
+    DataFrame
+        Schema :class:`kccperf.schemas.History`: the rows of :func:`load_scorecard` of each edition as that
+        edition printed them (not extended), plus ``edition``; oldest edition first. A period printed by
+        several editions appears once per edition; :func:`kccperf.revisions` compares them.
+
+    Examples
+    --------
+    >>> h = load_history()
+    >>> sorted(set(h["edition"])) == available_periods()
+    True
+    """
+    wanted = available_periods(data_dir) if editions is None else [resolve_period(p, data_dir) for p in editions]
+    if not wanted:
+        latest_period(data_dir)  # raises: no edition on disk
+    root = data_root(data_dir).resolve()
+    keys = tuple(edition_key(root / "raw" / "scorecard" / p, root / "reference") for p in wanted)
+    return _history(str(root), tuple(wanted), keys).copy()
+
+
+@lru_cache(maxsize=8)
+def _history(root: str, periods: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
+    # Warm, a whole history is one Parquet read; cold, each edition comes from its own cache or is parsed.
+    key = history_key(periods, keys)
+    frame = read_history(key, root)
+    if frame is None:
+        folders = [str(Path(root) / "raw" / "scorecard" / p) for p in periods]
+        parts = [_cached_edition(f, root, k)[0].assign(**{History.edition: p}) for f, k, p in zip(folders, keys, periods)]
+        frame = pd.concat(parts, ignore_index=True)
+        write_history(key, frame, root)
+    return frame
+
+
+def load_published_history(*, data_dir=None, editions: list[str] | None = None) -> pd.DataFrame:
+    """Every edition's printed judgements and targets (schema :class:`kccperf.schemas.PublishedHistory`).
+
+    Targets change with the reporting year and sometimes within it; each edition keeps the targets it printed.
+
+    Examples
+    --------
+    >>> p = load_published_history()
+    >>> set(p["edition"]) == set(available_periods())
+    True
+    """
+    wanted = available_periods(data_dir) if editions is None else [resolve_period(p, data_dir) for p in editions]
+    frames = [_edition(p, data_dir)[1].assign(**{PublishedHistory.edition: p}) for p in wanted]
+    if not frames:
+        latest_period(data_dir)
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_revisions(period: str | None = None, *, data_dir=None, area: str | None = None) -> pd.DataFrame:
+    """Figures printed differently by two editions (schema :class:`kccperf.schemas.Revision`).
+
+    Parameters
+    ----------
+    period : str, optional
+        Only the revisions this edition printed (against the editions before it); default every revision
+        of every edition on disk.
+    area : str, optional
+        Keep one area.
+
+    Examples
+    --------
+    >>> load_revisions(available_periods()[0]).empty
+    True
+    """
+    if period is None or period == "":
+        revised = revisions(load_history(data_dir=data_dir))
+    else:
+        period = resolve_period(period, data_dir)
+        revised = revisions(load_history(data_dir=data_dir, editions=[p for p in available_periods(data_dir) if p <= period]))
+        revised = revised[revised[Revision.new_edition] == period].reset_index(drop=True)
+    return _filter_area(revised, area, data_dir, Revision.area)
+
+
+def load_published(period: str | None = None, *, area: str | None = None, data_dir=None) -> pd.DataFrame:
     """What the scorecard printed for each area, block and indicator row.
 
     Returns published DOT and RAG, the current target, last year's outturn,
@@ -223,8 +376,11 @@ def load_published(period: str = "2024-10", *, area: str | None = None, data_dir
     return _filter_area(published.copy(), area, data_dir, Published.area)
 
 
-def load_quality_log(period: str = "2024-10", *, area: str | None = None, data_dir=None) -> pd.DataFrame:
+def load_quality_log(period: str | None = None, *, area: str | None = None, data_dir=None) -> pd.DataFrame:
     """The data-quality log of an edition: every anomaly the reader found, with file, row and column.
+
+    Figures this edition prints differently from the edition before it are logged as ``revised_figure``
+    (the new figure as ``found``, the earlier printing as ``expected``).
 
     Examples
     --------
@@ -234,19 +390,22 @@ def load_quality_log(period: str = "2024-10", *, area: str | None = None, data_d
     """
     from .metadata import metadata_anomalies
 
+    period = resolve_period(period, data_dir)
     _, _, anomalies = _edition(period, data_dir)
     pages = metadata_anomalies(scorecard_dir(period, data_dir), data_dir)
-    anomalies = pd.concat([anomalies, pages], ignore_index=True) if len(pages) else anomalies.copy()
+    revised = load_revisions(period, data_dir=data_dir)
+    extra = [f for f in (pages, revision_anomalies(revised).astype(anomalies.dtypes.to_dict())) if len(f)]
+    anomalies = pd.concat([anomalies, *extra], ignore_index=True) if extra else anomalies.copy()
     return _filter_area(anomalies, area, data_dir, Anomaly.area)
 
 
-def load_headline(period: str = "2024-10", *, data_dir=None) -> pd.DataFrame:
+def load_headline(period: str | None = None, *, data_dir=None) -> pd.DataFrame:
     """The front-page headline figures of an edition (pupils, free school meals, open cases, Ofsted, front door).
 
     Returns an empty frame with the :class:`kccperf.schemas.Headline` columns when the edition has no
     ``headline.tsv``.
     """
-    path = scorecard_dir(period, data_dir) / "headline.tsv"
+    path = scorecard_dir(resolve_period(period, data_dir), data_dir) / "headline.tsv"
     cols = list(Headline.to_schema().columns)
     if not path.exists():
         return pd.DataFrame(columns=cols)
@@ -268,7 +427,7 @@ def _read_table(path: Path, sep: str, expected: str) -> pd.DataFrame:
         raise ScorecardFileError(f"{path}: cannot be read ({str(exc).strip()}); expected {expected}.") from None
 
 
-def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, str]:
+def load_edition_info(period: str | None = None, *, data_dir=None) -> dict[str, str]:
     """Facts about an edition from its ``edition.csv``: title, edition label, publication date, producer, source.
 
     Examples
@@ -276,6 +435,7 @@ def load_edition_info(period: str = "2024-10", *, data_dir=None) -> dict[str, st
     >>> load_edition_info("2024-10")["publication_date"]
     '2024-12-09'
     """
+    period = resolve_period(period, data_dir)
     path = scorecard_dir(period, data_dir) / "edition.csv"
     if not path.exists():
         return {

@@ -8,9 +8,10 @@ import re
 import pandas as pd
 import pytest
 
+from kccperf.judge.since import EditionChanges
 from kccperf.publish.batch import ReportResult
-from kccperf.publish.index import IndexRow, earlier_rows, index_html, rag_counts_for, result_rows
-from kccperf.schemas import Area, Assessed, Suppression
+from kccperf.publish.index import IndexRow, earlier_rows, index_html, rag_counts_for, result_rows, since_for
+from kccperf.schemas import Area, Assessed, EditionChange, Suppression
 
 INFO = {"title": "Directorate Scorecard", "edition_label": "October 2024", "publication_date": "2024-12-09"}
 
@@ -76,11 +77,37 @@ def test_index_page():
     assert (
         '<tr><th scope="row">Dover</th><td><a href="dover.html">Dover: report</a> (data: <a href="dover.csv">CSV</a>, '
         '<a href="dover.xlsx">Excel</a>)</td><td class="num">1</td><td class="num">0</td><td class="num">1</td>'
-        '<td class="num">0</td></tr>'
+        '<td class="num">0</td><td>–</td></tr>'
     ) in page
-    assert "<td>–</td><td>–</td><td>–</td><td>–</td></tr>" in page
-    assert 'Failed: RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt;</td><td colspan="4">' in page
+    assert "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>" in page
+    assert 'Failed: RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt;</td><td colspan="5">' in page
     assert "<script" not in page
     assert '<a href="swale.html">Swale</a> (from an earlier run, 2024-11-01 10:00 UTC)</td>' in page
-    assert len(re.findall(r'<th scope="col">', page)) == 6
+    assert len(re.findall(r'<th scope="col">', page)) == 7
     assert re.findall(r"Generated at [^<]*", page) == ["Generated at 2024-12-01 08:00 UTC"]
+
+
+def _changes(previous, rows):
+    cols = list(EditionChange.to_schema().columns)
+    frame = pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
+    return EditionChanges("2024-11", previous, frame)
+
+
+def test_since_the_last_edition_per_area(assessed):
+    changes = _changes(
+        "2024-10",
+        [
+            ("Dover", "", "a", "A", "rating", "Nov-24", "AMBER", "RED", ""),
+            ("Dover", "", "b", "B", "rating", "Nov-24", "RED", "GREEN", ""),
+            ("Dover", "", "c", "C", "revised", "Sep-24", "1", "2", ""),
+            ("Thanet", "", "d", "D", "dropped", "Oct-24", "Oct-24", "", ""),
+        ],
+    )
+    assert since_for(changes, "Dover") == "Since the 2024-10 edition: 2 ratings changed, 1 figure revised."
+    assert since_for(changes, "Swale") == "Nothing changed since the 2024-10 edition."
+    assert since_for(_changes(None, []), "Dover") == "No earlier edition is on disk to compare 2024-11 with."
+    rows = result_rows([ReportResult("Thanet", "thanet", True, 1.0)], {"thanet": "Thanet"}, assessed, changes)
+    assert rows[0].since == "Since the 2024-10 edition: 1 indicator dropped."
+    page = index_html(rows, period="2024-11", info=INFO, generated="x")
+    assert '<th scope="col">Since the last edition</th>' in page
+    assert "<td>Since the 2024-10 edition: 1 indicator dropped.</td></tr>" in page

@@ -1,0 +1,67 @@
+"""The "since the last edition" section of a report and its one-line summary in the index."""
+
+from __future__ import annotations
+
+from IPython.display import HTML
+
+from ..judge.since import EditionChanges
+from ..schemas import EditionChange as C
+from ._html import STYLESHEET, data_table, escape
+
+__all__ = ["since_last_edition_section", "since_summary"]
+
+# How each kind of change is named in a sentence (one, many) and in the table.
+_NOUNS = {
+    "rating": ("rating changed", "ratings changed"),
+    "revised": ("figure revised", "figures revised"),
+    "target": ("target changed", "targets changed"),
+    "added": ("indicator added", "indicators added"),
+    "dropped": ("indicator dropped", "indicators dropped"),
+}
+_LABELS = {
+    "rating": "Rating changed",
+    "revised": "Figure revised",
+    "target": "Target changed",
+    "added": "Indicator added",
+    "dropped": "Indicator dropped",
+}
+
+
+def since_summary(changes: EditionChanges) -> str:
+    """One plain sentence: what changed since the edition before, or that there is no earlier edition.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> since_summary(EditionChanges("2024-10", None, pd.DataFrame(columns=["change"])))
+    'No earlier edition is on disk to compare 2024-10 with.'
+    """
+    if changes.previous is None:
+        return f"No earlier edition is on disk to compare {changes.period} with."
+    counts = {k: n for k, n in changes.counts().items() if n}
+    if not counts:
+        return f"Nothing changed since the {changes.previous} edition."
+    parts = [f"{n} {_NOUNS[k][n != 1]}" for k, n in counts.items()]
+    return f"Since the {changes.previous} edition: " + ", ".join(parts) + "."
+
+
+def since_last_edition_section(changes: EditionChanges) -> HTML:
+    """The report section: the summary sentence, then one row per change (none when nothing changed)."""
+    lead = f'<p class="kcc-since">{escape(since_summary(changes))}</p>'
+    if changes.previous is None or changes.changes.empty:
+        return HTML(STYLESHEET + lead)
+    shown = changes.changes.assign(**{C.change: changes.changes[C.change].map(_LABELS)})
+    table = data_table(
+        shown,
+        caption=f"Changes since the {changes.previous} edition",
+        columns={
+            C.change: "What",
+            C.block: "Team",
+            C.title: "Indicator",
+            C.period_label: "Period",
+            C.before: "Before",
+            C.after: "Now",
+            C.description: "Detail",
+        },
+    )
+    return HTML(table.data.replace("<table", lead + "<table", 1))

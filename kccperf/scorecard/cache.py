@@ -1,0 +1,125 @@
+"""A cache of parsed editions: Parquet files keyed by a hash of the edition's raw files, never inside ``data/raw``.
+
+Reading an edition's 70-odd printed tables takes about a second; a history of many editions would take
+that per edition on every load. The frames an edition parses to are therefore stored as Parquet (pyarrow)
+under :func:`kccperf._paths.cache_root` (``data/interim/scorecard/`` unless ``KCCPERF_CACHE`` says
+otherwise; git-ignored), named by a key that hashes every file of the edition, the reference files that
+steer the reader, and the reader's own source. Any change to one of them gives a new key, so a changed raw
+file is read again; nothing is ever served stale. The cache is an optimisation only: when it cannot be
+written (a read-only folder) editions are simply parsed each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .._paths import cache_root
+
+__all__ = ["edition_key", "history_key", "read_cached", "read_history", "write_cached", "write_history"]
+
+PARTS = ("values", "published", "anomalies")
+# Whole histories kept on disk: every edition, and the editions before each recent one (load_scorecard).
+HISTORIES_KEPT = 8
+_SOURCES = ("schemas.py", "scorecard/editions.py", "scorecard/catalogue.py", "scorecard/periods.py", "scorecard/reader")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    # The reader's own source is part of the key: a fix to the reader must not be hidden by old cache files.
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for name in _SOURCES:
+        path = package / name
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def edition_key(folder: Path, reference: Path) -> str:
+    """A hash of every file in the edition ``folder``, the CSV files in ``reference`` and the reader's source.
+
+    Examples
+    --------
+    >>> from kccperf._paths import data_root
+    >>> len(edition_key(data_root() / "raw" / "scorecard" / "2024-10", data_root() / "reference"))
+    24
+    """
+    h = hashlib.sha256(_code_digest().encode())
+    files = sorted(p for p in folder.iterdir() if p.is_file()) + sorted(reference.glob("*.csv"))
+    for path in files:
+        h.update(f"{path.parent.name}/{path.name}\0".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:24]
+
+
+def _folder(data_dir) -> Path:
+    return cache_root(data_dir) / "scorecard"
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    # Whole or not at all: a temporary file in the same folder, moved into place.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _read(path: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(path) if path.is_file() else None
+    except (OSError, ValueError):
+        return None  # a damaged cache file: parse again and overwrite it
+
+
+def read_cached(period: str, key: str, data_dir=None, parts: tuple[str, ...] = PARTS) -> tuple[pd.DataFrame, ...] | None:
+    """The cached frames ``parts`` (of values, published, anomalies) of ``period`` under ``key``, or ``None``."""
+    frames = tuple(_read(_folder(data_dir) / f"{period}-{key}-{part}.parquet") for part in parts)
+    return None if any(f is None for f in frames) else frames
+
+
+def write_cached(period: str, key: str, frames: tuple[pd.DataFrame, ...], data_dir=None) -> None:
+    """Store the frames (values, published, anomalies) of ``period`` under ``key``, removing its older entries."""
+    folder = _folder(data_dir)
+    keep = {folder / f"{period}-{key}-{part}.parquet" for part in PARTS}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{period}-*.parquet"):
+            if old not in keep:
+                old.unlink(missing_ok=True)
+        for part, frame in zip(PARTS, frames):
+            _write(frame, folder / f"{period}-{key}-{part}.parquet")
+    except OSError:
+        return  # read-only or full: the cache is only a speed-up
+
+
+def history_key(periods: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    """One key for a history: the editions and each one's :func:`edition_key`."""
+    return hashlib.sha256("\0".join(p + ":" + k for p, k in zip(periods, keys)).encode()).hexdigest()[:24]
+
+
+def read_history(key: str, data_dir=None) -> pd.DataFrame | None:
+    """The cached figures of a whole history (see :func:`history_key`), or ``None``."""
+    return _read(_folder(data_dir) / f"history-{key}.parquet")
+
+
+def write_history(key: str, frame: pd.DataFrame, data_dir=None) -> None:
+    """Store a whole history's figures in one file (one read when warm), keeping the newest few histories."""
+    folder = _folder(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(frame, folder / f"history-{key}.parquet")
+        older = sorted(folder.glob("history-*.parquet"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in older[HISTORIES_KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return

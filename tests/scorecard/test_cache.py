@@ -1,0 +1,66 @@
+"""The Parquet cache of parsed editions: outside data/raw, the same frames as a fresh parse, invalidated by a changed file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kccperf
+from kccperf.scorecard import editions
+from kccperf.scorecard.cache import edition_key, read_cached
+
+
+@pytest.fixture
+def data(tmp_path, history_data) -> Path:
+    """A private copy of the two-edition data folder, without its cache, for tests that change files."""
+    dest = tmp_path / "data"
+    shutil.copytree(history_data / "raw", dest / "raw")
+    shutil.copytree(history_data / "reference", dest / "reference")
+    return dest
+
+
+def _key(data: Path, period: str) -> str:
+    return edition_key(data / "raw" / "scorecard" / period, data / "reference")
+
+
+def test_cache_lives_outside_raw_and_equals_a_fresh_parse(history_data):
+    kccperf.load_history(data_dir=history_data)
+    folder = history_data / "interim" / "scorecard"
+    assert {f.name[:7] for f in folder.glob("20??-??-*-values.parquet")} == {"2024-10", "2024-11"}
+    assert list(folder.glob("history-*.parquet")), "a whole history is one file"
+    assert not any(p.suffix == ".parquet" for p in (history_data / "raw").rglob("*"))
+    cached = read_cached("2024-11", _key(history_data, "2024-11"), history_data)
+    root = history_data.resolve()
+    fresh = editions._load_edition(str(root / "raw" / "scorecard" / "2024-11"), str(root))
+    for a, b in zip(cached, fresh):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_changed_raw_file_is_read_again(data):
+    before = kccperf.load_scorecard("2024-11", area="Kent", data_dir=data)
+    old_key = _key(data, "2024-11")
+    path = data / "raw" / "scorecard" / "2024-11" / "kent__ics_monthly.tsv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\t22.8\t5,451\t", "\t21.7\t5,451\t", 1), encoding="utf-8")
+    assert _key(data, "2024-11") != old_key
+    after = kccperf.load_scorecard("2024-11", area="Kent", data_dir=data)
+    pick = lambda df: df.query("indicator == 'cswt_re_referrals' and is_latest")["value"].item()  # noqa: E731
+    assert (pick(before), pick(after)) == (22.8, 21.7)
+    names = [p.name for p in (data / "interim" / "scorecard").glob("2024-11-*-values.parquet")]
+    assert names == [f"2024-11-{_key(data, '2024-11')}-values.parquet"], "the stale entry is removed"
+
+
+def test_a_changed_reference_file_changes_every_key(data):
+    keys = {p: _key(data, p) for p in ("2024-10", "2024-11")}
+    catalogue = data / "reference" / "indicators.csv"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert all(_key(data, p) != k for p, k in keys.items())
+
+
+def test_an_unwritable_cache_is_only_slower(data, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("KCCPERF_CACHE", str(blocker))
+    assert len(kccperf.load_scorecard("2024-10", data_dir=data)) > 0
