@@ -111,7 +111,9 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     Returns
     -------
     EditionCheck
-        The number of files and tidy rows, and the quality log (schema :class:`kccperf.schemas.Anomaly`).
+        The number of files and tidy rows, and the quality log (schema :class:`kccperf.schemas.Anomaly`): each
+        table's anomalies and the metadata pages' codes. Figures one area prints differently in two tables
+        (``conflicting_figures``) are settled, and logged, when the edition is loaded (:func:`kccperf.load_quality_log`).
 
     Raises
     ------
