@@ -143,7 +143,7 @@ def _join(frame: pd.DataFrame, path: Path, cat, sections: dict[str, bool], uniqu
     code = frame[SourceRaw.code].str.strip()
     by_title = frame[SourceRaw.title].map(lambda t: titles.get(normalise_title(t), ""))
     ind = by_title.where(by_title != "", code.map(lambda c: codes.get(c, "")))
-    joins = frame[SourceRaw.section].map(lambda s: sections.get(s, True))
+    joins = frame[SourceRaw.section].map(lambda s: sections.get(s, True)).astype(bool)
     lost = joins & (ind == "")
     if lost.any():
         r = frame.index[lost][0]
