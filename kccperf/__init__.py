@@ -28,6 +28,7 @@ from .judge.assess import assess
 from .judge.commentary import commentary
 from .judge.reconcile import Reconciliation, floor_inference, reconcile
 from .judge.since import EditionChanges, since_last_edition
+from .publish.main_points import main_points
 from .publish.parameters import check_notebook_parameters, check_parameters
 from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
 from .publish.suppress import suppress
@@ -83,6 +84,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "area_view",
+    "main_points",
     "assess",
     "available_periods",
     "check_notebook_parameters",

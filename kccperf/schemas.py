@@ -733,6 +733,17 @@ class Commentary(pa.DataFrameModel):
         strict = True
 
 
+class MainPoint(pa.DataFrameModel):
+    """The output of :func:`kccperf.publish.main_points.main_points`: the sentences that open a report."""
+
+    kind: Series[str] = pa.Field(isin=("reds", "changes", "improved", "worsened", "england"))
+    sentence: Series[str] = pa.Field(str_length={"min_value": 1})
+    figures: Series[object]
+
+    class Config:
+        strict = True
+
+
 class Suppression(pa.DataFrameModel):
     """The column :func:`kccperf.publish.suppress.suppress` adds: True where a figure is withheld as a small number."""
 

@@ -64,7 +64,7 @@ def render_table(name: str, **context) -> str:
     Examples
     --------
     >>> render_table("data_table.html.j2", caption="<i>", headers=["A"], rows=[(1,)])
-    '<table class="kcc-table"><caption>&lt;i&gt;</caption><thead><tr><th scope="col">A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    '<table class="kcc-table"><caption>&lt;i&gt;</caption><thead><tr><th scope="col">A</th></tr></thead><tbody><tr><td data-label="A">1</td></tr></tbody></table>'
     """
     return _templates().get_template(name).render(**context)
 

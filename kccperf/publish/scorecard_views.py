@@ -22,7 +22,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
-from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, Suppression
+from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, MainPoint, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
@@ -43,6 +43,7 @@ __all__ = [
     "headline_table",
     "indicator_table",
     "league",
+    "main_points_list",
     "provenance_footer",
     "quality_table",
     "rag_headline",
@@ -204,14 +205,21 @@ def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HT
     )
 
 
-def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool) -> tuple[str, str] | None:
-    """The signed gap to a comparator and its judgement (significance where known), or None if there is none."""
+def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool, context: str = "") -> tuple[str, str, str] | None:
+    """The signed gap to a comparator, its judgement (significance where known) and the comparator's own figure
+    and period (``context``), or None if there is none."""
     if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return None
     sign = "+" if gap > 0 else ""
     # A difference between two percentages is in percentage points.
     text = f"{sign}{gap:.1f} pp" if unit == "percent" else f"{sign}{format_value(gap, unit)}"
-    return text, sig or judgement or ""
+    return text, sig or judgement or "", context
+
+
+def _england_context(r) -> str:
+    """England's figure with the period it covers, e.g. "England 2023-24: 22.4%" (the label as printed)."""
+    label = getattr(r, S.england_label, "") or "England"
+    return f"{label}: {format_value(r.england, r.unit)}"
 
 
 def _target_and_floor(r) -> tuple[str, str]:
@@ -267,11 +275,23 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
     )
 
 
+def _comparison(r, county: str, withheld: bool) -> tuple | None:
+    """The second comparison column: a district against the county, the county against its benchmark group."""
+    if r.area == county:
+        label = getattr(r, S.regional_label, "") or "Benchmark group"
+        context = f"{label}: {format_value(r.regional, r.unit)}"
+        return _versus(r.regional_gap, r.vs_regional, "", r.unit, withheld, context)
+    context = f"{county}: {format_value(r.county_value, r.unit)}"
+    return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context)
+
+
 def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent") -> HTML:
     """The full indicator table: grouped by service, with value, trend, target, floor, RAG, direction and comparisons.
 
     ``series`` is the long scorecard for the same area (for the trend sparklines); suppressed figures
-    (``suppressed`` True) show the marker ``c`` instead of the figure.
+    (``suppressed`` True) show the marker ``c`` instead of the figure. A district is compared with the county
+    and England, the county with its comparison (benchmark) group and England; each comparison cell names the
+    comparator's figure and the period it covers. Rows with no figure are folded into one line per service.
     """
     trend = (
         series.sort_values(S.period)
@@ -279,7 +299,9 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
         .agg(values=(S.value, list), periods=(S.period_label, list))
     )
     rows = []
-    for r in assessed.itertuples(index=False):
+    withheld_rows = assessed[Suppression.suppressed] if Suppression.suppressed in assessed else pd.Series(False, assessed.index)
+    has_figure = assessed[A.value].notna() | withheld_rows.astype(bool)
+    for r in assessed[has_figure].itertuples(index=False):
         withheld = bool(getattr(r, Suppression.suppressed, False))
         t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
         target, floor = _target_and_floor(r)
@@ -294,24 +316,38 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
                 "trend": "–" if withheld or t is None else sparkline(t["values"], t["periods"], unit=r.unit, title=r.title),
                 "target": target,
                 "floor": floor,
-                "rating": "Withheld" if withheld else "No figure" if pd.isna(r.value) else r.rag,
+                "rating": "Withheld" if withheld else r.rag,
                 "arrow": r.dot_arrow,
-                "versus_county": _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld),
-                "versus_england": _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld),
+                "versus": [
+                    _comparison(r, county, withheld),
+                    _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r)),
+                ],
             }
         )
-    # The county's own report has no county to compare with: leave that column out.
-    vs_county = bool((assessed[A.area] != county).any())
+    missing = assessed[~has_figure]
+    names = missing[S.title] + missing[S.block].map(lambda b: f" ({b})" if b else "")
+    folded = names.groupby(missing[I.service], sort=False).agg(list)
+    grouped = _by_service(rows, assessed.loc[has_figure, I.service])
+    services = [(service, group, folded.get(service, [])) for service, group in grouped]
+    services += [(service, [], titles) for service, titles in folded.items() if service not in dict(grouped)]
+    is_county = bool((assessed[A.area] == county).all())
     table = render_table(
         "assessment_table.html.j2",
         caption=caption,
-        county=county if vs_county else None,
-        services=_by_service(rows, assessed[I.service]),
+        comparators=["Against benchmark group" if is_county else f"Against {county}", "Against England"],
+        services=services,
+        missing_label=f"No figure for {county}" if is_county else "Not reported for districts",
         colours=RAG_STYLE,
         meanings=DOT_WORDS,
         marker=MARKER,
     )
     return HTML(STYLESHEET + table)
+
+
+def main_points_list(points: pd.DataFrame) -> HTML:
+    """The main points (:func:`kccperf.main_points`) as a short list (escaped)."""
+    items = "".join(f"<li>{escape(s)}</li>" for s in points[MainPoint.sentence])
+    return HTML(STYLESHEET + f'<ul class="kcc-main-points">{items}</ul>')
 
 
 def commentary_list(comments: pd.DataFrame, *, rags: tuple[str, ...] = ("RED", "AMBER")) -> HTML:
@@ -380,8 +416,9 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
 
 def league(table: pd.DataFrame) -> HTML:
     """The district league table."""
+    shares = table[LT.green_share].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     return data_table(
-        table,
+        table.assign(**{LT.green_share: shares}),
         caption="District league table (districts sharing a team count its indicators in each)",
         columns={
             A.area: "District",

@@ -10,6 +10,10 @@ import pytest
 import kccperf
 from kccperf._format import format_value
 from kccperf.publish import _html, scorecard_views
+from kccperf.schemas import Assessed as A
+from kccperf.schemas import Indicator as I
+from kccperf.schemas import Scorecard as S
+from kccperf.schemas import Suppression
 
 
 @pytest.mark.parametrize(
@@ -98,8 +102,24 @@ def test_the_county_report_has_no_column_comparing_it_with_itself(assessed, scor
     dover = scorecard_views.assessment_table(
         kccperf.area_view(assessed, "Dover"), scorecard[scorecard.area == "Dover"], caption="Dover"
     ).data
-    assert "Against Kent" not in kent and 'colspan="9"' in kent and 'colspan="10"' not in kent
-    assert '<th scope="col">Against Kent</th><th scope="col">Against England</th>' in dover and 'colspan="10"' in dover
+    # The county is compared with its comparison (benchmark) group instead, naming the group's figure and period.
+    assert "Against Kent" not in kent
+    assert '<th scope="col">Against benchmark group</th><th scope="col">Against England</th>' in kent
+    assert '<th scope="col">Against Kent</th><th scope="col">Against England</th>' in dover
+    assert 'colspan="10"' in dover and 'colspan="10"' in kent
+    assert "Benchmark Group 2023-24: " in kent and "England 2023-24: " in kent and "Kent: " in dover
+
+
+def test_rows_with_no_figure_fold_into_one_line_per_service(assessed, scorecard):
+    view = kccperf.area_view(assessed, "Dover")
+    html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
+    missing = view[view[A.value].isna() & ~view[Suppression.suppressed]]
+    assert not missing.empty and "No figure</td>" not in html
+    lines = html.count('<tr class="kcc-missing">')
+    assert lines == missing[I.service].nunique()
+    assert "Not reported for districts: " in html
+    for title in missing[S.title]:
+        assert html.count(_html.escape(title)) == 1
 
 
 def test_withheld_figures_show_the_marker_and_say_withheld(assessed, scorecard):
@@ -107,8 +127,8 @@ def test_withheld_figures_show_the_marker_and_say_withheld(assessed, scorecard):
     html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
     withheld = int(view["suppressed"].sum())
     assert withheld > 0
-    assert html.count('<td class="num"><abbr title="withheld: small numbers">c</abbr></td>') == withheld
-    assert html.count('<td class="kcc-rag">Withheld</td>') == withheld
+    assert html.count('<td class="num" data-label="Value"><abbr title="withheld: small numbers">c</abbr></td>') == withheld
+    assert html.count('<td class="kcc-rag" data-label="RAG">Withheld</td>') == withheld
 
 
 def test_tables_escape_quotes_as_the_pages_always_did():
