@@ -11,11 +11,13 @@ the top of the package.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from ..budget import band_labels, edition_info, mismatches
 from ..schemas import (
@@ -32,7 +34,7 @@ from ..schemas import (
     UnsecuredShare,
 )
 from ._html import STYLESHEET, data_table, escape, provenance_footer
-from .figures import Chart
+from .figures import Chart, _small_table
 from .figures import png_bytes as _png
 
 __all__ = [
@@ -61,106 +63,133 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _money(value: float, unit: str) -> str:
+def _money(value: float, unit: str, *, signed: bool = False) -> str:
+    """Money as printed: ``£12.3m``, ``−£4.5m``, ``£1,234k``; ``signed`` adds ``+`` to increases."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    sign = "−" if value < 0 else ""
+    sign = "−" if value < 0 else "+" if signed and value > 0 else ""
     return f"{sign}£{abs(value):,.1f}m" if unit == "£m" else f"{sign}£{abs(value):,.0f}k"
 
 
-def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood against exposure") -> Chart:
-    """The risk heat map: likelihood (1-5) against exposure band, each cell labelled with its risks and score.
-
-    ``scores`` is the output of :func:`kccperf.budget.risk_scores`. Shading follows the
-    score, and every cell also prints the score and its risks, so colour is never the
-    only carrier of meaning.
-    """
+def risk_heatmap_figure(scores: pd.DataFrame, *, title: str) -> Figure:
+    """The risk heat map as a figure: likelihood (1-5) against exposure band, each cell with its score and risk refs."""
     labels = band_labels()
-    fig = _figure(11, 6.5)
+    fig = _figure(10, 5.6)
     ax = fig.add_subplot()
-    grid = [[0.0] * 5 for _ in range(5)]
-    for lik in range(1, 6):
-        for band in range(1, 6):
-            grid[lik - 1][band - 1] = lik * band
+    grid = [[lik * band for band in range(1, 6)] for lik in range(1, 6)]
     ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")
     for (lik, band), cell in scores.groupby([RiskScore.likelihood, RiskScore.band]):
-        if band == 1:
-            text = f"{len(cell)} risks\n(no individual amount\nor under £10m)"
-        else:
-            text = "\n".join(f"{r.risk} {str(r.title)[:28]}" for r in cell.itertuples())
-        ax.text(band - 1, lik - 1, f"score {lik * band}\n{text}", ha="center", va="center", fontsize=7, color="#0b0c0c")
-    ax.set_xticks(range(5), [lbl.replace(" or ", "\nor ") for lbl in labels], fontsize=8)
+        refs = textwrap.fill(", ".join(cell[RiskScore.risk].astype(str)), 24)
+        ax.text(band - 1, lik - 1, f"score {lik * band}\n{refs}", ha="center", va="center", fontsize=8, color="#0b0c0c")
+    ax.set_xticks(range(5), [textwrap.fill(lbl, 18) for lbl in labels], fontsize=8)
     ax.set_yticks(range(5), [f"{i}" for i in range(1, 6)])
-    ax.set_xlabel("Estimated exposure (annual, else lifetime), £m")
-    ax.set_ylabel("Current likelihood (1 very unlikely to 5 very likely)")
-    ax.set_title(title)
+    ax.set_xlabel("Estimated exposure band (annual, else lifetime), £m")
+    ax.set_ylabel("Current likelihood\n(1 very unlikely to 5 very likely)")
+    ax.set_title(textwrap.fill(title, 90))
+    return fig
+
+
+def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood against exposure") -> Chart:
+    """The risk heat map: likelihood (1-5) against exposure band, each cell labelled with its score and risk refs.
+
+    ``scores`` is the output of :func:`kccperf.budget.risk_scores`. Shading follows the score, and every cell
+    also prints the score and its risks, so colour is never the only carrier of meaning. The risks' full
+    titles are in the chart's table.
+    """
+    fig = risk_heatmap_figure(scores, title=title)
     top = scores.sort_values([RiskScore.score, RiskScore.exposure_m], ascending=False).head(3)
     alt = (
         f"Heat map of {len(scores)} budget risks by likelihood and exposure band. Highest scores: "
-        + "; ".join(f"{r.title} (likelihood {r.likelihood}, £{r.exposure_m:,.1f}m, score {r.score})" for r in top.itertuples())
+        + "; ".join(
+            f"{r.risk} {r.title} (likelihood {r.likelihood}, £{r.exposure_m:,.1f}m, score {r.score})" for r in top.itertuples()
+        )
         + "."
     )
-    caption = f"{title}. Score = likelihood × exposure band (1-25). {alt}"
-    return Chart(_png(fig), alt, caption)
+    ordered = scores.sort_values([RiskScore.score, RiskScore.risk], ascending=[False, True])
+    rows = [
+        (r.risk, r.title, r.likelihood, f"£{r.exposure_m:,.1f}m" if r.exposure_m == r.exposure_m else "–", r.score)
+        for r in ordered.itertuples()
+    ]
+    table = _small_table("The risks in the heat map", ["Ref", "Risk", "Likelihood", "Exposure", "Score"], rows)
+    caption = f"{title}. Score = likelihood × exposure band (1-25); each cell lists its risks by reference. {alt}"
+    return Chart(_png(fig), alt, caption, table)
 
 
-def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
-    """A revenue bridge (:func:`kccperf.budget.revenue_bridge`) as a waterfall chart.
-
-    Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
-    and each bar is labelled with its signed amount, so colour is never needed to read it.
-    """
+def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
+    """A bridge's amounts in £m (the tables print £000s)."""
     unit = str(bridge[BridgeStep.unit].iloc[0]) if BridgeStep.unit in bridge else "£000s"
-    fig = _figure(11, 5.5)
+    scale = 1000.0 if unit == "£000s" else 1.0
+    cols = [BridgeStep.amount, BridgeStep.before, BridgeStep.after]
+    return bridge.assign(**{c: bridge[c] / scale for c in cols})
+
+
+def waterfall_figure(bridge: pd.DataFrame, *, title: str) -> Figure:
+    """The bridge as a waterfall in £m: start and end solid, increases hatched ``//``, decreases ``..``, each bar labelled."""
+    b = _bridge_in_m(bridge)
+    fig = _figure(10, 5.8)
     ax = fig.add_subplot()
     styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
-    changes = bridge[bridge[BridgeStep.kind] == "change"]
+    changes = b[b[BridgeStep.kind] == "change"]
     span = changes[BridgeStep.amount].abs().sum() or 1.0
-    base_min = min(
-        bridge[BridgeStep.before].where(bridge[BridgeStep.kind] == "change").min(),
-        bridge[BridgeStep.after].where(bridge[BridgeStep.kind] == "change").min(),
-    )
-    floor = (
-        0.0
-        if bridge[BridgeStep.kind].eq("start").any() and bridge[BridgeStep.amount].iloc[0] == 0
-        else max(base_min - 0.15 * span, 0.0)
-    )
-    for i, r in enumerate(bridge.itertuples(index=False)):
+    base_min = min(changes[BridgeStep.before].min(), changes[BridgeStep.after].min())
+    starts_at_zero = b[BridgeStep.kind].eq("start").any() and b[BridgeStep.amount].iloc[0] == 0
+    floor = 0.0 if starts_at_zero else max(base_min - 0.15 * span, 0.0)
+    for i, r in enumerate(b.itertuples(index=False)):
         kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
         colour, hatch = styles[kind]
         bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
         height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
         ax.bar(i, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
-        sign = "" if r.kind in ("start", "end") else ("+" if r.amount >= 0 else "−")
         ax.text(
             i,
             max(r.before, r.after) if r.kind == "change" else r.after,
-            f"{sign}{abs(r.amount):,.0f}",
+            _money(r.amount, "£m", signed=r.kind == "change"),
             ha="center",
             va="bottom",
             fontsize=7,
         )
-    ax.set_xticks(range(len(bridge)), [str(lbl)[:34] for lbl in bridge[BridgeStep.label]], rotation=55, ha="right", fontsize=7)
-    ax.set_ylabel(f"{unit}")
-    ax.set_ylim(bottom=floor)
+    ax.set_xticks(
+        range(len(b)),
+        [textwrap.fill(str(lbl), 22) for lbl in b[BridgeStep.label]],
+        rotation=60,
+        ha="right",
+        rotation_mode="anchor",
+        fontsize=7,
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}m"))
+    ax.set_ylabel("£m")
+    top = max(b[BridgeStep.after].max(), b[BridgeStep.before].max())
+    ax.set_ylim(floor, top + 0.08 * (top - floor))
     ax.set_title(title)
-    first, last = bridge.iloc[0], bridge.iloc[-1]
+    return fig
+
+
+def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
+    """A revenue bridge (:func:`kccperf.budget.revenue_bridge`) as a waterfall chart in £m.
+
+    Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
+    and each bar is labelled with its signed amount, so colour is never needed to read it.
+    """
+    fig = waterfall_figure(bridge, title=title)
+    b = _bridge_in_m(bridge)
+    changes = b[b[BridgeStep.kind] == "change"]
+    first, last = b.iloc[0], b.iloc[-1]
     ups = changes[changes[BridgeStep.amount] > 0].nlargest(2, BridgeStep.amount)
     downs = changes[changes[BridgeStep.amount] < 0].nsmallest(2, BridgeStep.amount)
+    ups_text = ", ".join(f"{r.label} {_money(r.amount, '£m', signed=True)}" for r in ups.itertuples()) or "none"
+    downs_text = ", ".join(f"{r.label} {_money(r.amount, '£m', signed=True)}" for r in downs.itertuples()) or "none"
     alt = (
-        f"Waterfall from {first[BridgeStep.label]} {first[BridgeStep.amount]:,.1f} to {last[BridgeStep.label]} {last[BridgeStep.amount]:,.1f} ({unit}). "
-        f"Largest increases: {', '.join(f'{r.label} +{r.amount:,.1f}' for r in ups.itertuples()) or 'none'}. "
-        f"Largest decreases: {', '.join(f'{r.label} {r.amount:,.1f}' for r in downs.itertuples()) or 'none'}."
+        f"Waterfall from {first[BridgeStep.label]} {_money(first[BridgeStep.amount], '£m')} to {last[BridgeStep.label]} "
+        f"{_money(last[BridgeStep.amount], '£m')}. Largest increases: {ups_text}. Largest decreases: {downs_text}."
     )
-    return Chart(_png(fig), alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}")
+    rows = [(r.label, _money(r.amount, "£m", signed=r.kind == "change"), _money(r.after, "£m")) for r in b.itertuples()]
+    table = _small_table(title, ["Step", "Amount", "Running total"], rows)
+    return Chart(_png(fig), alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}", table)
 
 
-def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
-    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
-    wide = profile.pivot_table(
-        index=CapitalProfile.year, columns=CapitalProfile.group, values=CapitalProfile.amount, aggfunc="sum", sort=False
-    ).fillna(0.0)
-    fig = _figure(11, 5)
+def capital_figure(wide: pd.DataFrame, *, title: str) -> Figure:
+    """Capital spend by year (rows) and group (columns, £000s) as stacked bars in £m, each group hatched, legend below."""
+    fig = _figure(10, 5.6)
     ax = fig.add_subplot()
     hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
     colours = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#b58840", "#5694ca", "#d4351c", "#505a5f"]
@@ -170,7 +199,7 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
             wide.index,
             wide[group] / 1000,
             bottom=bottom / 1000,
-            label=str(group)[:45],
+            label=textwrap.fill(str(group), 40),
             color=colours[i % 8],
             hatch=hatches[i % 8],
             edgecolor="#0b0c0c",
@@ -178,18 +207,32 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
         )
         bottom = bottom + wide[group]
     for x, total in bottom.items():
-        ax.text(x, total / 1000, f"{total / 1000:,.1f}", ha="center", va="bottom", fontsize=7)
+        ax.text(x, total / 1000, f"£{total / 1000:,.1f}m", ha="center", va="bottom", fontsize=7)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}m"))
     ax.set_ylabel("£m")
+    ax.set_ylim(0, bottom.max() / 1000 * 1.1 if len(bottom) else 1)
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax.legend(fontsize=7, loc="upper right")
+    fig.legend(fontsize=7, loc="outside lower center", ncol=min(4, len(wide.columns)), frameon=False)
     ax.set_title(title)
+    return fig
+
+
+def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
+    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
+    wide = profile.pivot_table(
+        index=CapitalProfile.year, columns=CapitalProfile.group, values=CapitalProfile.amount, aggfunc="sum", sort=False
+    ).fillna(0.0)
+    fig = capital_figure(wide, title=title)
+    totals = wide.sum(axis=1)
     alt = (
         f"Stacked bars of capital spend by year, {wide.index[0]} to {wide.index[-1]}, in {len(wide.columns)} groups "
-        f"({', '.join(map(str, wide.columns))}). Totals by year in £m: "
-        + ", ".join(f"{y} {v / 1000:,.1f}" for y, v in bottom.items())
+        f"({', '.join(map(str, wide.columns))}). Totals by year: "
+        + ", ".join(f"{y} £{v / 1000:,.1f}m" for y, v in totals.items())
         + "."
     )
-    return Chart(_png(fig), alt, f"{title}. {alt}")
+    rows = [(y, *(f"£{v / 1000:,.1f}m" for v in wide.loc[y]), f"£{totals[y] / 1000:,.1f}m") for y in wide.index]
+    table = _small_table(title, ["Year", *map(str, wide.columns), "Total"], rows)
+    return Chart(_png(fig), alt, f"{title}. {alt}", table)
 
 
 def money_table(
@@ -283,8 +326,9 @@ def member_names(edition: dict) -> dict[str, str]:
 
 def top_risks_table(frame: pd.DataFrame) -> HTML:
     """The largest exposures (:func:`kccperf.budget.top_risks`), in £m."""
-    return money_table(
-        frame.assign(**{Risk.directorate: frame[Risk.directorate].replace("", "not printed")}),
+    shown = frame.assign(**{Risk.directorate: frame[Risk.directorate].replace("", NOT_PRINTED)})
+    table = money_table(
+        shown,
         caption="Largest estimated exposures",
         columns={
             Risk.risk: "Ref",
@@ -297,12 +341,25 @@ def top_risks_table(frame: pd.DataFrame) -> HTML:
         },
         money={Risk.annual_exposure_m: "£m", Risk.lifetime_exposure_m: "£m"},
     )
+    unknown = (shown[Risk.directorate] == NOT_PRINTED).any()
+    return HTML(table.data + (f'<p class="kcc-note">{escape(NOT_PRINTED_NOTE)}</p>' if unknown else ""))
+
+
+NOT_PRINTED = "not printed"
+NOT_PRINTED_NOTE = (
+    "“not printed”: the register's directorate cell held only a page number in the published PDF, so the risk's "
+    "directorate is not known."
+)
 
 
 def exposure_table(frame: pd.DataFrame) -> HTML:
-    """Itemised exposure by directorate (:func:`kccperf.budget.exposure_by_directorate`), in £m."""
-    return money_table(
-        frame,
+    """Itemised exposure by directorate (:func:`kccperf.budget.exposure_by_directorate`), in £m.
+
+    Risks whose directorate was not printed come last, with the reason beneath the table.
+    """
+    unknown = frame[DirectorateExposure.directorate] == NOT_PRINTED
+    table = money_table(
+        pd.concat([frame[~unknown], frame[unknown]]),
         caption="Itemised exposure by directorate (all risks)",
         columns={
             DirectorateExposure.directorate: "Directorate",
@@ -312,6 +369,7 @@ def exposure_table(frame: pd.DataFrame) -> HTML:
         },
         money={DirectorateExposure.annual_exposure_m: "£m", DirectorateExposure.lifetime_exposure_m: "£m"},
     )
+    return HTML(table.data + (f'<p class="kcc-note">{escape(NOT_PRINTED_NOTE)}</p>' if unknown.any() else ""))
 
 
 def exposure_share_table(frame: pd.DataFrame) -> HTML:

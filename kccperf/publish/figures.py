@@ -10,15 +10,17 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
+import textwrap
 
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 
+from .._format import format_value
 from ..judge.benchmark import Z_95, Z_998, funnel_limits
 from ..schemas import Assessed as A
+from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
 from ..schemas import Target as T
@@ -30,25 +32,30 @@ _LINE = "#1d70b8"
 
 
 class Chart:
-    """A matplotlib chart as a PNG, with alt text and a visible caption.
+    """A matplotlib chart as a PNG, with alt text, a visible caption and, optionally, its data as a small table.
 
-    In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the
-    image, the caption beneath), and also carries ``image/png`` for other front ends.
+    In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the image, the caption
+    beneath, the table inside ``<details>``), and also carries ``image/png`` for other front ends. The
+    caption is plain text unless ``caption_html`` is given (already escaped).
     """
 
-    def __init__(self, png: bytes, alt: str, caption: str) -> None:
-        self.png, self.alt, self.caption = png, alt, caption
+    def __init__(self, png: bytes, alt: str, caption: str, table: str = "", *, caption_html: str = "") -> None:
+        self.png, self.alt, self.caption, self.table = png, alt, caption, table
+        self.caption_html = caption_html or html.escape(caption)
 
     def _repr_png_(self) -> bytes:
         return self.png
 
-    def _repr_html_(self) -> str:
+    def _figure(self, cls: str) -> str:
         data = base64.b64encode(self.png).decode("ascii")
+        details = f"<details><summary>The figures</summary>{self.table}</details>" if self.table else ""
         return (
-            f'<figure class="kcc-figure" style="margin:0.5rem 0"><img src="data:image/png;base64,{data}" '
-            f'alt="{html.escape(self.alt)}" style="max-width:100%;height:auto"/>'
-            f'<figcaption style="font-family:Arial,Helvetica,sans-serif;font-size:0.9rem">{html.escape(self.caption)}</figcaption></figure>'
+            f'<figure class="{cls}"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"/>'
+            f"<figcaption>{self.caption_html}</figcaption>{details}</figure>"
         )
+
+    def _repr_html_(self) -> str:
+        return self._figure("kcc-figure")
 
 
 def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
@@ -80,121 +87,188 @@ def _short(title: str, n: int = 48) -> str:
     return title[: n - 1].rstrip() + "…"
 
 
-def _grid(n: int, columns: int, panel: tuple[float, float], *, left: float, bottom_in: float, wspace: float):
-    """A figure of ``n`` small panels in rows of ``columns`` (unused cells hidden), spaced by hand.
+AXIS_UNITS = {
+    "percent": "%",
+    "days": "days",
+    "caseload": "cases per worker (FTE)",
+    "count": "number",
+    "score": "points",
+    "rate": "% of the cohort",
+}
 
-    Measuring every label for a tight layout would double the drawing time of many-panel grids.
+
+class ChartSet:
+    """Several charts laid out as a grid that reflows: several across on a desktop, one on a phone, none split in print.
+
+    Each chart is its own ``<figure>`` with alt text stating what it shows, a caption, and its data as a small
+    table inside ``<details>``.
     """
-    rows = math.ceil(n / columns)
-    width, height = panel
-    fig = Figure(figsize=(width * columns, height * rows))
-    axes = fig.subplots(rows, columns, squeeze=False)
-    fig.subplots_adjust(
-        left=left, right=0.98, top=1 - 0.35 / (height * rows), bottom=bottom_in / (height * rows), hspace=0.55, wspace=wspace
-    )
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, list(axes.flat[:n])
+
+    def __init__(self, charts: list[Chart], *, label: str) -> None:
+        self.charts, self.label = charts, label
+
+    def _repr_html_(self) -> str:
+        items = "".join(chart._figure("kcc-figure kcc-panel") for chart in self.charts)
+        return f'<div class="kcc-chart-grid" role="group" aria-label="{html.escape(self.label)}">{items}</div>'
 
 
-def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, columns: int = 4) -> HTML:
-    """Small multiples: each indicator's printed series for one area with its target (dashed) and floor (dotted).
+def _panel_figure(width: float = 2.8, height: float = 2.1) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots()
+
+
+def _full_title(title: str, block: str, width: int = 38) -> str:
+    """The whole title, with the team in brackets, wrapped to lines of ``width`` characters."""
+    return textwrap.fill(title + (f" ({block})" if block else ""), width, break_on_hyphens=False)
+
+
+def _small_table(caption: str, headers: list[str], rows: list[tuple]) -> str:
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    cells = [[f'<td data-label="{html.escape(h)}">{html.escape(str(v))}</td>' for h, v in zip(headers, row)] for row in rows]
+    body = "".join("<tr>" + "".join(row) + "</tr>" for row in cells)
+    return f'<table class="kcc-table kcc-data"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _rag_badge(rag: str) -> str:
+    if rag not in RAG_FILL:
+        return ""
+    return f'<span class="kcc-badge" style="color:{RAG_TEXT[rag]};background:{RAG_FILL[rag]}">{rag}</span> '
+
+
+def _trend_words(values: np.ndarray, labels: list[str], unit: str) -> str:
+    """The trend in words: ``rose from 20.0% in Apr-24 to 23.0% in Oct-24``, ``fell from ...``."""
+    first, last = values[0], values[-1]
+    verb = "rose" if last > first else "fell" if last < first else "was the same,"
+    return f"{verb} from {format_value(first, unit)} in {labels[0]} to {format_value(last, unit)} in {labels[-1]}"
+
+
+def trend_figure(s: pd.DataFrame, row: pd.Series, block: str = "") -> tuple[Figure, str]:
+    """One indicator's printed series with its target (dashed), floor (dotted) or target range (shaded), and a legend.
+
+    ``s`` is the series (rows of one block and indicator, in period order, with a value); ``row`` is its
+    assessed row and ``block`` its team, if any. Returns the figure and the chart's alt text, which states the trend.
+    """
+    fig, ax = _panel_figure()
+    unit = row.get(I.unit, "") or ""
+    x = np.arange(len(s))
+    y = s[S.value].to_numpy(float)
+    ax.plot(x, y, color=_LINE, marker="o", markersize=3, linewidth=1.5, label="value")
+    lines = []
+    for col, style, label in ((A.target, "--", "target"), (A.floor, ":", "floor")):
+        if row[A.polarity] != "T" and pd.notna(row[col]):
+            ax.axhline(row[col], color="#0b0c0c", linestyle=style, linewidth=1, label=label)
+            lines.append(f"{label} {format_value(row[col], unit)}")
+    if row[A.polarity] == "T" and pd.notna(row[T.range_low]):
+        ax.axhspan(row[T.range_low], row[T.range_high], color="#00703c", alpha=0.15, label="target range")
+        lines.append(f"target range {format_value(row[T.range_low], unit)} to {format_value(row[T.range_high], unit)}")
+    labels = list(s[S.period_label])
+    ax.set_xticks([x[0], x[-1]] if len(x) > 1 else [x[0]], [labels[0], labels[-1]] if len(x) > 1 else [labels[0]], fontsize=7)
+    ax.set_xlim(-0.4, max(len(x) - 0.6, 0.4))
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylabel(AXIS_UNITS.get(unit, ""), fontsize=7)
+    ax.set_title(_full_title(row[S.title], block), fontsize=7, loc="left")
+    fig.legend(loc="outside lower center", ncol=4, fontsize=6.5, frameon=False, handlelength=2.2)
+    alt = f"Line chart: {row[S.title]}{f' ({block})' if block else ''} {_trend_words(y, labels, unit)}"
+    alt += (", against a " + " and a ".join(lines) if lines else "") + "."
+    return fig, alt
+
+
+def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: int = 110) -> HTML | ChartSet:
+    """Small multiples: each indicator's printed series for one area, one chart each, in the indicator table's order.
 
     ``series`` is the long scorecard for the area (suppressed figures already removed);
-    ``assessed`` gives each series' target and floor. Series without any value are left out.
+    ``assessed`` gives each series' target, floor and rating. Series without any value, and series whose
+    latest figure is withheld (an earlier point could reveal it), are left out.
     """
     a = assessed.set_index([A.block, A.indicator])
-    # Panels in the order of the indicator table; series with no value at all are left out.
-    has_values = series.groupby([S.block, S.indicator])[S.value].count()
+    if Suppression.suppressed in a:
+        a = a[~a[Suppression.suppressed].astype(bool)]
+    shown = series[series[S.value].notna()].sort_values(S.period)
+    has_values = shown.groupby([S.block, S.indicator])[S.value].count()
     keys = [k for k in a.index if has_values.get(k, 0) > 0]
     if not keys:
         return HTML("<p>No indicator has a series to chart.</p>")
-    fig, axes = _grid(len(keys), columns, (3.4, 2.3), left=0.05, bottom_in=0.3, wspace=0.28)
-    for ax, key in zip(axes, keys):
-        s = series[(series[S.block] == key[0]) & (series[S.indicator] == key[1])].sort_values(S.period)
-        row = a.loc[key]
-        x = np.arange(len(s))
-        ax.plot(x, s[S.value].to_numpy(float), color=_LINE, marker="o", markersize=3, linewidth=1.5)
-        for col, style, label in ((A.target, "--", "target"), (A.floor, ":", "floor")):
-            val = row[col]
-            if row[A.polarity] != "T" and pd.notna(val):
-                ax.axhline(val, color="#0b0c0c", linestyle=style, linewidth=1, label=label)
-        if row[A.polarity] == "T" and pd.notna(row[T.range_low]):
-            ax.axhspan(row[T.range_low], row[T.range_high], color="#00703c", alpha=0.12, label="target range")
-        ax.set_xticks([x[0], x[-1]], [s[S.period_label].iloc[0], s[S.period_label].iloc[-1]], fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-        block = f" ({key[0]})" if key[0] else ""
-        ax.set_title(_short(row[S.title] + block, 44), fontsize=8, loc="left")
-        rag = row[A.rag]
-        if rag in RAG_FILL:
-            ax.text(
-                0.99,
-                0.95,
-                rag,
-                transform=ax.transAxes,
-                ha="right",
-                va="top",
-                fontsize=7,
-                fontweight="bold",
-                color=RAG_TEXT[rag],
-                bbox={"facecolor": RAG_FILL[rag], "edgecolor": "none", "pad": 1.5},
-            )
-    alt = (
-        f"{len(keys)} small line charts, one per indicator for {area}, each showing the printed values over time "
-        "with the target as a dashed line and the floor standard as a dotted line (a shaded band for indicators "
-        "with a target range), and the computed RAG rating written in the corner. The indicator table gives the figures."
-    )
-    return figure_html(
-        fig, alt=alt, caption=f"Trends for {area}: values over the printed periods, with target and floor.", tight=False
-    )
+    groups = dict(list(shown.groupby([S.block, S.indicator], sort=False)))
+    panels = []
+    for key in keys:
+        s, row = groups[key], a.loc[key]
+        fig, alt = trend_figure(s, row, key[0])
+        unit = row.get(I.unit, "") or ""
+        table = _small_table(
+            f"{row[S.title]}: {area}",
+            ["Period", "Value"],
+            [(p, format_value(v, unit)) for p, v in zip(s[S.period_label], s[S.value])],
+        )
+        name = row[S.title] + (f" ({key[0]})" if key[0] else "")
+        caption = _rag_badge(row[A.rag]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
+        panels.append(Chart(png_bytes(fig, dpi), alt, name, table, caption_html=caption))
+    return ChartSet(panels, label=f"Trends for {area}")
 
 
-def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limit: int = 6, columns: int = 3) -> HTML:
+def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str) -> Figure:
+    """One funnel plot: the districts' values against their denominators, the county line and the 95% and 99.8% limits."""
+    fig, ax = _panel_figure(3.4, 2.6)
+    p0 = pts[A.county_value].iloc[0]
+    n = np.linspace(max(pts[S.denominator].min() * 0.8, 1), pts[S.denominator].max() * 1.1, 120)
+    for z, style, label in ((Z_95, "--", "95% limits"), (Z_998, ":", "99.8% limits")):
+        lo, hi = funnel_limits(p0, n, z)
+        ax.plot(n, lo, color="#505a5f", linestyle=style, linewidth=1, label=label)
+        ax.plot(n, hi, color="#505a5f", linestyle=style, linewidth=1)
+    ax.axhline(p0, color="#0b0c0c", linewidth=1, label="county")
+    others = pts.drop(index=me.index)
+    ax.scatter(
+        others[S.denominator], others[A.value], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3, label="other districts"
+    )
+    ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area)
+    ax.set_title(title, fontsize=7, loc="left")
+    ax.set_xlabel("cases in the denominator", fontsize=7)
+    ax.set_ylabel("%", fontsize=7)
+    ax.tick_params(labelsize=7)
+    fig.legend(loc="outside lower center", ncol=3, fontsize=6.5, frameon=False)
+    return fig
+
+
+def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limit: int = 6, dpi: int = 110) -> HTML | ChartSet:
     """Funnel plots placing an area among the districts, for percentage indicators with counts.
 
     Each panel plots every district's value against its denominator, with the county value and
-    the 95% and 99.8% control limits around it; the chosen area is drawn as a labelled diamond.
+    the 95% and 99.8% control limits around it; the chosen area is drawn as a diamond. The data table
+    beside each lists the values and whether each lies inside the limits, not the denominators.
     """
     d = assessed[(assessed[A.area] != county) & assessed[A.ci_low].notna() & assessed[A.county_value].notna()]
+    if Suppression.suppressed in d:
+        d = d[~d[Suppression.suppressed].astype(bool)]
     mine = d[d[A.area] == area]
     keys = list(dict.fromkeys(zip(mine[A.block], mine[A.indicator])))[:limit]
     if not keys:
         return HTML(
             f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
         )
-    fig, axes = _grid(len(keys), columns, (4.2, 3.4), left=0.06, bottom_in=0.55, wspace=0.25)
-    for ax, (block, ind) in zip(axes, keys):
+    panels = []
+    for block, ind in keys:
         # Shared team blocks appear under two districts: keep one point per block, the chosen area's own.
         pts = d[d[A.indicator] == ind]
         pts = pts.sort_values(A.area, key=lambda a: a != area, kind="stable").drop_duplicates([A.block, A.value, S.denominator])
-        p0 = pts[A.county_value].iloc[0]
-        n = np.linspace(max(pts[S.denominator].min() * 0.8, 1), pts[S.denominator].max() * 1.1, 120)
-        for z, style in ((Z_95, "--"), (Z_998, ":")):
-            lo, hi = funnel_limits(p0, n, z)
-            ax.plot(n, lo, color="#505a5f", linestyle=style, linewidth=1)
-            ax.plot(n, hi, color="#505a5f", linestyle=style, linewidth=1)
-        ax.axhline(p0, color="#0b0c0c", linewidth=1)
-        others = pts[~((pts[A.area] == area) & (pts[A.block] == block))]
-        ax.scatter(others[S.denominator], others[A.value], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3)
         me = pts[(pts[A.area] == area) & (pts[A.block] == block)]
-        ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4)
-        for r in me.itertuples(index=False):
-            ax.annotate(area, (r.denominator, r.value), textcoords="offset points", xytext=(5, 5), fontsize=7)
-        title = me[S.title].iloc[0]
-        ax.set_title(_short(title + (f" ({block})" if block else ""), 64), fontsize=8, loc="left")
-        ax.set_xlabel("denominator (cases)", fontsize=7)
-        ax.set_ylabel("%", fontsize=7)
-        ax.tick_params(labelsize=7)
-    alt = (
-        f"{len(keys)} funnel plots. Each places {area} (a labelled blue diamond) among the districts (grey dots) by "
-        f"percentage and number of cases, with the {county} value as a solid line and 95% (dashed) and 99.8% (dotted) "
-        "control limits; a point outside the limits differs from the county by more than chance would explain."
-    )
-    return figure_html(fig, alt=alt, caption=f"Funnel plots: {area} among the districts, against {county}.", tight=False)
+        title = _full_title(me[S.title].iloc[0], block, 54)
+        fig = funnel_figure(pts, me, area=area, title=title)
+        where = {"": "no limits"}
+        rows = [
+            (r.area + (f" ({r.block})" if r.block else ""), format_value(r.value, "percent"), where.get(r.funnel, r.funnel))
+            for r in pts.itertuples(index=False)
+        ]
+        alt = (
+            f"Funnel plot of {me[S.title].iloc[0]}: {area} at {format_value(me[A.value].iloc[0], 'percent')} against "
+            f"{county} {format_value(pts[A.county_value].iloc[0], 'percent')}, {where.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])}; "
+            f"{len(pts) - len(me)} other districts in grey."
+        )
+        table = _small_table(f"{me[S.title].iloc[0]}: the districts", ["District", "Value", "Against the limits"], rows)
+        panels.append(Chart(png_bytes(fig, dpi), alt, title.replace("\n", " "), table))
+    return ChartSet(panels, label=f"Funnel plots for {area}")
 
 
-def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML:
-    """A grid of computed RAG by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
+def rag_grid(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """The computed RAG of each indicator (rows, in the county report's order) in each area (columns), and the titles."""
     # Team blocks: one cell per area, the worst rating of its blocks.
     worst = {"RED": 0, "AMBER": 1, "GREEN": 2, MARKER: 3, "": 4}
     if Suppression.suppressed in assessed:
@@ -212,9 +286,14 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     titles = d.drop_duplicates(A.indicator).set_index(A.indicator)[S.title]
     areas = order or [county, *sorted(a for a in grid.columns if a != county)]
     areas = [a for a in areas if a in grid.columns]
-    grid = grid[areas]
+    return grid[areas], titles
+
+
+def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
+    """The RAG grid (:func:`rag_grid`) drawn as coloured, lettered cells; full indicator titles, wrapped."""
+    areas = list(grid.columns)
     codes = {"RED": 0, "AMBER": 1, "GREEN": 2}
-    fig = Figure(figsize=(1.0 + 0.62 * len(areas) + 4.5, 0.26 * len(grid) + 1.8))
+    fig = Figure(figsize=(1.0 + 0.62 * len(areas) + 4.5, 0.26 * len(grid) + 1.8), layout="tight")
     ax = fig.subplots()
     colours = np.array([[0.69, 0.05, 0.12], [1.0, 0.75, 0.28], [0.0, 0.44, 0.24], [0.95, 0.95, 0.94]])
     img = np.array([[colours[codes.get(v, 3)] for v in row] for row in grid.to_numpy()])
@@ -224,19 +303,30 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
             if v:
                 ax.text(j, i, v[0], ha="center", va="center", fontsize=7, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
     ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=7)
-    ax.set_yticks(range(len(grid)), [_short(titles[i], 60) for i in grid.index], fontsize=7)
+    ax.set_yticks(range(len(grid)), [textwrap.shorten(titles[i], 90, placeholder="…") for i in grid.index], fontsize=6.5)
     ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
+    return fig
+
+
+def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML | Chart:
+    """A grid of computed RAG by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
+    grid, titles = rag_grid(assessed, county=county, order=order)
+    fig = rag_heatmap_figure(grid, titles)
+    areas = list(grid.columns)
     alt = (
         f"A grid of computed RAG ratings: {len(grid)} indicators down the side, {len(areas)} areas across the top. "
         "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
         "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them."
     )
-    return figure_html(
+    chart = figure_html(
         fig,
         alt=alt,
         caption="RAG by indicator and area, computed from the published figures. Letters R, A, G "
         "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.",
     )
+    rows = [(titles[i], *grid.loc[i]) for i in grid.index]
+    chart.table = _small_table("Computed RAG by indicator and area", ["Indicator", *areas], rows)
+    return chart

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from kccperf.publish import figures
 from kccperf.schemas import Assessed as A
+from kccperf.schemas import CapitalProfile, Suppression
 from kccperf.schemas import Scorecard as S
 
 
@@ -52,3 +53,154 @@ def test_no_funnel_plot_names_the_area_escaped():
     )
     html = figures.funnel_grid(assessed, area="<i>X</i>").data
     assert "for &lt;i&gt;X&lt;/i&gt;." in html
+
+
+# --- every chart explains itself: nothing clipped, full titles, legends, units, data beside it ---
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+import kccperf  # noqa: E402
+from kccperf import budget  # noqa: E402
+from kccperf.publish import budget_views  # noqa: E402
+
+
+def clipped_texts(fig: Figure) -> list[str]:
+    """Every drawn, non-empty text artist whose extent leaves the figure (by more than a pixel).
+
+    Tick labels count only for the ticks the axis draws (matplotlib keeps labels for ticks outside the view).
+    """
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    tick_labels, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                tick_labels |= {id(tick.label1), id(tick.label2)}
+            for tick in axis._update_ticks():
+                drawn += [label for label in (tick.label1, tick.label2) if label.get_visible()]
+    texts = [t for t in fig.findobj(Text) if id(t) not in tick_labels and t.get_visible()] + drawn
+    width, height = fig.bbox.width, fig.bbox.height
+    out = []
+    for t in texts:
+        if not t.get_text().strip():
+            continue
+        box = t.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            out.append(t.get_text())
+    return out
+
+
+def test_the_extent_check_finds_clipped_text():
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    fig.subplots().plot([0, 1], [1, 0])
+    assert clipped_texts(fig) == []
+    fig.text(0.9, 0.5, "a label running off the edge")
+    assert clipped_texts(fig) == ["a label running off the edge"]
+
+
+@pytest.fixture(scope="module")
+def assessed():
+    return kccperf.suppress(kccperf.assess(kccperf.load_scorecard("2024-10")), 5)
+
+
+@pytest.fixture(scope="module")
+def sevenoaks(assessed):
+    view = kccperf.area_view(assessed, "Sevenoaks")
+    series = kccperf.suppress(kccperf.load_scorecard("2024-10", area="Sevenoaks"), 5)
+    return view, series
+
+
+def _trend_figures(view, series):
+    shown = series[series[S.value].notna()].sort_values(S.period)
+    for (block, ind), s in shown.groupby([S.block, S.indicator], sort=False):
+        rows = view[(view[A.block] == block) & (view[A.indicator] == ind)]
+        if not rows.empty and not rows[Suppression.suppressed].iloc[0]:
+            yield (block, ind), figures.trend_figure(s, rows.iloc[0], block)
+
+
+def test_trend_charts_keep_their_text_inside_and_name_the_team(sevenoaks):
+    view, series = sevenoaks
+    titles = {}
+    for (block, ind), (fig, alt) in _trend_figures(view, series):
+        assert clipped_texts(fig) == [], (block, ind)
+        ax = fig.axes[0]
+        title = ax.get_title(loc="left").replace("\n", " ")
+        # Full titles: the whole indicator title, and the team for team blocks.
+        row = view[(view[A.block] == block) & (view[A.indicator] == ind)].iloc[0]
+        assert title == row[S.title] + (f" ({block})" if block else "")
+        assert ax.get_ylabel() in figures.AXIS_UNITS.values()
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert legend[0] == "value"
+        assert ("target" in legend) == (row[A.polarity] != "T" and pd.notna(row[A.target]))
+        assert ("floor" in legend) == (row[A.polarity] != "T" and pd.notna(row[A.floor]))
+        assert alt.startswith("Line chart: ") and (" rose from " in alt or " fell from " in alt or " was the same" in alt)
+        titles.setdefault(title, []).append(block)
+    # Sevenoaks' two teams no longer share a chart title.
+    assert all(len(blocks) == 1 for blocks in titles.values())
+
+
+def test_no_chart_marker_sits_under_a_badge(sevenoaks):
+    """The RAG rating is written beside the chart, never on top of the plotted points."""
+    view, series = sevenoaks
+    for _, (fig, _alt) in _trend_figures(view, series):
+        assert all(t.get_bbox_patch() is None for t in fig.findobj(Text))
+
+
+def test_trend_grid_states_each_trend_and_gives_its_data(sevenoaks):
+    view, series = sevenoaks
+    html = figures.trend_grid(series, view, area="Sevenoaks")._repr_html_()
+    shown = view[~view[Suppression.suppressed] & view[A.value].notna()]
+    assert html.count("<details>") == html.count("<img ") >= len(shown) - 5
+    assert 'class="kcc-chart-grid"' in html and "<summary>The figures</summary>" in html
+
+
+def test_a_withheld_series_is_not_charted(sevenoaks):
+    view, series = sevenoaks
+    withheld = view[view[Suppression.suppressed]]
+    assert not withheld.empty
+    html = figures.trend_grid(series, view, area="Sevenoaks")._repr_html_()
+    for r in withheld.itertuples():
+        assert f"Line chart: {r.title}{f' ({r.block})' if r.block else ''} " not in html
+
+
+def test_funnel_charts_keep_their_text_inside_and_show_no_denominators(assessed):
+    html = figures.funnel_grid(assessed, area="Dover")._repr_html_()
+    assert "<details>" in html and "denominator" not in html.split("<details>")[1].split("</details>")[0].lower()
+    d = assessed[(assessed[A.area] != "Kent") & assessed[A.ci_low].notna() & assessed[A.county_value].notna()]
+    mine = d[d[A.area] == "Dover"].iloc[0]
+    pts = d[d[A.indicator] == mine[A.indicator]].drop_duplicates([A.block, A.value, S.denominator])
+    me = pts[(pts[A.area] == "Dover") & (pts[A.block] == mine[A.block])]
+    fig = figures.funnel_figure(pts, me, area="Dover", title=figures._full_title(mine[S.title], mine[A.block]))
+    assert clipped_texts(fig) == []
+    assert {t.get_text() for t in fig.legends[0].get_texts()} >= {"95% limits", "99.8% limits", "county", "Dover"}
+
+
+def test_rag_heatmap_keeps_its_text_inside(assessed):
+    grid, titles = figures.rag_grid(assessed)
+    assert clipped_texts(figures.rag_heatmap_figure(grid, titles)) == []
+
+
+@pytest.mark.parametrize("directorate", ["CYPE", "ALL"])
+def test_budget_charts_keep_their_text_inside_and_print_money_in_pounds_millions(directorate):
+    tables = budget.load_budget("2025-26")
+    scores = budget.risk_scores(budget.risks_for(tables.risks, directorate))
+    bridge = budget.revenue_bridge(tables.figures, directorate)
+    profile = budget.capital_profile(tables.figures, tables.projects, directorate=directorate)
+    wide = profile.pivot_table(
+        index=CapitalProfile.year, columns=CapitalProfile.group, values=CapitalProfile.amount, aggfunc="sum", sort=False
+    ).fillna(0.0)
+    charts = {
+        "heat map": budget_views.risk_heatmap_figure(scores, title="Budget risks"),
+        "waterfall": budget_views.waterfall_figure(bridge, title="Revenue bridge"),
+        "capital": budget_views.capital_figure(wide, title="Capital programme"),
+    }
+    for name, fig in charts.items():
+        assert clipped_texts(fig) == [], name
+    for name in ("waterfall", "capital"):
+        ax = charts[name].axes[0]
+        # No offset text such as "1e6", and every tick says £m.
+        assert ax.yaxis.get_offset_text().get_text() == ""
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert labels and all(lbl.startswith("£") and lbl.endswith("m") for lbl in labels), labels
