@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
+from PIL import Image
 
 from .._format import format_value
 from ..judge.benchmark import Z_95, Z_998, funnel_limits
@@ -59,11 +60,18 @@ class Chart:
 
 
 def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
-    """The figure as PNG bytes, with no software tag or timestamp so identical data gives identical files."""
+    """The figure as PNG bytes, with no software tag or timestamp so identical data gives identical files.
+
+    The image is reduced to a palette of 96 colours (no dithering): charts hold few colours, and a
+    report of many charts stays well under its size limit.
+    """
     buf = io.BytesIO()
     kwargs = {"dpi": dpi} if dpi else {}
     fig.savefig(buf, format="png", metadata={"Software": None}, **kwargs)
-    return buf.getvalue()
+    image = Image.open(buf).convert("RGB").quantize(96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80, tight: bool = True) -> Chart:

@@ -22,7 +22,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
-from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, MainPoint, Suppression
+from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, IndicatorInfo, MainPoint, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
@@ -41,6 +41,7 @@ __all__ = [
     "findings_table",
     "headline_panel",
     "headline_table",
+    "indicator_notes",
     "indicator_table",
     "league",
     "main_points_list",
@@ -190,7 +191,7 @@ def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HT
             Anomaly.source_file: log[Anomaly.source_file].str.rsplit("/", n=1).str[-1],
         }
     )
-    return data_table(
+    table = data_table(
         shown,
         caption=caption,
         columns={
@@ -203,6 +204,8 @@ def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HT
             Anomaly.column: "Column",
         },
     )
+    # The file, row and column are for analysts: the printed page leaves them out (class kcc-quality).
+    return HTML(f'<div class="kcc-quality">{table.data}</div>')
 
 
 def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool, context: str = "") -> tuple[str, str, str] | None:
@@ -285,14 +288,20 @@ def _comparison(r, county: str, withheld: bool) -> tuple | None:
     return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context)
 
 
-def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent") -> HTML:
+def assessment_table(
+    assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent", info: pd.DataFrame | None = None
+) -> HTML:
     """The full indicator table: grouped by service, with value, trend, target, floor, RAG, direction and comparisons.
 
     ``series`` is the long scorecard for the same area (for the trend sparklines); suppressed figures
     (``suppressed`` True) show the marker ``c`` instead of the figure. A district is compared with the county
     and England, the county with its comparison (benchmark) group and England; each comparison cell names the
     comparator's figure and the period it covers. Rows with no figure are folded into one line per service.
+    With ``info`` (:func:`kccperf.load_indicator_info`) the period cell also says what the latest figure covers
+    and each indicator links to its caveats, numbered as :func:`indicator_notes` numbers them.
     """
+    covers = info.set_index(IndicatorInfo.indicator)[IndicatorInfo.covers] if info is not None else pd.Series(dtype=str)
+    numbers = _caveat_numbers(assessed, info)[1] if info is not None else {}
     trend = (
         series.sort_values(S.period)
         .groupby([S.block, S.indicator], sort=False)
@@ -311,6 +320,8 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
                 "polarity": POLARITY_WORDS.get(r.polarity, ""),
                 "block": r.block,
                 "period": r.period_label,
+                "covers": covers.get(r.indicator, ""),
+                "notes": numbers.get(r.indicator, []),
                 "value": format_value(r.value, r.unit),
                 "withheld": withheld,
                 "trend": "–" if withheld or t is None else sparkline(t["values"], t["periods"], unit=r.unit, title=r.title),
@@ -342,6 +353,52 @@ def assessment_table(assessed: pd.DataFrame, series: pd.DataFrame, *, caption: s
         marker=MARKER,
     )
     return HTML(STYLESHEET + table)
+
+
+def _caveat_numbers(view: pd.DataFrame, info: pd.DataFrame) -> tuple[list[str], dict[str, list[int]]]:
+    """The distinct caveats of the indicators in ``view`` (in the view's order) and each indicator's note numbers."""
+    lines = info.set_index(IndicatorInfo.indicator)[IndicatorInfo.caveats].str.split("\n")
+    notes: list[str] = []
+    numbers: dict[str, list[int]] = {}
+    for ind in dict.fromkeys(view[A.indicator]):
+        for note in (n.strip() for n in lines.get(ind, [])):
+            if note:
+                if note not in notes:
+                    notes.append(note)
+                numbers.setdefault(ind, []).append(notes.index(note) + 1)
+    return notes, numbers
+
+
+def indicator_notes(view: pd.DataFrame, info: pd.DataFrame) -> HTML:
+    """What each indicator of a report measures: what its latest figure covers, its source and release date and its
+    definition (one ``<details>`` each), then the scorecard's caveats as numbered notes.
+
+    ``info`` is :func:`kccperf.load_indicator_info`; the note numbers match the marks in :func:`assessment_table`.
+    """
+    by_id = info.set_index(IndicatorInfo.indicator)
+    notes, numbers = _caveat_numbers(view, info)
+    items = []
+    for ind, title in dict(zip(view[A.indicator], view[S.title])).items():
+        if ind not in by_id.index:
+            continue
+        r = by_id.loc[ind]
+        released = "" if pd.isna(r[IndicatorInfo.release_date]) else f", released {r[IndicatorInfo.release_date]:%d %B %Y}"
+        covers = r[IndicatorInfo.covers] or "not stated on the scorecard's data-sources page"
+        marks = "".join(f' <a href="#kcc-note-{n}">note {n}</a>' for n in numbers.get(ind, []))
+        items.append(
+            f"<details><summary>{escape(title)}</summary><dl>"
+            f"<dt>Latest figure</dt><dd>{escape(covers)}</dd>"
+            f"<dt>Source</dt><dd>{escape(r[IndicatorInfo.source] or 'not stated')}{escape(released)}</dd>"
+            f"<dt>Definition</dt><dd>{escape(r[IndicatorInfo.definition] or 'not printed in the scorecard')}</dd>"
+            + (f"<dt>Notes</dt><dd>{marks}</dd>" if marks else "")
+            + "</dl></details>"
+        )
+    listed = "".join(f'<li id="kcc-note-{i}">{escape(n)}</li>' for i, n in enumerate(notes, 1))
+    return HTML(
+        STYLESHEET
+        + f'<div class="kcc-glossary">{"".join(items)}</div>'
+        + (f'<h3>Notes</h3><ol class="kcc-notes">{listed}</ol>' if notes else "")
+    )
 
 
 def main_points_list(points: pd.DataFrame) -> HTML:

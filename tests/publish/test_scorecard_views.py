@@ -12,8 +12,8 @@ from kccperf._format import format_value
 from kccperf.publish import _html, scorecard_views
 from kccperf.schemas import Assessed as A
 from kccperf.schemas import Indicator as I
+from kccperf.schemas import IndicatorInfo, Suppression
 from kccperf.schemas import Scorecard as S
-from kccperf.schemas import Suppression
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,25 @@ def test_withheld_figures_show_the_marker_and_say_withheld(assessed, scorecard):
 def test_tables_escape_quotes_as_the_pages_always_did():
     html = _html.render_table("data_table.html.j2", caption='Children\'s "care"', headers=["<A>"], rows=[])
     assert "<caption>Children&#x27;s &quot;care&quot;</caption>" in html and "&lt;A&gt;" in html
+
+
+def test_each_figure_says_what_it_covers_and_links_its_caveats(assessed, scorecard):
+    info = kccperf.load_indicator_info("2024-10")
+    view = kccperf.area_view(assessed, "Dover")
+    table = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover", info=info).data
+    notes = scorecard_views.indicator_notes(view, info).data
+    by_id = info.set_index(IndicatorInfo.indicator)
+    shown = view[view[A.value].notna()]
+    for ind in shown[A.indicator].unique():
+        covers = by_id.loc[ind, IndicatorInfo.covers]
+        if covers:
+            assert f'<span class="kcc-block kcc-covers">Latest figure: {_html.escape(covers)}</span>' in table
+        definition = by_id.loc[ind, IndicatorInfo.definition]
+        if definition:
+            assert _html.escape(definition) in notes
+    caveats = {
+        c.strip() for text in by_id.loc[view[A.indicator].unique(), IndicatorInfo.caveats] for c in text.split("\n") if c.strip()
+    }
+    assert caveats and notes.count('<li id="kcc-note-') == len(caveats)
+    for n in range(1, len(caveats) + 1):
+        assert f'href="#kcc-note-{n}"' in table and f'id="kcc-note-{n}"' in notes
