@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _pandas  # noqa: F401 - pandas settings first, before any frame is made
 from .budget import (
     BudgetFileError,
     available_budget_years,

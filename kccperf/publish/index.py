@@ -67,6 +67,7 @@ def since_for(changes: EditionChanges | None, area: str) -> str:
 
     Examples
     --------
+    >>> from kccperf.schemas import EditionChange
     >>> since_for(EditionChanges("2024-10", None, pd.DataFrame(columns=[EditionChange.area, EditionChange.change])), "Kent")
     'No earlier edition is on disk to compare 2024-10 with.'
     """
