@@ -227,6 +227,8 @@ class Finding(pa.DataFrameModel):
             "code_contradicts_title",
             "polarity",
             "true_period",
+            "rag_unchecked",
+            "floor_interval",
         )
     )
     published: Series[str]
@@ -890,6 +892,19 @@ class TruePeriodWork(pa.DataFrameModel):
     repeats: Series[bool]
     n_repeat: Series[int]
     n_pairs: Series[int]
+
+
+class RatingCheck(pa.DataFrameModel):
+    """A published rating checked only where the printed figures can check it (:func:`kccperf.judge.ratings.check_ratings`).
+
+    ``rating_check``: ``agrees``, ``disagrees`` or ``cannot be checked``; ``rating_check_reason`` says why in
+    plain words; ``target_agrees`` is True where the target confirms GREEN or not-GREEN (also when the floor
+    then decides nothing that can be checked).
+    """
+
+    rating_check: Series[str] = pa.Field(isin=("agrees", "disagrees", "cannot be checked"))
+    rating_check_reason: Series[str]
+    target_agrees: Series[bool]
 
 
 class FindingSummary(pa.DataFrameModel):

@@ -18,25 +18,28 @@ from ..schemas import Block as B
 from ..schemas import Finding as F
 from ..schemas import FindingSummary as FS
 from ..schemas import Indicator as I
+from ..schemas import InferredFloor as IF
 from ..schemas import JudgedRag as J
 from ..schemas import PolarityCheck as PC
 from ..schemas import PolarityFit as PF
 from ..schemas import Published as P
+from ..schemas import RatingCheck as RC
 from ..schemas import ReconcileWork as W
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..schemas import TruePeriod as TP
+from ..schemas import UnexplainedRag as UR
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
-from .rag import rag_arrays
+from .ratings import check_ratings, meets_floor, meets_target
 from .true_periods import SERIES, true_periods
 
 FINDING_COLUMNS = list(F.to_schema().columns)
 CATEGORIES = {
     "value_vs_fraction": "value disagrees with its numerator and denominator",
-    "rag": "published RAG differs from the computed RAG",
+    "rag": "published RAG contradicted by its target or a stated floor",
     "dot": "published direction of travel differs from the computed one",
     "dot_unchecked": "published direction of travel that the printed series cannot confirm",
     "conflicting_figures": "one indicator printed with different figures",
@@ -44,6 +47,8 @@ CATEGORIES = {
     "code_contradicts_title": "the printed code belongs to another indicator",
     "polarity": "published judgements fit the opposite polarity",
     "true_period": "a figure printed under a later period than it covers",
+    "rag_unchecked": "published RAG that no published target can check",
+    "floor_interval": "AMBER or RED that no single floor, inferred from the published ratings themselves, explains (counted apart: not a check)",
 }
 
 
@@ -161,58 +166,145 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
     return rows[FINDING_COLUMNS].reset_index(drop=True), checked - len(rows)
 
 
-def _rag_findings(context: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _reversed_everywhere(context: pd.DataFrame, published: pd.DataFrame) -> set[str]:
+    """Indicators whose every published rating and arrow, in every area, the opposite polarity explains.
+
+    Only then is "opposite polarity" a cause; where it explains some rows and not others it explains nothing.
+    """
+    pol = context[A.polarity].fillna("").to_numpy(object)
+    rev = np.where(pol == "H", "L", np.where(pol == "L", "H", ""))
+    v, pv = context[A.value].to_numpy(float), context[A.dot_compared_value].to_numpy(float)
+    t = context[A.target].to_numpy(float)
+    nan = np.full(len(v), np.nan)
+    pr, pa_ = published[P.rag].to_numpy(object), published[P.direction].to_numpy(object)
+    rated, arrowed = np.isin(pr, ["RED", "AMBER", "GREEN"]), np.isin(pa_, ["↑", "↓", "↔"])
+    rag_fit = {
+        "printed": (pr == "GREEN") == meets_target(v, pol, t, nan, nan),
+        "reversed": (pr == "GREEN") == meets_target(v, rev, t, nan, nan),
+    }
+    dot_fit = {"printed": _arrow(v, pv, pol) == pa_, "reversed": _arrow(v, pv, rev) == pa_}
+    ok = {
+        k: np.where(rated, rag_fit[k] & np.isfinite(v) & np.isfinite(t), True) & np.where(arrowed, dot_fit[k], True)
+        for k in rag_fit
+    }
+    frame = pd.DataFrame(
+        {
+            F.indicator: published[P.indicator].to_numpy(),
+            F.published: ok["reversed"] & (rev != "") & (rated | arrowed),
+            F.computed: ~ok["printed"],
+        }
+    )
+    agg = frame.groupby(F.indicator).agg({F.published: "all", F.computed: "any"})
+    return set(agg.index[agg[F.published] & agg[F.computed]])
+
+
+def _arrow(now, before, polarity) -> np.ndarray:
+    gain = np.where(polarity == "H", now - before, np.where(polarity == "L", before - now, np.nan))
+    return np.select([~np.isfinite(gain), np.abs(gain) < 1e-9, gain > 0], ["", "↔", "↑"], default="↓")
+
+
+def _rag_findings(context: pd.DataFrame, published: pd.DataFrame, reversed_ok: set[str]) -> tuple[pd.DataFrame, int]:
+    """Published ratings checked only where the target or a stated floor decides them (:mod:`kccperf.judge.ratings`)."""
     mask = published[P.rag].isin(["RED", "AMBER", "GREEN"]).to_numpy()
     pub = published[mask]
     got = context[mask]
-    computed = got[A.rag].fillna("").to_numpy(object)
-    agree = computed == pub[P.rag].to_numpy(object)
     v, pol = got[A.value].to_numpy(float), got[A.polarity].to_numpy(object)
-    t, f = got[A.target].to_numpy(float), got[A.floor].to_numpy(float)
+    t = got[A.target].to_numpy(float)
     lo, hi = got[T.range_low].to_numpy(float), got[T.range_high].to_numpy(float)
-    prev_t = pub[P.prev_target].to_numpy(float)
+    pr = pub[P.rag].to_numpy(object)
+    checks = check_ratings(pr, v, pol, t, lo, hi, got[A.floor].to_numpy(float), got[A.floor_source].fillna("").to_numpy(object))
+    status = checks[RC.rating_check].to_numpy(object)
+    green = pr == "GREEN"
+    # A cause is named only when its comparison gives the published GREEN / not-GREEN and the ordinary one does not.
+    prev_t, pv = pub[P.prev_target].to_numpy(float), got[A.dot_compared_value].to_numpy(float)
     rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
-    pv = got[A.dot_compared_value].to_numpy(float)
+    nan = np.full(len(v), np.nan)
     hyps = [
         (
-            "the published RAG matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
-            rag_arrays(v, pol, prev_t, f, lo, hi)[0],
+            "the rating matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
+            meets_target(v, pol, prev_t, lo, hi) & np.isfinite(prev_t),
         ),
-        ("the published RAG fits the opposite polarity (" + rev + ")", rag_arrays(v, rev, t, f, lo, hi)[0]),
         (
-            "the published RAG matches the previous period's value " + pd.Series(pv).map(_fmt).to_numpy(object),
-            rag_arrays(pv, pol, t, f, lo, hi)[0],
+            "the rating fits the opposite polarity, which explains this indicator's ratings and arrows in every area",
+            np.where(pub[P.indicator].isin(reversed_ok), meets_target(v, rev, t, nan, nan), ~green),
+        ),
+        (
+            "the rating matches the previous period's figure " + pd.Series(pv).map(_fmt).to_numpy(object),
+            meets_target(pv, pol, t, lo, hi) & np.isfinite(pv),
         ),
     ]
-    pr = pub[P.rag].to_numpy(object)
-    explanation = np.full(len(pub), "", dtype=object)
+    cause = np.full(len(pub), "", dtype=object)
     for text, alt in hyps:
-        fill = (explanation == "") & (alt == pr)
-        explanation[fill] = np.broadcast_to(np.asarray(text, dtype=object), explanation.shape)[fill]
-    no_value = ~np.isfinite(v)
-    explanation = np.where(no_value, "a RAG is published although no value is", explanation)
-    explanation = np.where(
-        explanation == "",
-        np.where(
-            (pr == "GREEN"),
-            "GREEN although the value misses the target " + pd.Series(t).map(_fmt).to_numpy(object),
-            np.where(
-                (computed == "GREEN"),
-                pr + " although the value meets the target " + pd.Series(t).map(_fmt).to_numpy(object),
-                "the published RAG implies a different floor from the one that explains most RAGs ("
-                + pd.Series(f).map(_fmt).to_numpy(object)
-                + ")",
-            ),
-        ),
-        explanation,
+        fill = (cause == "") & (alt == green)
+        cause[fill] = np.broadcast_to(np.asarray(text, dtype=object), cause.shape)[fill]
+    reason = checks[RC.rating_check_reason].to_numpy(object)
+    target_decides = np.isfinite(v) & (np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi)))
+    explanation = np.where(cause == "", reason + "; no explanation found in the printed figures", reason + "; " + cause)
+    explanation = np.where(target_decides, explanation, reason)
+    bad = status == "disagrees"
+    no_target = status == "cannot be checked"
+    no_target &= ~target_decides
+    meets = meets_target(v, pol, t, lo, hi)
+    stated = got[A.floor_source].fillna("").to_numpy(object) == "stated"
+    floor_rag = np.where(meets_floor(v, pol, t, got[A.floor].to_numpy(float)), "AMBER", "RED")
+    computed = np.select([~np.isfinite(v), meets, stated], ["not rated: no figure", "GREEN", floor_rag], default="not GREEN")
+    keep = bad | no_target
+    sub = pub[keep]
+    category = np.where(bad[keep], "rag", "rag_unchecked")
+    rows = _row_findings(
+        sub, category, sub[P.rag].to_numpy(), np.where(no_target[keep], "not rated: no target", computed[keep]), explanation[keep]
     )
-    bad = ~agree
-    sub = pub[bad]
-    computed_text = np.where(
-        computed[bad] == "", "not rated: " + got[A.rag_reason].fillna("").to_numpy(object)[bad], computed[bad]
+    # Agreements: the target confirms GREEN / not-GREEN and no stated floor contradicts AMBER / RED.
+    return rows, int((checks[RC.target_agrees].to_numpy() & ~bad).sum())
+
+
+def _floor_interval_findings(published: pd.DataFrame, scorecard: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Whether the AMBERs and REDs of each indicator and year fit one floor, inferred afresh from those same ratings.
+
+    Counted apart from the checks: a floor fitted to the ratings cannot check them, only show that no
+    single floor explains them all. Nothing here reads an inferred floor from ``targets.csv``.
+    """
+    judged = judged_rows(published, scorecard, targets)
+    stated = targets[targets[T.floor_source] == "stated"]
+    floors = infer_floors(judged, stated)
+    unexplained = unexplained_rags(judged, floors)
+    bad = unexplained[unexplained[UR.reason].str.contains("floor", regex=False)]
+    fl = floors.set_index([IF.indicator, IF.year])
+    key = pd.MultiIndex.from_frame(bad[[J.indicator, J.year]])
+    low, high = fl[IF.floor_low].reindex(key).to_numpy(float), fl[IF.floor_high].reindex(key).to_numpy(float)
+    n_ok, n_all = fl[IF.n_explained].reindex(key).to_numpy(float), fl[IF.n_rags].reindex(key).to_numpy(float)
+    explanation = (
+        "no single floor explains every AMBER and RED of this indicator in "
+        + bad[J.year].astype(object)
+        + ": the floor explaining most of them ("
+        + pd.Series(n_ok).map(_fmt).to_numpy(object)
+        + " of "
+        + pd.Series(n_all).map(_fmt).to_numpy(object)
+        + ") lies between "
+        + pd.Series(low).map(_fmt).to_numpy(object)
+        + " and "
+        + pd.Series(high).map(_fmt).to_numpy(object)
+        + ", and this "
+        + bad[J.rag].astype(object)
+        + " at "
+        + bad[J.value].map(_fmt).astype(object)
+        + " falls on the other side"
     )
-    rows = _row_findings(sub, "rag", sub[P.rag].to_numpy(), computed_text, explanation[bad])
-    return rows, int((~bad).sum())
+    rows = pd.DataFrame(
+        {
+            F.area: bad[J.area],
+            F.block: bad[J.block],
+            F.indicator: bad[J.indicator],
+            F.category: "floor_interval",
+            F.published: bad[J.rag],
+            F.computed: np.where(bad[J.rag] == "RED", "AMBER", "RED"),
+            F.explanation: explanation,
+            F.source_file: bad[J.source_file],
+            F.source_row: bad[J.source_row].astype(int),
+        }
+    )[FINDING_COLUMNS]
+    checked = int(floors[IF.n_rags].sum()) if len(floors) else 0
+    return rows.reset_index(drop=True), checked - len(rows)
 
 
 def _case_of_row(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
@@ -278,7 +370,9 @@ def _true_period_findings(
     return rows, max(len(latest) - len(rows), 0)
 
 
-def _dot_findings(context: pd.DataFrame, published: pd.DataFrame, cases: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _dot_findings(
+    context: pd.DataFrame, published: pd.DataFrame, cases: pd.DataFrame, reversed_ok: set[str]
+) -> tuple[pd.DataFrame, int]:
     mask = published[P.direction].isin(["↑", "↓", "↔"]).to_numpy()
     pub = published[mask]
     got = context[mask]
@@ -289,27 +383,25 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame, cases: pd.Data
     v, pv = got[A.value].to_numpy(float), got[A.dot_compared_value].to_numpy(float)
     pol = got[A.polarity].to_numpy(object)
     outturn = pub[P.prev_outturn].to_numpy(float)
-
-    def arrow(now, before, polarity):
-        gain = np.where(polarity == "H", now - before, np.where(polarity == "L", before - now, np.nan))
-        return np.select([~np.isfinite(gain), np.abs(gain) < 1e-9, gain > 0], ["", "↔", "↑"], default="↓")
-
     rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
-    raw = np.select([~np.isfinite(v - pv), np.abs(v - pv) < 1e-9, v > pv], ["", "↔", "↑"], default="↓")
+    everywhere = pub[P.indicator].isin(reversed_ok).to_numpy()
+    # A cause is named only when its comparison gives the published arrow (the ordinary one does not: these disagree).
     hyps = [
         (
             "the published arrow compares with last year's outturn " + pd.Series(outturn).map(_fmt).to_numpy(object),
-            arrow(v, outturn, pol),
+            _arrow(v, outturn, pol),
         ),
-        ("the published arrow fits the opposite polarity (" + rev + ")", arrow(v, pv, rev)),
-        ("the published arrow shows the direction of the number, not of performance", raw),
+        (
+            "the published arrow fits the opposite polarity, which explains this indicator's ratings and arrows in every area",
+            np.where(everywhere, _arrow(v, pv, rev), ""),
+        ),
     ]
     explanation = np.full(len(pub), "", dtype=object)
     moved = row_case[TP.true_period].notna().to_numpy()
     explanation = np.where(
         moved & (pd_ == "↔"),
         "the "
-        + pub[P.latest_period].astype(object).to_numpy()
+        + row_case[TP.period_label].fillna("").astype(object).to_numpy()
         + " column repeats the "
         + row_case[TP.true_label].fillna("").astype(object).to_numpy()
         + " figure, so the published arrow compares the figure with itself",
@@ -325,7 +417,7 @@ def _dot_findings(context: pd.DataFrame, published: pd.DataFrame, cases: pd.Data
         "the indicator is seasonally affected, so it should be compared with the same period a year earlier, which the table does not print",
         explanation,
     )
-    explanation = np.where(explanation == "", "no comparison in the printed series gives the published arrow", explanation)
+    explanation = np.where(explanation == "", "no explanation found in the printed figures", explanation)
     bad = ~agree
     sub = pub[bad]
     computed_text = np.where(
@@ -448,10 +540,12 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     context = published_context(published, scorecard, catalogue)
     cases = true_periods(scorecard, published)
     true_context = published_context(published, scorecard, catalogue, cases)
+    reversed_ok = _reversed_everywhere(true_context, published)
     for cat_name, (frame, ok) in {
         "value_vs_fraction": _value_findings(scorecard, log),
-        "rag": _rag_findings(context, published),
-        "dot": _dot_findings(true_context, published, cases),
+        "rag": _rag_findings(context, published, reversed_ok),
+        "floor_interval": _floor_interval_findings(published, scorecard, catalogue.targets),
+        "dot": _dot_findings(true_context, published, cases, reversed_ok),
         "true_period": _true_period_findings(cases, published, true_context, scorecard),
         "conflicting_figures": _conflict_findings(scorecard, log, catalogue.blocks),
         "impossible_value": _impossible_findings(scorecard, log, units),

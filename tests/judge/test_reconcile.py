@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 import kccperf
@@ -40,9 +41,10 @@ def _findings(data, category):
     [
         ("value_vs_fraction", "ks2_rwm", "numerator appears to have lost a digit"),
         ("rag", "ks5_tech_level_aps", "a RAG is published although no value is"),
-        ("rag", "caseload_ehu", "although the value meets the target"),
+        ("rag", "caseload_ehu", "AMBER although the value 12.9 meets the target 20"),
         ("dot_unchecked", "neet_16_17", "seasonally affected"),
-        ("dot", "ks4_progress8", "opposite polarity"),
+        # Higher is plainly better for Progress 8: the reversed polarity does not explain its ratings, so it is no cause.
+        ("dot", "ks4_progress8", "no explanation found in the printed figures"),
         ("dot", "yj_reoffending", "last year's outturn"),
         ("conflicting_figures", "eyfs_gld_fsm_gap", "vulnerable_primary prints 22.6"),
         ("impossible_value", "permanent_social_workers", "a percentage over 100"),
@@ -75,6 +77,8 @@ def test_agreements_are_counted(rec):
         "code_contradicts_title",
         "polarity",
         "true_period",
+        "rag_unchecked",
+        "floor_interval",
     }
 
 
@@ -120,3 +124,29 @@ def test_planted_wrong_code(tmp_path):
     data = _edit(tmp_path, "kent__ics_monthly.tsv", "SCS08\t", "SCS03\t")
     hits = _findings(data, "code_contradicts_title")
     assert ((hits.area == "Kent") & (hits.indicator == "returner_interviews")).any()
+
+
+def test_agreement_counts_do_not_rest_on_inferred_floors(rec, tmp_path):
+    """Deleting every inferred floor from targets.csv changes no count: a floor fitted to the ratings checks nothing."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    shutil.copytree(RAW, data / "raw" / "scorecard" / "2024-10")
+    path = data / "reference" / "targets.csv"
+    targets = pd.read_csv(path, dtype=str, keep_default_na=False)
+    inferred = targets["floor_source"] == "inferred"
+    assert inferred.sum() > 20
+    targets.loc[inferred, ["floor", "floor_low", "floor_high"]] = ""
+    targets.loc[inferred, "floor_source"] = "unknown"
+    targets.to_csv(path, index=False)
+    without = kccperf.reconcile("2024-10", data_dir=data)
+    cols = ["category", "agree", "disagree"]
+    pd.testing.assert_frame_equal(without.summary()[cols], rec.summary()[cols])
+
+
+def test_no_cause_is_named_without_its_evidence(rec):
+    """Progress 8 and KS2 are higher-is-better: their arrows are not put down to the opposite polarity."""
+    f = rec.findings
+    named = f[f["explanation"].str.contains("opposite polarity")]
+    assert not named["indicator"].str.startswith(("ks4_progress8", "ks2")).any()
+    unexplained = f[(f["category"] == "dot") & f["indicator"].str.startswith("ks4_progress8")]
+    assert len(unexplained) and unexplained["explanation"].eq("no explanation found in the printed figures").all()

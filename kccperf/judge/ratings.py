@@ -1,0 +1,123 @@
+"""Published ratings checked, not guessed.
+
+A published RED, AMBER or GREEN can be checked only as far as the printed figures reach:
+
+- the target decides GREEN against not-GREEN;
+- a floor stated in a published document (``floor_source`` ``stated`` in ``data/reference/targets.csv``)
+  decides AMBER against RED.
+
+A floor inferred from the published ratings themselves checks nothing: an AMBER or RED that misses its
+target and has no stated floor "cannot be checked: floor not published". Whether such ratings are at least
+consistent with one floor is a different question, asked by :func:`kccperf.judge.floors.infer_floors`
+and counted apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import RatingCheck as R
+
+_EPS = 1e-9
+
+
+def _fmt(x: np.ndarray) -> np.ndarray:
+    return np.array([f"{v:g}" if np.isfinite(v) else "" for v in x], dtype=object)
+
+
+def meets_target(value, polarity, target, range_low, range_high) -> np.ndarray:
+    """True where the value meets its target (H: at or above, L: at or below, T: inside the range or on target)."""
+    v, t = np.asarray(value, float), np.asarray(target, float)
+    lo, hi, pol = np.asarray(range_low, float), np.asarray(range_high, float), np.asarray(polarity, object)
+    has = np.isfinite(lo) & np.isfinite(hi)
+    inside = np.where(has, (v >= lo - _EPS) & (v <= hi + _EPS), np.abs(v - t) <= _EPS)
+    return np.where(pol == "H", v >= t - _EPS, np.where(pol == "L", v <= t + _EPS, inside))
+
+
+def meets_floor(value, polarity, target, floor) -> np.ndarray:
+    """True where the value meets the floor (for T the floor is the largest distance from the target)."""
+    v, t, f, pol = np.asarray(value, float), np.asarray(target, float), np.asarray(floor, float), np.asarray(polarity, object)
+    return np.where(pol == "H", v >= f - _EPS, np.where(pol == "L", v <= f + _EPS, np.abs(v - t) <= f + _EPS))
+
+
+def check_ratings(published_rag, value, polarity, target, range_low, range_high, floor, floor_source) -> pd.DataFrame:
+    """Check each published rating against what the printed figures can decide.
+
+    Parameters
+    ----------
+    published_rag : array-like
+        ``RED``, ``AMBER`` or ``GREEN``.
+    value, polarity, target, range_low, range_high : array-like
+        The figure the rating judged, the indicator's polarity, its target and (T indicators) target range.
+    floor, floor_source : array-like
+        The floor and its provenance; only a ``stated`` floor checks anything.
+
+    Returns
+    -------
+    DataFrame
+        Schema :class:`kccperf.schemas.RatingCheck`, one row per rating in the same order.
+
+    Examples
+    --------
+    >>> check_ratings(["AMBER", "AMBER", "GREEN"], [80.0, 70.0, 60.0], "H", [85.0, 85.0, 65.0],
+    ...               float("nan"), float("nan"), [75.0, float("nan"), float("nan")], ["stated", "inferred", ""]
+    ...               )["rating_check"].tolist()
+    ['agrees', 'cannot be checked', 'disagrees']
+    """
+    pr = np.asarray(published_rag, dtype=object)
+    n = len(pr)
+    v = np.broadcast_to(np.asarray(value, float), n)
+    pol = np.broadcast_to(np.asarray(polarity, object), n)
+    t = np.broadcast_to(np.asarray(target, float), n)
+    lo = np.broadcast_to(np.asarray(range_low, float), n)
+    hi = np.broadcast_to(np.asarray(range_high, float), n)
+    f = np.broadcast_to(np.asarray(floor, float), n)
+    src = np.broadcast_to(np.asarray(floor_source, object), n)
+    has_target = np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi))
+    has_value = np.isfinite(v)
+    meets = meets_target(v, pol, t, lo, hi)
+    stated = (src == "stated") & np.isfinite(f)
+    on_floor = meets_floor(v, pol, t, f)
+    green = pr == "GREEN"
+    target_ok = has_value & has_target & (green == meets)
+    floor_rag = np.where(on_floor, "AMBER", "RED")
+    vs, ts, fs = _fmt(v), _fmt(t), _fmt(f)
+    tgt = np.where(np.isfinite(t), "target " + ts, "target range " + _fmt(lo) + "-" + _fmt(hi))
+    conds = [
+        ~has_value,
+        ~has_target,
+        green & meets,
+        green,
+        meets,
+        stated & (floor_rag == pr),
+        stated,
+    ]
+    check = np.select(
+        conds,
+        ["disagrees", "cannot be checked", "agrees", "disagrees", "disagrees", "agrees", "disagrees"],
+        default="cannot be checked",
+    )
+    why = np.select(
+        conds,
+        [
+            "a RAG is published although no value is",
+            "no target is published, so the rating cannot be checked",
+            "the value " + vs + " meets the " + tgt,
+            "GREEN although the value " + vs + " misses the " + tgt,
+            pr + " although the value " + vs + " meets the " + tgt,
+            "the value "
+            + vs
+            + " misses the "
+            + tgt
+            + " and "
+            + np.where(on_floor, "meets", "misses")
+            + " the stated floor "
+            + fs,
+            pr + " although the value " + vs + np.where(on_floor, " meets", " misses") + " the stated floor " + fs,
+        ],
+        default="floor not published: the value " + vs + " misses the " + tgt + ", but nothing published decides AMBER or RED",
+    )
+    return pd.DataFrame(
+        {R.rating_check: check.astype(object), R.rating_check_reason: why.astype(object), R.target_agrees: target_ok}
+    )
