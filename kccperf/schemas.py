@@ -899,12 +899,27 @@ class RatingCheck(pa.DataFrameModel):
 
     ``rating_check``: ``agrees``, ``disagrees`` or ``cannot be checked``; ``rating_check_reason`` says why in
     plain words; ``target_agrees`` is True where the target confirms GREEN or not-GREEN (also when the floor
-    then decides nothing that can be checked).
+    then decides nothing that can be checked). ``published_rag`` is the rating the scorecard printed for the
+    figure (:func:`kccperf.judge.ratings.with_published_ratings`); where it printed none the check is empty.
     """
 
-    rating_check: Series[str] = pa.Field(isin=("agrees", "disagrees", "cannot be checked"))
+    rating_check: Series[str] = pa.Field(isin=("", "agrees", "disagrees", "cannot be checked"))
     rating_check_reason: Series[str]
     target_agrees: Series[bool]
+    published_rag: Series[str]
+
+
+class FindingSentence(pa.DataFrameModel):
+    """A finding said in one plain sentence for directors (:func:`kccperf.judge.plain.finding_sentences`):
+    the indicator's title, never an internal id, a category id, a file or a row number."""
+
+    area: Series[str]
+    block: Series[str]
+    title: Series[str]
+    sentence: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
 
 
 class FindingSummary(pa.DataFrameModel):

@@ -15,6 +15,7 @@ from ..scorecard import periods as P
 from ..scorecard.catalogue import load_catalogue
 from .benchmark import benchmark
 from .rag import rag_arrays
+from .ratings import with_published_ratings
 from .travel import direction
 from .true_periods import repeated_latest, with_true_periods
 
@@ -61,6 +62,23 @@ def validate_input(df: pd.DataFrame, targets: pd.DataFrame) -> None:
                 )
 
 
+def _fmt_bound(x: np.ndarray) -> np.ndarray:
+    return np.array([f"{v:g}" if np.isfinite(v) else "?" for v in x], dtype=object)
+
+
+def _floor_words(reason: np.ndarray, rag: np.ndarray, inferred: np.ndarray, bounds, provisional: bool) -> np.ndarray:
+    """Say what an inferred floor is: never a standard, at most a provisional rating."""
+    low, high = bounds
+    interval = "the published ratings imply a floor between " + _fmt_bound(low) + " and " + _fmt_bound(high)
+    reason = np.asarray(reason, dtype=object)
+    if provisional:
+        tail = np.where(np.isin(rag, ["AMBER", "RED"]), " (provisional: floor not published; " + interval + ")", "")
+        return np.where(inferred, reason + tail, reason)
+    unknown = np.char.endswith(reason.astype(str), "; floor not known")
+    fixed = np.char.replace(reason.astype(str), "; floor not known", "; floor not published; ").astype(object) + interval
+    return np.where(inferred & unknown, fixed, reason)
+
+
 def assess(
     df: pd.DataFrame,
     *,
@@ -68,6 +86,8 @@ def assess(
     indicators: pd.DataFrame | None = None,
     county: str = "Kent",
     true_periods: bool | pd.DataFrame = True,
+    provisional: bool = False,
+    published: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compute RAG, direction of travel and benchmark comparisons for each series at its latest period.
 
@@ -90,6 +110,15 @@ def assess(
         (:func:`kccperf.judge.true_periods.repeated_latest`: the repeat is judged across the areas in ``df``, so
         assess the whole scorecard, not one area); a frame of :func:`kccperf.judge.true_periods.true_periods`
         uses those cases; ``False`` takes every figure at its printed period.
+    provisional : bool
+        Rate AMBER or RED against floors inferred from the published ratings (provenance ``inferred`` in
+        ``targets.csv``), for analysts' own use. Off by default and in circulated reports: an inferred floor
+        is not a standard, so a value that misses its target without a stated floor is not rated AMBER or RED
+        and its reason says "floor not published; the published ratings imply a floor between X and Y".
+    published : DataFrame, optional
+        The printed judgements (:func:`kccperf.load_published`): adds the rating the scorecard printed for each
+        row and its check (``published_rag``, ``rating_check``, ``rating_check_reason``; see
+        :func:`kccperf.judge.ratings.with_published_ratings`). Circulated reports show these.
 
     Returns
     -------
@@ -144,12 +173,20 @@ def assess(
         county_only = (tgt[T.applies_to].reindex(tkey).to_numpy(object) == "county") & (latest[S.area] != county).to_numpy()
         latest.loc[county_only, [T.target, T.floor, T.range_low, T.range_high]] = np.nan
     latest[T.floor_source] = tgt[T.floor_source].reindex(tkey).fillna("").to_numpy() if T.floor_source in tgt else ""
+    inferred = (latest[T.floor_source] == "inferred").to_numpy()
+    bounds = [
+        tgt[c].reindex(tkey).to_numpy(dtype=float) if c in tgt else np.full(len(latest), np.nan)
+        for c in (T.floor_low, T.floor_high)
+    ]
+    if not provisional:
+        latest.loc[inferred, T.floor] = np.nan
     latest[A.target_year] = years
     latest[S.period_label] = P.labels(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
 
     r, why = rag_arrays(
         latest[S.value], latest[S.polarity], latest[T.target], latest[T.floor], latest[T.range_low], latest[T.range_high]
     )
+    why = _floor_words(why, r, inferred, bounds, provisional)
     dcols = [A.direction, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
     # The previous period's value judged against the same thresholds: what changed since then.
     prev_rag, _ = rag_arrays(
@@ -188,4 +225,5 @@ def assess(
     front = [c for c in front if c in out.columns]
     drop = {S.is_latest, S.source_file, S.source_row, S.table, S.code_published, I.seasonal}
     rest = [c for c in out.columns if c not in front and c not in drop]
-    return out[front + rest].reset_index(drop=True)
+    out = out[front + rest].reset_index(drop=True)
+    return out if published is None else with_published_ratings(out, published)

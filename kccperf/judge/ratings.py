@@ -17,7 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..schemas import Assessed as A
+from ..schemas import Published as P
 from ..schemas import RatingCheck as R
+from ..schemas import Target as T
 
 _EPS = 1e-9
 
@@ -83,7 +86,8 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     target_ok = has_value & has_target & (green == meets)
     floor_rag = np.where(on_floor, "AMBER", "RED")
     vs, ts, fs = _fmt(v), _fmt(t), _fmt(f)
-    tgt = np.where(np.isfinite(t), "target " + ts, "target range " + _fmt(lo) + "-" + _fmt(hi))
+    has_range = np.isfinite(lo) & np.isfinite(hi)
+    tgt = np.where(has_range, "target range " + _fmt(lo) + "-" + _fmt(hi), "target " + ts)
     conds = [
         ~has_value,
         ~has_target,
@@ -120,4 +124,56 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     )
     return pd.DataFrame(
         {R.rating_check: check.astype(object), R.rating_check_reason: why.astype(object), R.target_agrees: target_ok}
+    )
+
+
+def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The assessment with, per row, the rating the scorecard printed and its check.
+
+    The printed row that reports the assessed period is preferred (a table printing the indicator for an
+    earlier year is the one that rated a figure moved to its true period), else any printed rating.
+
+    Parameters
+    ----------
+    assessed : DataFrame
+        From :func:`kccperf.assess`.
+    published : DataFrame
+        From :func:`kccperf.load_published`.
+
+    Returns
+    -------
+    DataFrame
+        A new frame with ``published_rag`` ('' where none was printed), ``rating_check`` ('' there) and
+        ``rating_check_reason``.
+    """
+    keys = [A.area, A.block, A.indicator]
+    rated = published[published[P.rag].isin(["RED", "AMBER", "GREEN"])]
+    rated = rated.assign(**{A.period: rated[P.latest_period]})
+    exact = rated.drop_duplicates([*keys, A.period]).set_index([*keys, A.period])
+    loose = rated.drop_duplicates(keys).set_index(keys)
+    own = exact.reindex(pd.MultiIndex.from_frame(assessed[[*keys, A.period]]))
+    other = loose.reindex(pd.MultiIndex.from_frame(assessed[keys]))
+    use_own = own[P.rag].notna().to_numpy()
+    rag = np.where(use_own, own[P.rag].to_numpy(object), other[P.rag].to_numpy(object))
+    target = np.where(use_own, own[P.target].to_numpy(float), other[P.target].to_numpy(float))
+    rag = np.where(pd.isna(rag), "", rag).astype(object)
+    printed = rag != ""
+    lo = assessed[T.range_low].to_numpy(float) if T.range_low in assessed else np.full(len(assessed), np.nan)
+    hi = assessed[T.range_high].to_numpy(float) if T.range_high in assessed else np.full(len(assessed), np.nan)
+    checks = check_ratings(
+        np.where(printed, rag, "GREEN"),
+        assessed[A.value].to_numpy(float),
+        assessed[A.polarity].to_numpy(object),
+        np.where(np.isfinite(target), target, assessed[A.target].to_numpy(float)),
+        lo,
+        hi,
+        assessed[A.floor].to_numpy(float),
+        assessed[A.floor_source].fillna("").to_numpy(object),
+    )
+    return assessed.assign(
+        **{
+            R.published_rag: rag,
+            R.rating_check: np.where(printed, checks[R.rating_check].to_numpy(object), ""),
+            R.rating_check_reason: np.where(printed, checks[R.rating_check_reason].to_numpy(object), ""),
+        }
     )

@@ -33,6 +33,7 @@ from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
+from .plain import finding_sentences
 from .ratings import check_ratings, meets_floor, meets_target
 from .true_periods import SERIES, true_periods
 
@@ -58,6 +59,16 @@ class Reconciliation:
 
     findings: pd.DataFrame
     agreed: pd.DataFrame
+    titles: pd.Series | None = None
+
+    def in_words(self, area: str | None = None) -> pd.DataFrame:
+        """The findings (about one area, or all) in one plain sentence each, for directors' pages.
+
+        No category id, internal indicator id, file or row number: those stay in :attr:`findings`.
+        """
+        f = self.findings if area is None else self.for_area(area)
+        titles = self.titles if self.titles is not None else pd.Series(dtype=str)
+        return finding_sentences(f, titles)
 
     def for_area(self, area: str) -> pd.DataFrame:
         """The findings about one area (indicator-wide findings, such as polarity, are included)."""
@@ -178,22 +189,19 @@ def _reversed_everywhere(context: pd.DataFrame, published: pd.DataFrame) -> set[
     nan = np.full(len(v), np.nan)
     pr, pa_ = published[P.rag].to_numpy(object), published[P.direction].to_numpy(object)
     rated, arrowed = np.isin(pr, ["RED", "AMBER", "GREEN"]), np.isin(pa_, ["↑", "↓", "↔"])
-    rag_fit = {
-        "printed": (pr == "GREEN") == meets_target(v, pol, t, nan, nan),
-        "reversed": (pr == "GREEN") == meets_target(v, rev, t, nan, nan),
-    }
-    dot_fit = {"printed": _arrow(v, pv, pol) == pa_, "reversed": _arrow(v, pv, rev) == pa_}
-    ok = {
-        k: np.where(rated, rag_fit[k] & np.isfinite(v) & np.isfinite(t), True) & np.where(arrowed, dot_fit[k], True)
-        for k in rag_fit
-    }
+
+    def fits(polarity) -> np.ndarray:
+        rag_ok = ((pr == "GREEN") == meets_target(v, polarity, t, nan, nan)) & np.isfinite(v) & np.isfinite(t)
+        return np.where(rated, rag_ok, True) & np.where(arrowed, _arrow(v, pv, polarity) == pa_, True)
+
+    as_printed, as_reversed = fits(pol), fits(rev)
     frame = pd.DataFrame(
         {
             F.indicator: published[P.indicator].to_numpy(),
-            F.published: ok["reversed"] & (rev != "") & (rated | arrowed),
-            F.computed: ~ok["printed"],
+            F.published: as_reversed & (rev != ""),
+            F.computed: ~as_printed,
         }
-    )
+    )[rated | arrowed]
     agg = frame.groupby(F.indicator).agg({F.published: "all", F.computed: "any"})
     return set(agg.index[agg[F.published] & agg[F.computed]])
 
@@ -353,9 +361,9 @@ def _true_period_findings(
             F.indicator: c[TP.indicator],
             F.category: "true_period",
             F.published: c[TP.value].map(_fmt).astype(object)
-            + " as "
+            + " for "
             + c[TP.period_label].astype(object)
-            + np.where(printed == "", "", ", arrow " + printed),
+            + np.where(printed == "", "", " with the arrow " + printed),
             F.computed: c[TP.value].map(_fmt).astype(object)
             + " is the "
             + c[TP.true_label].astype(object)
@@ -586,7 +594,8 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
     agreed.append({FS.category: "polarity", FS.agree: int(judged[J.indicator].nunique() - len(flips))})
     findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
     findings[F.source_row] = findings[F.source_row].astype(int)
-    return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed))
+    titles = catalogue.indicators.drop_duplicates(I.indicator).set_index(I.indicator)[I.title]
+    return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed), titles=titles)
 
 
 def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:

@@ -22,7 +22,18 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
-from ..schemas import RAGS, Anomaly, Commentary, Finding, FindingSummary, Headline, IndicatorInfo, MainPoint, Suppression
+from ..schemas import (
+    RAGS,
+    Anomaly,
+    Commentary,
+    Finding,
+    FindingSentence,
+    FindingSummary,
+    Headline,
+    IndicatorInfo,
+    MainPoint,
+    Suppression,
+)
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
@@ -43,6 +54,7 @@ __all__ = [
     "headline_table",
     "indicator_notes",
     "indicator_table",
+    "finding_list",
     "league",
     "main_points_list",
     "provenance_footer",
@@ -504,6 +516,16 @@ def findings_table(findings: pd.DataFrame, *, caption: str = "Published against 
             Finding.explanation: "Likely cause",
         },
     )
+
+
+def finding_list(sentences: pd.DataFrame, *, empty: str = "The checks found nothing to report for this area.") -> HTML:
+    """Findings for directors: one plain sentence each (:meth:`kccperf.judge.reconcile.Reconciliation.in_words`),
+    with the team where the finding is about one; no category, internal id, file or row number."""
+    if sentences.empty:
+        return HTML(f"<p>{escape(empty)}</p>")
+    team = sentences[FindingSentence.block].map(lambda b: f' <span class="kcc-block">{escape(b)}</span>' if b else "")
+    items = "".join(f"<li>{escape(r.sentence)}{t}</li>" for r, t in zip(sentences.itertuples(index=False), team, strict=True))
+    return HTML(STYLESHEET + f'<ul class="kcc-findings">{items}</ul>')
 
 
 def checks_table(summary: pd.DataFrame) -> HTML:

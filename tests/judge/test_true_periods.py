@@ -135,7 +135,7 @@ def test_qa_lists_each_case_with_its_evidence_and_checks_the_arrow():
     rec = kccperf.reconcile("2024-10")
     f = rec.findings[rec.findings["category"] == "true_period"]
     kent = f[(f["area"] == "Kent") & (f["indicator"] == "ks4_attainment8")].iloc[0]
-    assert kent.published == "47 as 2023-24, arrow ↔"
+    assert kent.published == "47 for 2023-24 with the arrow ↔"
     assert kent.computed == "47 is the 2022-23 figure; against 2021-22 (49.3) ↓ worsened"
     assert "kent__education_annual.tsv line 8" in kent.explanation
     assert kent.explanation.endswith("the published arrow ↔ does not match that comparison")

@@ -1,0 +1,59 @@
+"""Findings in plain words: one sentence each, no category id, internal indicator id, file or row number."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import kccperf
+from kccperf.judge.plain import finding_sentences
+from kccperf.judge.reconcile import CATEGORIES
+from kccperf.publish import scorecard_views
+from kccperf.schemas import FindingSentence
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return kccperf.reconcile("2024-10")
+
+
+def _forbidden(text: str, ids: set[str]) -> list[str]:
+    words = set(re.findall(r"[A-Za-z0-9_]+", text))
+    found = sorted((words & ids) | (words & set(CATEGORIES)))
+    found += re.findall(r"[\w-]+\.(?:tsv|csv|xlsx)|raw/|line \d+|row \d+", text)
+    return found
+
+
+@pytest.mark.parametrize("area", sorted(kccperf.load_catalogue().areas["area"]))
+def test_no_director_page_names_an_id_a_category_or_a_file(rec, area):
+    ids = set(kccperf.load_catalogue().indicators["indicator"])
+    words = rec.in_words(area)
+    FindingSentence.validate(words)
+    assert len(words) == len(rec.for_area(area))
+    html = scorecard_views.finding_list(words).data
+    assert _forbidden(html, ids) == [], area
+
+
+def test_each_category_has_its_own_sentence(rec):
+    words = rec.in_words()
+    f = rec.findings
+    for category in set(f["category"]):
+        first = words[f["category"].to_numpy() == category].iloc[0]
+        assert first.sentence.startswith(first.title + ": ") and first.sentence.endswith(".")
+        assert category not in first.sentence
+
+
+def test_kent_attainment_8_in_one_plain_sentence(rec):
+    words = rec.in_words("Kent")
+    a8 = words[words["title"] == "Average score at KS4 in Attainment 8"]["sentence"]
+    assert (
+        "Average score at KS4 in Attainment 8: printed as 47 for 2023-24 with the arrow ↔, "
+        "but 47 is the 2022-23 figure; against 2021-22 (49.3) ↓ worsened."
+    ) in a8.tolist()
+
+
+def test_a_quiet_area_says_so():
+    empty = finding_sentences(kccperf.reconcile("2024-10").findings.iloc[0:0], pd.Series(dtype=str))
+    assert "found nothing" in scorecard_views.finding_list(empty).data
