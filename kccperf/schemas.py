@@ -198,6 +198,7 @@ class Assessed(pa.DataFrameModel):
     vs_regional: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
     county_value: Series[float] = pa.Field(nullable=True)
     county_gap: Series[float] = pa.Field(nullable=True)
+    county_share: Series[float] = pa.Field(nullable=True)
     rank_of: Series[float] = pa.Field(nullable=True)
     funnel_95_low: Series[float] = pa.Field(nullable=True)
     funnel_95_high: Series[float] = pa.Field(nullable=True)
@@ -229,6 +230,8 @@ class Finding(pa.DataFrameModel):
             "true_period",
             "rag_unchecked",
             "floor_interval",
+            "previous_year",
+            "percent_vs_counts",
         )
     )
     published: Series[str]
@@ -906,6 +909,11 @@ class RatingCheck(pa.DataFrameModel):
     rating_check: Series[str] = pa.Field(isin=("", "agrees", "disagrees", "cannot be checked"))
     rating_check_reason: Series[str]
     target_agrees: Series[bool]
+
+
+class PublishedRating(pa.DataFrameModel):
+    """The rating the scorecard printed for an assessed row (:func:`kccperf.judge.ratings.with_published_ratings`)."""
+
     published_rag: Series[str]
 
 
@@ -917,6 +925,19 @@ class FindingSentence(pa.DataFrameModel):
     block: Series[str]
     title: Series[str]
     sentence: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+
+
+class Fraction(pa.DataFrameModel):
+    """``data/reference/fractions.csv``: a percentage indicator and the count indicators printed with it that
+    are its numerator and denominator (the same table, area and periods)."""
+
+    indicator: Series[str]
+    numerator_indicator: Series[str]
+    denominator_indicator: Series[str]
+    note: Series[str]
 
     class Config:
         strict = True

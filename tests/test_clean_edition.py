@@ -61,6 +61,8 @@ CATEGORIES = {
     "reused_code",
     "stale_header",
     "true_period",
+    "previous_year",
+    "percent_vs_counts",
     "value_mismatch",
     "value_vs_fraction",
     "wrong_code",

@@ -180,6 +180,9 @@ def assess(
     ]
     if not provisional:
         latest.loc[inferred, T.floor] = np.nan
+    # The interval the published ratings imply, where a floor was inferred: shown as that, never as a standard.
+    latest[T.floor_low] = np.where(inferred, bounds[0], np.nan)
+    latest[T.floor_high] = np.where(inferred, bounds[1], np.nan)
     latest[A.target_year] = years
     latest[S.period_label] = P.labels(latest[S.period].to_numpy(), latest[S.period_type].to_numpy())
 
@@ -215,6 +218,8 @@ def assess(
         T.target,
         T.floor,
         T.floor_source,
+        T.floor_low,
+        T.floor_high,
         T.range_low,
         T.range_high,
         A.rag,

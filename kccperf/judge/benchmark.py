@@ -121,7 +121,9 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     DataFrame
         A new frame with ``england_gap, vs_england, regional_gap, vs_regional, county_value,
         county_gap, vs_county, rank, rank_of, quartile, ci_low, ci_high, sig_vs_county,
-        sig_vs_england, funnel_95_low, funnel_95_high, funnel_998_low, funnel_998_high, funnel``.
+        sig_vs_england, funnel_95_low, funnel_95_high, funnel_998_low, funnel_998_high, funnel`` and
+        ``county_share``. For counts (``unit`` ``count``) there is no gap to the county (a district's count
+        against the county's total says nothing): ``county_share`` is the district's share of it, in percent.
         Rank 1 is best; ties share the best rank; quartile A is the best quarter.
     """
     df = latest
@@ -169,6 +171,11 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         [~has_ci, outside998, outside95], ["", "outside 99.8% limits", "outside 95% limits"], default="within 95% limits"
     )
 
+    # A gap between a district's count and the county's total means nothing: a count is a share of the county instead.
+    count = unit == "count"
+    county_gap = np.where(count, np.nan, v - cv)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(count & np.isfinite(cv) & (cv > 0), v / cv * 100, np.nan)
     return df.assign(
         **{
             A.england_gap: v - eng,
@@ -176,8 +183,9 @@ def benchmark(latest: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             A.regional_gap: v - reg,
             A.vs_regional: better_or_worse(v - reg, pol, _t_closer(v, reg, t, lo_r, hi_r)),
             A.county_value: cv,
-            A.county_gap: v - cv,
-            A.vs_county: better_or_worse(v - cv, pol, _t_closer(v, cv, t, lo_r, hi_r)),
+            A.county_gap: county_gap,
+            A.county_share: share,
+            A.vs_county: better_or_worse(county_gap, pol, _t_closer(v, cv, t, lo_r, hi_r)),
             A.rank: rank,
             A.rank_of: np.where(np.isfinite(rank), rank_of, np.nan),
             A.quartile: quartile.astype(object),

@@ -92,6 +92,9 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             A.county_value,
         )
     }
+    nan = pd.Series(np.nan, index=a.index)
+    for c in (T.floor_low, T.floor_high):
+        f[c] = _fmt(a[c] if c in a else nan, unit)
     title = a[S.title].fillna(a[S.indicator]) if S.title in a else a[S.indicator]
     # Name the team where a district prints several.
     title = title + np.where(a[S.block] != "", " (" + a[S.block] + ")", "")
@@ -120,6 +123,22 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             "RED, " + red_word + " " + floor_text + " (target " + target_short + ")",
         ],
         default="not rated (" + a[A.rag_reason].fillna("").to_numpy(object) + ")",
+    )
+    # Missing the target with no published floor: not AMBER or RED until a floor is published.
+    bounds = (a[T.floor_low] if T.floor_low in a else nan).notna() & (a[T.floor_high] if T.floor_high in a else nan).notna()
+    no_floor = (rag == "") & a[S.value].notna().to_numpy() & (a[T.target].notna().to_numpy() | has_range)
+    no_floor &= a[A.rag_reason].fillna("").str.contains("floor not", regex=False).to_numpy()
+    judgement = np.where(
+        no_floor,
+        "missing "
+        + target_text
+        + "; the floor standard is not published, so AMBER or RED cannot be decided"
+        + np.where(
+            bounds.to_numpy(),
+            " (the published ratings imply a floor between " + f[T.floor_low] + " and " + f[T.floor_high] + ")",
+            "",
+        ),
+        judgement,
     )
     dot = a[A.direction].fillna("").to_numpy(object)
     when = a[A.dot_compared_label].fillna("").to_numpy(object)

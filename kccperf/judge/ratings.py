@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..schemas import Assessed as A
 from ..schemas import Published as P
+from ..schemas import PublishedRating as PR
 from ..schemas import RatingCheck as R
 from ..schemas import Target as T
 
@@ -77,7 +78,8 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     hi = np.broadcast_to(np.asarray(range_high, float), n)
     f = np.broadcast_to(np.asarray(floor, float), n)
     src = np.broadcast_to(np.asarray(floor_source, object), n)
-    has_target = np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi))
+    # A "stay close to the target" indicator is met inside its range; with no range published nothing decides it.
+    has_target = np.where(pol == "T", np.isfinite(lo) & np.isfinite(hi), np.isfinite(t))
     has_value = np.isfinite(v)
     meets = meets_target(v, pol, t, lo, hi)
     stated = (src == "stated") & np.isfinite(f)
@@ -106,7 +108,7 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
         conds,
         [
             "a RAG is published although no value is",
-            "no target is published, so the rating cannot be checked",
+            np.where(pol == "T", "no target range is published", "no target is published") + ", so the rating cannot be checked",
             "the value " + vs + " meets the " + tgt,
             "GREEN although the value " + vs + " misses the " + tgt,
             pr + " although the value " + vs + " meets the " + tgt,
@@ -172,7 +174,7 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame) -> p
     )
     return assessed.assign(
         **{
-            R.published_rag: rag,
+            PR.published_rag: rag,
             R.rating_check: np.where(printed, checks[R.rating_check].to_numpy(object), ""),
             R.rating_check_reason: np.where(printed, checks[R.rating_check_reason].to_numpy(object), ""),
         }

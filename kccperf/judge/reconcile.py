@@ -11,12 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._paths import data_root
 from ..schemas import Anomaly as L
 from ..schemas import Area
 from ..schemas import Assessed as A
 from ..schemas import Block as B
 from ..schemas import Finding as F
 from ..schemas import FindingSummary as FS
+from ..schemas import Fraction as FR
 from ..schemas import Indicator as I
 from ..schemas import InferredFloor as IF
 from ..schemas import JudgedRag as J
@@ -29,10 +31,11 @@ from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..schemas import TruePeriod as TP
 from ..schemas import UnexplainedRag as UR
-from ..scorecard.catalogue import load_catalogue
+from ..scorecard.catalogue import _read_reference, load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
+from .more_checks import percent_vs_counts_findings, previous_year_findings
 from .plain import finding_sentences
 from .ratings import check_ratings, meets_floor, meets_target
 from .true_periods import SERIES, true_periods
@@ -49,6 +52,8 @@ CATEGORIES = {
     "polarity": "published judgements fit the opposite polarity",
     "true_period": "a figure printed under a later period than it covers",
     "rag_unchecked": "published RAG that no published target can check",
+    "previous_year": "last year's printed rating contradicted by last year's printed outturn and target",
+    "percent_vs_counts": "a percentage that its own count rows, printed with it, do not give",
     "floor_interval": "AMBER or RED that no single floor, inferred from the published ratings themselves, explains (counted apart: not a check)",
 }
 
@@ -541,7 +546,17 @@ def _code_findings(log: pd.DataFrame, published: pd.DataFrame) -> tuple[pd.DataF
     return rows, int((published[P.code_published] != "").sum() - len(rows))
 
 
-def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconciliation:
+def _no_fractions() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(FR.to_schema().columns), dtype=str)
+
+
+def load_fractions(data_dir=None) -> pd.DataFrame:
+    """``data/reference/fractions.csv``: percentages and the count rows that are their numerator and denominator."""
+    path = data_root(data_dir) / "reference" / "fractions.csv"
+    return _read_reference("fractions.csv", FR, data_dir) if path.is_file() else _no_fractions()
+
+
+def reconcile_frames(scorecard, published, log, assessed, catalogue, fractions=None) -> Reconciliation:
     """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
     parts, agreed = [], []
     units = catalogue.indicators.set_index(I.indicator)[I.unit]
@@ -558,6 +573,8 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue) -> Reconcil
         "conflicting_figures": _conflict_findings(scorecard, log, catalogue.blocks),
         "impossible_value": _impossible_findings(scorecard, log, units),
         "code_contradicts_title": _code_findings(log, published),
+        "previous_year": previous_year_findings(published, catalogue.indicators, catalogue.targets),
+        "percent_vs_counts": percent_vs_counts_findings(scorecard, fractions if fractions is not None else _no_fractions()),
     }.items():
         parts.append(frame)
         agreed.append({FS.category: cat_name, FS.agree: ok})
@@ -620,7 +637,7 @@ def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     published = load_published(period, data_dir=data_dir)
     log = load_quality_log(period, data_dir=data_dir)
     assessed = assess(scorecard, targets=cat.targets, indicators=cat.indicators)
-    return reconcile_frames(scorecard, published, log, assessed, cat)
+    return reconcile_frames(scorecard, published, log, assessed, cat, load_fractions(data_dir))
 
 
 def floor_inference(period: str | None = None, *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:

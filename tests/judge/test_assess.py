@@ -41,7 +41,8 @@ def test_one_row_per_series_at_its_latest_period(scorecard):
         ("Kent", "", "cic_kcc_foster_care", "RED", "improved"),
         ("Kent", "", "cswt_re_referrals", "GREEN", "improved"),
         ("Kent", "", "cp_plan_repeat", "GREEN", "worsened"),
-        ("Ashford", "Ashford CSWT", "caseload_cswt", "RED", "worsened"),
+        # Above its target and no floor published: not rated AMBER or RED (provisional ratings are asked for apart).
+        ("Ashford", "Ashford CSWT", "caseload_cswt", "", "worsened"),
         ("Kent", "", "primary_first_preference", "", "improved"),
     ],
 )
@@ -90,3 +91,17 @@ def test_county_only_targets_do_not_rate_districts(scorecard):
     assert a.loc[("Kent", "", "perm_exclusions_secondary"), "rag"] == "GREEN"
     district = a.loc[("Maidstone", "", "perm_exclusions_secondary")]
     assert district.rag == "" and district.rag_reason == "no target set"
+
+
+def test_inferred_floors_rate_only_when_provisional_ratings_are_asked_for(scorecard):
+    plain = assess(scorecard)
+    provisional = assess(scorecard, provisional=True)
+    key = (plain["area"] == "Ashford") & (plain["block"] == "Ashford CSWT") & (plain["indicator"] == "caseload_cswt")
+    row, prov = plain[key].iloc[0], provisional[key.to_numpy()].iloc[0]
+    assert row.rag == "" and row.floor_source == "inferred" and math.isnan(row.floor)
+    assert "floor not published; the published ratings imply a floor between" in row.rag_reason
+    assert f"{row.floor_low:g} and {row.floor_high:g}" in row.rag_reason
+    assert prov.rag == "RED" and "provisional" in prov.rag_reason
+    # A stated floor rates with or without the parameter.
+    stated = (plain["area"] == "Kent") & (plain["indicator"] == "cic_kcc_foster_care")
+    assert plain.loc[stated, "rag"].item() == provisional.loc[stated.to_numpy(), "rag"].item() == "RED"

@@ -130,3 +130,20 @@ def test_real_data_every_district_is_ranked_among_twelve(scorecard):
     ranked = a[(a.indicator == "ks2_rwm") & (a.area != "Kent")]
     assert ranked["rank_of"].unique().tolist() == [12]
     assert ranked["rank"].min() == 1 and set(ranked["quartile"]) == {"A", "B", "C", "D"}
+
+
+def test_a_count_is_a_share_of_the_county_not_a_gap_to_it():
+    """Sevenoaks' 10 secondary exclusions are 12.7% of Kent's 79, not "69 better" than Kent."""
+    import kccperf
+
+    a = kccperf.assess(kccperf.load_scorecard("2024-10"))
+    row = a[(a["area"] == "Sevenoaks") & (a["indicator"] == "perm_exclusions_secondary")].iloc[0]
+    assert (row.value, row.county_value) == (10.0, 79.0)
+    assert np.isnan(row.county_gap) and row.vs_county == ""
+    assert row.county_share == pytest.approx(100 * 10 / 79)
+    counts = a[a["unit"] == "count"]
+    assert counts["county_gap"].isna().all() and (counts["vs_county"] == "").all()
+    # Rates, percentages and averages keep their gap; the county itself has no share of itself.
+    rates = a[(a["unit"] != "count") & (a["area"] != "Kent") & a["county_value"].notna() & a["value"].notna()]
+    assert rates["county_gap"].notna().all() and rates["county_share"].isna().all()
+    assert a.loc[a["area"] == "Kent", "county_share"].isna().all()

@@ -19,7 +19,9 @@ def rec():
     return kccperf.reconcile("2024-10")
 
 
-def _forbidden(text: str, ids: set[str]) -> list[str]:
+def _forbidden(html: str, ids: set[str]) -> list[str]:
+    # What a reader sees: the page's text, not its stylesheet or markup.
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", " ", html, flags=re.S))
     words = set(re.findall(r"[A-Za-z0-9_]+", text))
     found = sorted((words & ids) | (words & set(CATEGORIES)))
     found += re.findall(r"[\w-]+\.(?:tsv|csv|xlsx)|raw/|line \d+|row \d+", text)
@@ -42,7 +44,7 @@ def test_each_category_has_its_own_sentence(rec):
     for category in set(f["category"]):
         first = words[f["category"].to_numpy() == category].iloc[0]
         assert first.sentence.startswith(first.title + ": ") and first.sentence.endswith(".")
-        assert category not in first.sentence
+        assert not re.search(rf"\b{category}\b", first.sentence)
 
 
 def test_kent_attainment_8_in_one_plain_sentence(rec):

@@ -32,6 +32,8 @@ NAN = math.nan
         # No target, no value.
         ("GREEN", 3.0, "L", NAN, NAN, "", "cannot be checked", "no target is published"),
         ("GREEN", NAN, "H", 85.0, NAN, "", "disagrees", "a RAG is published although no value is"),
+        # Close to the target: only a published range decides it.
+        ("GREEN", 19.7, "T", 20.0, NAN, "", "cannot be checked", "no target range is published"),
     ],
 )
 def test_a_rating_is_checked_only_as_far_as_the_published_figures_reach(
