@@ -33,6 +33,7 @@ from ..schemas import TruePeriod as TP
 from ..schemas import UnexplainedRag as UR
 from ..scorecard.catalogue import _read_reference, load_catalogue
 from ..scorecard.editions import load_published, load_quality_log, load_scorecard
+from ..scorecard.metadata import load_indicator_info
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
 from .more_checks import percent_vs_counts_findings, previous_year_findings
@@ -556,12 +557,12 @@ def load_fractions(data_dir=None) -> pd.DataFrame:
     return _read_reference("fractions.csv", FR, data_dir) if path.is_file() else _no_fractions()
 
 
-def reconcile_frames(scorecard, published, log, assessed, catalogue, fractions=None) -> Reconciliation:
+def reconcile_frames(scorecard, published, log, assessed, catalogue, fractions=None, info=None) -> Reconciliation:
     """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
     parts, agreed = [], []
     units = catalogue.indicators.set_index(I.indicator)[I.unit]
     context = published_context(published, scorecard, catalogue)
-    cases = true_periods(scorecard, published)
+    cases = true_periods(scorecard, published, info=info)
     true_context = published_context(published, scorecard, catalogue, cases)
     reversed_ok = _reversed_everywhere(true_context, published)
     for cat_name, (frame, ok) in {
@@ -637,7 +638,8 @@ def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     published = load_published(period, data_dir=data_dir)
     log = load_quality_log(period, data_dir=data_dir)
     assessed = assess(scorecard, targets=cat.targets, indicators=cat.indicators)
-    return reconcile_frames(scorecard, published, log, assessed, cat, load_fractions(data_dir))
+    info = load_indicator_info(period, data_dir=data_dir)
+    return reconcile_frames(scorecard, published, log, assessed, cat, load_fractions(data_dir), info)
 
 
 def floor_inference(period: str | None = None, *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,7 +9,8 @@ results were postponed). The printed tables give it away in two ways:
   printing the indicator, or with more decimals than the previous figure. One district's figure that
   happens to equal last period's is not a sign on its own, nor is a whole number printed again (small
   counts repeat by chance);
-- ``other_table``: another table prints the same figure for the same area under the earlier label.
+- ``other_table``: another table prints the same figure for the same area under the earlier label;
+- ``sources``: the data-sources page dates the latest figure to an earlier period than its column.
 
 Such a figure gets its true period; the honest comparison is with the period before that, never
 with the repeated figure itself.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..schemas import IndicatorInfo as II
 from ..schemas import Published as P
 from ..schemas import Scorecard as S
 from ..schemas import TruePeriod as TP
@@ -184,7 +186,51 @@ def relabelled_latest(scorecard: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     return _cases(rows, df, hit[other_period].reset_index(drop=True), "other_table", pd.Series(evidence))
 
 
-def true_periods(scorecard: pd.DataFrame, published: pd.DataFrame | None = None, *, min_share: float = MIN_SHARE) -> pd.DataFrame:
+def sourced_latest(scorecard: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Latest figures the data-sources page dates to an earlier period than the column they are printed in.
+
+    ``info`` is :func:`kccperf.load_indicator_info` (``period_covered``, for districts
+    ``period_covered_districts`` where the page names another). A figure is moved only where the earlier
+    period's own figure is the same (at its printed precision): otherwise the page and the table disagree
+    about more than the label. Returns schema :class:`kccperf.schemas.TruePeriod`, sign ``sources``.
+    """
+    df = with_previous(scorecard)
+    latest = df[df[S.is_latest]]
+    facts = info.set_index(II.indicator).reindex(latest[S.indicator])
+    county = latest[S.area].eq("Kent").to_numpy()
+    districts = facts[II.period_covered_districts].fillna("").to_numpy(object)
+    label = np.where(county | (districts == ""), facts[II.period_covered].fillna("").to_numpy(object), districts)
+    kinds = latest[S.period_type].map(PER.KIND_OF_PERIOD_TYPE).fillna("").to_numpy(object)
+    pairs = pd.Series(list(zip(label, kinds, strict=True)), dtype=object)
+    parsed = {p: PER.parse(p[0], p[1]) if p[0] and p[1] else None for p in set(pairs)}
+    key = pairs.map(lambda p: parsed[p].key if parsed[p] else "").to_numpy(object)
+    earlier = (key != "") & (key < latest[S.period].to_numpy(object))
+    values = df.set_index([*SERIES, S.period])
+    at = values.reindex(pd.MultiIndex.from_arrays([*(latest[c].to_numpy() for c in SERIES), key]))
+    same = _equal_at_precision(latest[S.value].to_numpy(float), at[S.value].to_numpy(float), at[S.decimals].to_numpy(float))
+    hit = earlier & same
+    rows = latest[hit]
+    line = facts[II.sources_line].astype("Int64").astype(str).to_numpy(object)[hit]
+    evidence = (
+        "the data-sources page (agenda pack line "
+        + line
+        + ") says the latest figure is '"
+        + facts[II.latest_data].fillna("").to_numpy(object)[hit]
+        + "', that is "
+        + at[S.period_label].to_numpy(object)[hit]
+        + ", not "
+        + rows[S.period_label].to_numpy(object)
+    )
+    return _cases(rows, df, pd.Series(key[hit]), "sources", pd.Series(evidence))
+
+
+def true_periods(
+    scorecard: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    info: pd.DataFrame | None = None,
+    min_share: float = MIN_SHARE,
+) -> pd.DataFrame:
     """Every figure printed under a later period than it covers, one row per series with all its signs.
 
     Parameters
@@ -193,6 +239,8 @@ def true_periods(scorecard: pd.DataFrame, published: pd.DataFrame | None = None,
         The long scorecard, every period.
     published : DataFrame, optional
         The printed judgements (:func:`kccperf.load_published`); without them only the ``repeat`` sign is read.
+    info : DataFrame, optional
+        The metadata pages (:func:`kccperf.load_indicator_info`): adds the ``sources`` sign.
     min_share : float
         See :func:`repeated_latest`.
 
@@ -205,6 +253,8 @@ def true_periods(scorecard: pd.DataFrame, published: pd.DataFrame | None = None,
     parts = [repeated_latest(scorecard, min_share=min_share)]
     if published is not None:
         parts.append(relabelled_latest(scorecard, published))
+    if info is not None:
+        parts.append(sourced_latest(scorecard, info))
     cases = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     if cases.empty:
         return cases.astype({c: str for c in COLUMNS if c not in (TP.value, TP.true_value, TP.compared_value, TP.source_row)})

@@ -79,6 +79,8 @@ def test_agreements_are_counted(rec):
         "true_period",
         "rag_unchecked",
         "floor_interval",
+        "previous_year",
+        "percent_vs_counts",
     }
 
 

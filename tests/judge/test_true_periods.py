@@ -115,6 +115,10 @@ def test_kent_attainment_8_is_the_2022_23_figure_and_worsened(scorecard, publish
         49.3,
     )
     assert row.sign == "repeat; other_table"
+    with_sources = true_periods(scorecard, published, info=kccperf.load_indicator_info("2024-10"))
+    kent = with_sources[(with_sources["area"] == "Kent") & (with_sources["indicator"] == "ks4_attainment8")].iloc[0]
+    assert kent.sign == "repeat; other_table; sources"
+    assert "data-sources page (agenda pack line 701) says the latest figure is '2022-23 DfE Published" in kent.evidence
     a = kccperf.assess(scorecard)
     k = a[(a["area"] == "Kent") & (a["block"] == "") & (a["indicator"] == "ks4_attainment8")].iloc[0]
     assert (k.period_label, k.dot_arrow, k.dot_compared_value) == ("2022-23", "↓", 49.3)
@@ -143,3 +147,19 @@ def test_qa_lists_each_case_with_its_evidence_and_checks_the_arrow():
     a8 = dot[dot["indicator"] == "ks4_attainment8"].iloc[0]
     assert (a8.published, a8.computed) == ("↔", "↓ worsened")
     assert "compares the figure with itself" in a8.explanation
+
+
+def test_the_sources_page_dates_every_ks4_and_ks5_column(scorecard):
+    from kccperf.judge.true_periods import sourced_latest
+
+    cases = sourced_latest(scorecard, kccperf.load_indicator_info("2024-10"))
+    assert set(cases["indicator"]) == {
+        "ks4_attainment8",
+        "ks4_attainment8_fsm_gap",
+        "ks5_a_level_aps",
+        "ks5_applied_general_aps",
+        "ks5_tech_level_aps",
+    }
+    # Kent's A level figure is 2023-24 by the page (only the districts' are 2022-23): not moved.
+    assert not ((cases["area"] == "Kent") & (cases["indicator"] == "ks5_a_level_aps")).any()
+    assert (cases["true_label"] == "2022-23").all() and (cases["period_label"] == "2023-24").all()
