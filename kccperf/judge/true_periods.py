@@ -38,6 +38,15 @@ def _fmt(x: float) -> str:
     return f"{x:g}" if np.isfinite(x) else "N/A"
 
 
+def _text(values: pd.Series) -> np.ndarray:
+    """Any column as an object array of text (an empty frame's columns have no text type to add to)."""
+    return values.astype(str).to_numpy(dtype=object)
+
+
+def _figures(values: pd.Series) -> np.ndarray:
+    return np.array([_fmt(x) for x in values.to_numpy(float)], dtype=object)
+
+
 def with_previous(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The scorecard with, on every row, the series' previous printed period, its figure and precision."""
     ordinal = PER.ordinals(scorecard[S.period].to_numpy(), scorecard[S.period_type].to_numpy())
@@ -127,24 +136,25 @@ def repeated_latest(scorecard: pd.DataFrame, *, min_share: float = MIN_SHARE) ->
     rows = latest[sign]
     n_r, n_p, more_s = n_repeat[sign], n_pairs[sign], more[sign]
     evidence = (
-        rows[S.source_file]
+        _text(rows[S.source_file])
         + " line "
-        + rows[S.source_row].astype(str)
+        + _text(rows[S.source_row])
         + ": the "
-        + rows[S.period_label]
+        + _text(rows[S.period_label])
         + " column prints "
-        + rows[S.value].map(_fmt)
+        + _figures(rows[S.value])
         + ", the "
-        + rows[W.prev_label]
+        + _text(rows[W.prev_label])
         + " figure "
-        + rows[W.prev_value].map(_fmt)
-        + np.where(more_s, " with more decimals", " again")
+        + _figures(rows[W.prev_value])
+        + np.where(more_s, " with more decimals", " again").astype(object)
         + " (as do "
-        + pd.Series(n_r, index=rows.index).astype(str)
+        + n_r.astype(str).astype(object)
         + " of the "
-        + pd.Series(n_p, index=rows.index).astype(str)
+        + n_p.astype(str).astype(object)
         + " areas and teams printing it)"
     )
+    evidence = pd.Series(evidence, index=rows.index, dtype=object)
     return _cases(rows, df, rows[W.prev_period], "repeat", evidence)
 
 
@@ -171,17 +181,17 @@ def relabelled_latest(scorecard: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     evidence = (
         hit[P.source_file + "_other"].to_numpy(object)
         + " line "
-        + hit[P.source_row + "_other"].astype(str).to_numpy(object)
+        + _text(hit[P.source_row + "_other"])
         + " prints "
-        + rows[S.value].map(_fmt).to_numpy(object)
+        + _figures(rows[S.value])
         + " as "
         + early_label
         + ", where "
         + hit[P.source_file].to_numpy(object)
         + " line "
-        + hit[P.source_row].astype(str).to_numpy(object)
+        + _text(hit[P.source_row])
         + " prints it as "
-        + rows[S.period_label].to_numpy(object)
+        + _text(rows[S.period_label])
     )
     return _cases(rows, df, hit[other_period].reset_index(drop=True), "other_table", pd.Series(evidence))
 
