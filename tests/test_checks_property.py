@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -204,3 +205,27 @@ def test_reconcile_finds_each_planted_code_of_another_indicator(frames, clean_da
         shutil.rmtree(planted)
     hits = found[found["category"] == "code_contradicts_title"]
     assert dict(zip(zip(hits["source_file"], hits["source_row"]), hits["published"])) == expected
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+def test_reconcile_finds_each_planted_polarity(frames, k, seed):
+    """Printing the opposite polarity for an indicator whose judgements clearly fit its own is a polarity finding."""
+    from kccperf.judge.floors import judged_rows, polarity_check
+
+    scorecard, published, assessed = frames["scorecard"], frames["published"], frames["assessed"]
+    flip = {"H": "L", "L": "H"}
+    # Indicators whose published ratings and arrows fit the printed polarity strictly better than its opposite:
+    # the check run with every polarity reversed names exactly them.
+    reversed_all = scorecard.assign(polarity=scorecard["polarity"].map(flip).fillna(scorecard["polarity"]))
+    latest = reversed_all[reversed_all["is_latest"]]
+    prev = assessed[["area", "block", "indicator", "dot_compared_value"]].rename(columns={"dot_compared_value": "previous_value"})
+    clear = sorted(polarity_check(judged_rows(published, latest, frames["catalogue"].targets), prev)["indicator"])
+    chosen = pd.Series(clear).sample(n=min(k, len(clear)), random_state=seed).tolist()
+    planted = scorecard.copy()
+    rows = planted["indicator"].isin(chosen)
+    planted.loc[rows, "polarity"] = planted.loc[rows, "polarity"].map(flip)
+    found = _reconcile(frames, scorecard=planted)
+    polarity = found[found["category"] == "polarity"]
+    assert sorted(polarity["indicator"]) == sorted(chosen)
+    assert len(clear) >= 5  # enough indicators to plant in: the property is not vacuous

@@ -101,8 +101,14 @@ def test_charts_draw_nothing_that_reveals_a_small_count(area, raw, drawn):
 
 
 def test_the_chart_check_finds_the_leaks_of_unsuppressed_charts(raw, drawn):
-    _draw("Sevenoaks", 0)
-    trend, funnel = drawn[0], drawn[-1]
+    assessed = kccperf.assess(kccperf.load_scorecard(PERIOD))
+    figures.trend_grid(
+        kccperf.load_scorecard(PERIOD, area="Sevenoaks"), kccperf.area_view(assessed, "Sevenoaks"), area="Sevenoaks"
+    )
+    trends = list(drawn)  # the trend charts (one figure per indicator, or one grid)
+    figures.funnel_grid(assessed, area="Sevenoaks")
+    funnels = drawn[len(trends) :]
     # Sevenoaks' EHCP trend ends at 87.5% of 8 (1 late); its funnel diamond sits at 87.5% and 8 cases.
-    assert any("ehcp_issued_20wk): 1" in leak for leak in _trend_leaks(trend, raw[raw.area == "Sevenoaks"]))
-    assert any(leak.endswith(": 1") for leak in _funnel_leaks(funnel))
+    mine = raw[raw.area == "Sevenoaks"]
+    assert any("ehcp_issued_20wk): 1" in leak for fig in trends for leak in _trend_leaks(fig, mine))
+    assert funnels and any(leak.endswith(": 1") for fig in funnels for leak in _funnel_leaks(fig))
