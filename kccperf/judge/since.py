@@ -54,7 +54,20 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(lambda v: "none" if v != v else f"{v:g}").astype(str)
 
 
+MISSED = "target missed (floor not published)"
+
+
+def _standing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rating, or, where no stated floor decides AMBER against RED, that the figure missed its target."""
+    if A.value not in frame or A.target not in frame:
+        return frame  # only ratings to compare
+    rated = frame[A.rag].fillna("") != ""
+    judged = frame[A.value].notna() & frame[A.target].notna()
+    return frame.assign(**{A.rag: frame[A.rag].fillna("").where(rated | ~judged, MISSED)})
+
+
 def _ratings(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    current, previous = _standing(current), _standing(previous)
     both = current.merge(previous[[*_SERIES, A.rag, A.period_label]], on=_SERIES, suffixes=("", "_before"))
     moved = both[(both[A.rag] != both[f"{A.rag}_before"]) & (both[A.rag] != "") & (both[f"{A.rag}_before"] != "")]
     return _frame(
