@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -47,7 +49,8 @@ def test_section_lists_each_change_escaped():
     html = since_last_edition_section(_changes("2024-10", [REVISED, TARGET])).data
     assert '<p class="kcc-since">Since the 2024-10 edition: 1 figure revised, 1 target changed.</p><table' in html
     assert "<caption>Changes since the 2024-10 edition</caption>" in html
-    assert "Re-referrals &lt;R12M&gt;" in html and "<td>Figure revised</td>" in html and "<td>Target changed</td>" in html
+    assert "Re-referrals &lt;R12M&gt;" in html
+    assert re.search(r"<td[^>]*>Figure revised</td>", html) and re.search(r"<td[^>]*>Target changed</td>", html)
 
 
 @pytest.mark.parametrize("previous", [None, "2024-10"])
