@@ -55,7 +55,11 @@ def edition_key(folder: Path, reference: Path) -> str:
     files = sorted(p for p in folder.iterdir() if p.is_file()) + sorted(reference.glob("*.csv"))
     for path in files:
         h.update(f"{path.parent.name}/{path.name}\0".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            # Unreadable: no cache entry can match, so the edition is parsed and the reader names the file.
+            h.update(b"\0unreadable")
     return h.hexdigest()[:24]
 
 
