@@ -13,6 +13,7 @@ from ..schemas import LeagueTable as LT
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..scorecard.catalogue import load_catalogue
+from ._areas import rows_of_area
 
 _SERVICE_ORDER = [
     "Children's social care",
@@ -163,21 +164,9 @@ def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
     kccperf.errors.ParameterError: area 'Dovr' is not known; expected one of: ...
     """
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
-    view = assessed[assessed[S.area] == _area_in(assessed, area)]
+    view = rows_of_area(assessed, area)
     view = view.assign(_s=view[I.service].map(rank).fillna(len(rank)), _o=range(len(view)))
     return view.sort_values(["_s", S.block, "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
-
-
-def _area_in(frame: pd.DataFrame, area: str) -> str:
-    """The area name ``frame`` uses for ``area`` (a name or slug, any case); ParameterError when it has no rows for it."""
-    present = set(frame[S.area].unique())
-    if area in present:
-        return area
-    name = load_catalogue().area_name(area)  # raises for a misspelt name, listing the known areas
-    if name not in present:
-        listed = ", ".join(sorted(present)) or "none"
-        raise ParameterError(f"parameter 'area' is '{area}', which has no rows in this frame; its areas are: {listed}.")
-    return name
 
 
 def _require(frame: pd.DataFrame, columns: list[str], function: str, source: str) -> None:

@@ -29,6 +29,7 @@ from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
+from ._areas import rows_of_area
 
 MARKER = "c"
 FOOTNOTE = "c: withheld because it is based on {threshold} or fewer children (small-number suppression, data-protection advice)."
@@ -306,6 +307,4 @@ def suppress(
     out = out.assign(**{Suppression.suppressed: hit})
     if area is None:
         return out
-    from .summary import _area_in  # a name or slug; one clear sentence for an area with no rows
-
-    return out[out[S.area] == _area_in(out, area)]
+    return rows_of_area(out, area)
