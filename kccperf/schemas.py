@@ -177,6 +177,9 @@ class Assessed(pa.DataFrameModel):
     rag: Series[str] = pa.Field(isin=("", *RAGS))
     rag_reason: Series[str]
     previous_rag: Series[str] = pa.Field(isin=("", *RAGS))
+    # The rating a report shows: the printed one where the scorecard printed one, else ``rag``.
+    rating: Series[str] = pa.Field(isin=("", *RAGS))
+    rating_basis: Series[str] = pa.Field(isin=("", "published", "computed"))
     direction: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
     dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
     dot_compared_label: Series[str]
@@ -909,6 +912,26 @@ class RatingCheck(pa.DataFrameModel):
     rating_check: Series[str] = pa.Field(isin=("", "agrees", "disagrees", "cannot be checked"))
     rating_check_reason: Series[str]
     target_agrees: Series[bool]
+
+
+class QualitySummary(pa.DataFrameModel):
+    """The reader's findings for a director's page (:func:`kccperf.publish.scorecard_views.quality_table`): one row
+    per kind, in plain words, with the titles of the indicators it touched and how many places it was found."""
+
+    what: Series[str]
+    where: Series[str]
+    found: Series[int] = pa.Field(ge=1)
+
+
+class RatingChange(pa.DataFrameModel):
+    """A row of :func:`kccperf.assess` whose computed standing changed since the previous period
+    (:func:`kccperf.judge.ratings.rating_changes`): a rating, or "target missed (floor not published)"."""
+
+    standing_before: Series[str]
+    standing_now: Series[str]
+
+    class Config:
+        strict = False  # the assessed row's own columns come with it
 
 
 class PublishedRating(pa.DataFrameModel):

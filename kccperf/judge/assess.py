@@ -119,6 +119,8 @@ def assess(
         The printed judgements (:func:`kccperf.load_published`): adds the rating the scorecard printed for each
         row and its check (``published_rag``, ``rating_check``, ``rating_check_reason``; see
         :func:`kccperf.judge.ratings.with_published_ratings`). Circulated reports show these.
+        Either way ``rating`` is the rating a report shows: the printed one where the scorecard printed
+        one, else the computed ``rag``; ``rating_basis`` says which.
 
     Returns
     -------
@@ -231,4 +233,4 @@ def assess(
     drop = {S.is_latest, S.source_file, S.source_row, S.table, S.code_published, I.seasonal}
     rest = [c for c in out.columns if c not in front and c not in drop]
     out = out[front + rest].reset_index(drop=True)
-    return out if published is None else with_published_ratings(out, published)
+    return with_published_ratings(out, published)

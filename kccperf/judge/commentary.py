@@ -15,6 +15,8 @@ from ..errors import ValidationError
 from ..schemas import Assessed as A
 from ..schemas import Commentary as C
 from ..schemas import Indicator as I
+from ..schemas import PublishedRating as PR
+from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
 from ..schemas import Target as T
@@ -39,7 +41,8 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``area, block, indicator, rag, sentence``: a new frame in the input's order.
+        ``area, block, indicator, rag, sentence``: a new frame in the input's order; ``rag`` is the rating the
+        report shows (``rating`` of :func:`kccperf.assess`: as printed where the scorecard printed one).
 
     Examples
     --------
@@ -99,6 +102,9 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     # Name the team where a district prints several.
     title = title + np.where(a[S.block] != "", " (" + a[S.block] + ")", "")
     pol, rag = a[S.polarity].to_numpy(object), a[A.rag].fillna("").to_numpy(object)
+    # The rating a report shows (as printed, where the scorecard printed one) heads each draft.
+    shown = a[A.rating].fillna("").to_numpy(object) if A.rating in a else rag
+    printed = a[PR.published_rag].fillna("").to_numpy(object) if PR.published_rag in a else np.full(len(a), "", dtype=object)
     has_range = (a[T.range_low].notna() & a[T.range_high].notna()).to_numpy()
     target_text = np.where(
         has_range, "the target range of " + f[T.range_low] + " to " + f[T.range_high], "the target of " + f[T.target]
@@ -132,13 +138,23 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         no_floor,
         "missing "
         + target_text
-        + "; the floor standard is not published, so AMBER or RED cannot be decided"
+        + "; the floor standard is not published, so "
+        + np.where(
+            np.isin(printed, ["AMBER", "RED"]), "the printed " + printed + " cannot be checked", "AMBER or RED cannot be decided"
+        )
         + np.where(
             bounds.to_numpy(),
             " (the published ratings imply a floor between " + f[T.floor_low] + " and " + f[T.floor_high] + ")",
             "",
         ),
         judgement,
+    )
+    # A printed rating the figures contradict is said so beside the computed one.
+    contradicted = (a[RC.rating_check] == "disagrees").to_numpy() if RC.rating_check in a else np.zeros(len(a), dtype=bool)
+    judgement = np.where(contradicted, judgement + " (the scorecard printed " + printed + ")", judgement)
+    unchecked = (a[RC.rating_check] == "cannot be checked").to_numpy() & ~no_floor if RC.rating_check in a else contradicted
+    judgement = np.where(
+        unchecked, judgement + " (the scorecard printed " + printed + ", which the published figures cannot check)", judgement
     )
     dot = a[A.direction].fillna("").to_numpy(object)
     when = a[A.dot_compared_label].fillna("").to_numpy(object)
@@ -193,7 +209,9 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         + county_clause
         + "."
     )
-    sentence = np.where(a[S.value].isna(), title + ": no value was published for " + a[S.period_label].fillna("") + ".", sentence)
+    no_value = title + ": no value was published for " + a[S.period_label].fillna("")
+    no_value = no_value + np.where(printed != "", ", although the scorecard printed " + printed, "")
+    sentence = np.where(a[S.value].isna(), no_value + ".", sentence)
     if Suppression.suppressed in a:
         # A withheld figure must not reappear in words.
         sentence = np.where(
@@ -202,5 +220,5 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             sentence,
         )
     return pd.DataFrame(
-        {C.area: a[S.area], C.block: a[S.block], C.indicator: a[S.indicator], C.rag: rag, C.sentence: sentence}
+        {C.area: a[S.area], C.block: a[S.block], C.indicator: a[S.indicator], C.rag: shown, C.sentence: sentence}
     ).reset_index(drop=True)

@@ -20,6 +20,7 @@ import pandas as pd
 from ..schemas import Assessed as A
 from ..schemas import Published as P
 from ..schemas import PublishedRating as PR
+from ..schemas import RatingChange as RC
 from ..schemas import RatingCheck as R
 from ..schemas import Target as T
 
@@ -129,8 +130,49 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     )
 
 
-def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    """The assessment with, per row, the rating the scorecard printed and its check.
+MISSED = "target missed (floor not published)"
+
+
+def standing(rag, value, target) -> np.ndarray:
+    """The rating, or, where no stated floor decides AMBER against RED, that the figure missed its target.
+
+    A computed rating is empty when the value misses its target and no floor is published; comparing two
+    such ratings would hide a fall from GREEN, so the standing says :data:`MISSED` there instead.
+
+    Examples
+    --------
+    >>> standing(["GREEN", "", ""], [70.0, 60.0, float("nan")], [65.0, 65.0, 65.0]).tolist()
+    ['GREEN', 'target missed (floor not published)', '']
+    """
+    rag = pd.Series(np.asarray(rag, dtype=object)).fillna("").to_numpy(object)
+    judged = np.isfinite(np.asarray(value, float)) & np.isfinite(np.asarray(target, float))
+    return np.where((rag == "") & judged, MISSED, rag).astype(object)
+
+
+def rating_changes(view: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose computed standing differs from the previous period's, judged against the same thresholds.
+
+    Both sides are computed from the printed figures (the scorecard prints no rating for the previous
+    period), so a published rating that the figures do not confirm never makes a change appear.
+
+    Parameters
+    ----------
+    view : DataFrame
+        Rows of :func:`kccperf.assess`.
+
+    Returns
+    -------
+    DataFrame
+        The changed rows of ``view`` with ``standing_before`` and ``standing_now`` (:func:`standing`).
+    """
+    now = standing(view[A.rag], view[A.value], view[A.target])
+    before = standing(view[A.previous_rag], view[A.dot_compared_value], view[A.target])
+    moved = (now != before) & (now != "") & (before != "")
+    return view.assign(**{RC.standing_before: before, RC.standing_now: now})[moved]
+
+
+def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | None) -> pd.DataFrame:
+    """The assessment with, per row, the rating the scorecard printed, its check and the rating a report shows.
 
     The printed row that reports the assessed period is preferred (a table printing the indicator for an
     earlier year is the one that rated a figure moved to its true period), else any printed rating.
@@ -139,15 +181,28 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame) -> p
     ----------
     assessed : DataFrame
         From :func:`kccperf.assess`.
-    published : DataFrame
-        From :func:`kccperf.load_published`.
+    published : DataFrame or None
+        From :func:`kccperf.load_published`; None gives the computed ratings only.
 
     Returns
     -------
     DataFrame
-        A new frame with ``published_rag`` ('' where none was printed), ``rating_check`` ('' there) and
-        ``rating_check_reason``.
+        A new frame with ``published_rag`` ('' where none was printed), ``rating_check`` ('' there),
+        ``rating_check_reason``, ``rating`` (the printed rating where there is one, else the computed ``rag``)
+        and ``rating_basis`` (``published``, ``computed`` or '' where there is no rating).
     """
+    computed = assessed[A.rag].fillna("").to_numpy(object)
+    if published is None:
+        empty = np.full(len(assessed), "", dtype=object)
+        return assessed.assign(
+            **{
+                PR.published_rag: empty,
+                R.rating_check: empty,
+                R.rating_check_reason: empty,
+                A.rating: computed,
+                A.rating_basis: np.where(computed != "", "computed", ""),
+            }
+        )
     keys = [A.area, A.block, A.indicator]
     rated = published[published[P.rag].isin(["RED", "AMBER", "GREEN"])]
     rated = rated.assign(**{A.period: rated[P.latest_period]})
@@ -172,10 +227,13 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame) -> p
         assessed[A.floor].to_numpy(float),
         assessed[A.floor_source].fillna("").to_numpy(object),
     )
+    rating = np.where(printed, rag, computed).astype(object)
     return assessed.assign(
         **{
             PR.published_rag: rag,
             R.rating_check: np.where(printed, checks[R.rating_check].to_numpy(object), ""),
             R.rating_check_reason: np.where(printed, checks[R.rating_check_reason].to_numpy(object), ""),
+            A.rating: rating,
+            A.rating_basis: np.where(printed, "published", np.where(rating != "", "computed", "")),
         }
     )

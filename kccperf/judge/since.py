@@ -19,6 +19,7 @@ from ..schemas import Revision as R
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import load_published_history, load_revisions, load_scorecard, previous_period, resolve_period
 from .assess import assess
+from .ratings import standing
 
 __all__ = ["EditionChanges", "edition_changes", "since_last_edition"]
 
@@ -54,16 +55,11 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(lambda v: "none" if v != v else f"{v:g}").astype(str)
 
 
-MISSED = "target missed (floor not published)"
-
-
 def _standing(frame: pd.DataFrame) -> pd.DataFrame:
     """The rating, or, where no stated floor decides AMBER against RED, that the figure missed its target."""
     if A.value not in frame or A.target not in frame:
         return frame  # only ratings to compare
-    rated = frame[A.rag].fillna("") != ""
-    judged = frame[A.value].notna() & frame[A.target].notna()
-    return frame.assign(**{A.rag: frame[A.rag].fillna("").where(rated | ~judged, MISSED)})
+    return frame.assign(**{A.rag: standing(frame[A.rag], frame[A.value], frame[A.target])})
 
 
 def _ratings(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

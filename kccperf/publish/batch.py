@@ -29,7 +29,7 @@ from ..errors import KernelSetupError, ParameterError
 from ..judge.since import EditionChanges, since_last_edition
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
-from ..scorecard.editions import load_edition_info, load_scorecard, resolve_period
+from ..scorecard.editions import load_edition_info, load_published, load_scorecard, resolve_period
 from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
@@ -592,7 +592,8 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
 
     cat = load_catalogue(data_dir)
     nb_dir = project_root() / "notebooks"
-    assessed = suppress(assess(load_scorecard(period, data_dir=data_dir)), threshold)
+    published = load_published(period, data_dir=data_dir)
+    assessed = suppress(assess(load_scorecard(period, data_dir=data_dir), published=published), threshold)
     info = load_edition_info(period, data_dir=data_dir)
     label = info.get("edition_label", period)
     tasks = [

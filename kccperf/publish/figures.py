@@ -25,6 +25,7 @@ from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
 from ..schemas import Target as T
+from .summary import up_to_assessed_period
 from .suppress import MARKER
 
 RAG_FILL = {"RED": "#b10e1e", "AMBER": "#ffbf47", "GREEN": "#00703c"}
@@ -186,12 +187,13 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
 
     ``series`` is the long scorecard for the area (suppressed figures already removed);
     ``assessed`` gives each series' target, floor and rating. Series without any value, and series whose
-    latest figure is withheld (an earlier point could reveal it), are left out.
+    latest figure is withheld (an earlier point could reveal it), are left out. A figure printed under a later
+    period than it covers (a repeat of the period before) is not drawn: each series ends at its assessed period.
     """
     a = assessed.set_index([A.block, A.indicator])
     if Suppression.suppressed in a:
         a = a[~a[Suppression.suppressed].astype(bool)]
-    shown = series[series[S.value].notna()].sort_values(S.period)
+    shown = up_to_assessed_period(series[series[S.value].notna()], assessed).sort_values(S.period)
     has_values = shown.groupby([S.block, S.indicator])[S.value].count()
     keys = [k for k in a.index if has_values.get(k, 0) > 0]
     if not keys:
@@ -208,7 +210,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
             [(p, format_value(v, unit)) for p, v in zip(s[S.period_label], s[S.value])],
         )
         name = row[S.title] + (f" ({key[0]})" if key[0] else "")
-        caption = _rag_badge(row[A.rag]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
+        caption = _rag_badge(row[A.rating]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
         panels.append(Chart(png_bytes(fig, dpi), alt, name, table, caption_html=caption))
     return ChartSet(panels, label=f"Trends for {area}")
 
@@ -276,13 +278,14 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
 
 
 def rag_grid(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series]:
-    """The computed RAG of each indicator (rows, in the county report's order) in each area (columns), and the titles."""
+    """The RAG each report shows (``rating``: as published where printed) of each indicator (rows, in the county
+    report's order) in each area (columns), and the titles."""
     # Team blocks: one cell per area, the worst rating of its blocks.
     worst = {"RED": 0, "AMBER": 1, "GREEN": 2, MARKER: 3, "": 4}
     if Suppression.suppressed in assessed:
-        rags = assessed[A.rag].where(~assessed[Suppression.suppressed], MARKER)
+        rags = assessed[A.rating].where(~assessed[Suppression.suppressed], MARKER)
     else:
-        rags = assessed[A.rag]
+        rags = assessed[A.rating]
     d = assessed.assign(**{A.rag: rags}).sort_values(A.rag, key=lambda rag: rag.map(worst).fillna(4), kind="stable")
     d = d.drop_duplicates([A.area, A.indicator])
     grid = d.pivot(index=A.indicator, columns=A.area, values=A.rag).fillna("")
@@ -320,12 +323,12 @@ def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
 
 
 def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML | Chart:
-    """A grid of computed RAG by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
+    """A grid of the RAG each report shows by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
     grid, titles = rag_grid(assessed, county=county, order=order)
     fig = rag_heatmap_figure(grid, titles)
     areas = list(grid.columns)
     alt = (
-        f"A grid of computed RAG ratings: {len(grid)} indicators down the side, {len(areas)} areas across the top. "
+        f"A grid of RAG ratings (as published where printed): {len(grid)} indicators down the side, {len(areas)} areas across the top. "
         "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
         "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them."
     )
@@ -336,5 +339,5 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
         "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.",
     )
     rows = [(titles[i], *grid.loc[i]) for i in grid.index]
-    chart.table = _small_table("Computed RAG by indicator and area", ["Indicator", *areas], rows)
+    chart.table = _small_table("RAG by indicator and area", ["Indicator", *areas], rows)
     return chart

@@ -1,4 +1,4 @@
-"""The index of a period's reports: a link to each page and its downloads, with its computed RAG counts.
+"""The index of a period's reports: a link to each page and its downloads, with its RAG counts (as published where printed).
 
 The page comes from ``templates/index.html.j2``; this module only gathers its rows.
 """
@@ -45,21 +45,21 @@ def _environment() -> jinja2.Environment:
 
 
 def rag_counts_for(assessed: pd.DataFrame, area: str | None) -> tuple[int, ...]:
-    """An area's computed RED, AMBER, GREEN and Not rated counts; empty when it has no figure.
+    """An area's RED, AMBER, GREEN and Not rated counts (``rating``: as published where printed); empty when it has no figure.
 
     Withheld figures are left out, so the index gives away nothing its report withholds.
 
     Examples
     --------
     >>> frame = pd.DataFrame({Assessed.area: ["Dover"] * 3, Assessed.value: [1.0, 2.0, None],
-    ...                       Assessed.rag: ["RED", "RED", ""], Suppression.suppressed: [False, True, False]})
+    ...                       Assessed.rating: ["RED", "RED", ""], Suppression.suppressed: [False, True, False]})
     >>> rag_counts_for(frame, "Dover"), rag_counts_for(frame, "Thanet")
     ((1, 0, 0, 0), ())
     """
     shown = assessed[(assessed[Assessed.area] == area) & ~assessed[Suppression.suppressed] & assessed[Assessed.value].notna()]
     if shown.empty:
         return ()
-    return tuple(int(count) for _rag, count in rag_counts(shown, Assessed.rag).itertuples(index=False))
+    return tuple(int(count) for _rag, count in rag_counts(shown, Assessed.rating).itertuples(index=False))
 
 
 def since_for(changes: EditionChanges | None, area: str) -> str:

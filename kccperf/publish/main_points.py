@@ -13,9 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .._format import format_value
+from ..judge.ratings import rating_changes
 from ..schemas import RAGS, MainPoint, Suppression
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
+from ..schemas import RatingChange as RCh
+from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 
 __all__ = ["main_points"]
@@ -40,26 +43,50 @@ def _fmt(value: float, unit: str) -> str:
     return format_value(value, unit)
 
 
+def _checked(rated: pd.DataFrame) -> tuple[str, list[str]]:
+    """How far the printed figures confirm the printed ratings, as a sentence with its figures."""
+    check = rated[RC.rating_check].value_counts() if RC.rating_check in rated else pd.Series(dtype=int)
+    confirmed, open_, wrong = (int(check.get(k, 0)) for k in ("agrees", "cannot be checked", "disagrees"))
+    if confirmed + open_ + wrong == 0:
+        return "", []
+    text = f" The figures confirm {confirmed} of these ratings"
+    figures = [str(confirmed)]
+    if open_:
+        text += f"; {open_} cannot be checked (no floor standard is published)"
+        figures.append(str(open_))
+    if wrong:
+        names, more = _listing(list(_names(rated[rated[RC.rating_check] == "disagrees"])))
+        text += f"; {wrong} {'disagrees' if wrong == 1 else 'disagree'} with the figures: {names}"
+        figures += [str(wrong), *more]
+    return text + ".", figures
+
+
 def _reds(d: pd.DataFrame) -> tuple[str, list[str]]:
-    rated = d[d[A.rag].isin(RAGS)]
-    counts = rated[A.rag].value_counts().reindex(list(RAGS), fill_value=0)
+    rated = d[d[A.rating].isin(RAGS)]
+    counts = rated[A.rating].value_counts().reindex(list(RAGS), fill_value=0)
     figures = [str(len(rated)), *(str(int(n)) for n in counts)]
+    published = (rated[A.rating_basis] == "published").any() if A.rating_basis in rated else False
     head = f"Of {len(rated)} rated indicators, {counts['RED']} are RED, {counts['AMBER']} AMBER and {counts['GREEN']} GREEN"
-    red = rated[rated[A.rag] == "RED"]
+    head += " as published" if published else ""
+    checked, checked_figures = _checked(rated)
+    red = rated[rated[A.rating] == "RED"]
     if red.empty:
-        return head + "; none is below its floor standard.", figures
+        return head + "; none is RED." + checked, figures + checked_figures
     names, more = _listing(list(_names(red)))
-    return head + "; RED: " + names + ".", figures + more
+    return head + "; RED: " + names + "." + checked, figures + more + checked_figures
 
 
 def _changes(d: pd.DataFrame) -> tuple[str, list[str]]:
-    moved = d[d[A.previous_rag].isin(RAGS) & d[A.rag].isin(RAGS) & (d[A.previous_rag] != d[A.rag])]
+    moved = rating_changes(d)
     if moved.empty:
-        return "No rating changed since the previous period.", []
-    items = list(_names(moved) + " from " + moved[A.previous_rag] + " to " + moved[A.rag])
+        return "No rating computed from the figures changed since the previous period.", []
+    items = list(_names(moved) + " from " + moved[RCh.standing_before] + " to " + moved[RCh.standing_now])
     word = "rating" if len(moved) == 1 else "ratings"
     names, more = _listing(items)
-    return f"{len(moved)} {word} changed since the previous period: " + names + ".", [str(len(moved)), *more]
+    return f"{len(moved)} {word} computed from the figures changed since the previous period: " + names + ".", [
+        str(len(moved)),
+        *more,
+    ]
 
 
 def _movement(d: pd.DataFrame, direction: str) -> tuple[str, list[str]] | None:

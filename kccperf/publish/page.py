@@ -72,8 +72,32 @@ def render_markdown(source: str, attachments: dict | None = None, path: str = ""
     return MarkdownWithMath(renderer=renderer).render(source), renderer.sections
 
 
+ONLY_TAG = "only-"
+
+
+def applies(cell, parameters: dict) -> bool:
+    """False for a cell tagged ``only-<parameter>-<value>`` when the run's ``<parameter>`` has another value.
+
+    A section that concerns one value of a parameter (the CYPE-only tables of the budget view, for example)
+    is tagged so, and the page of any other value leaves it out. A notebook run without papermill keeps it.
+
+    Examples
+    --------
+    >>> cell = {"metadata": {"tags": ["only-directorate-CYPE"]}}
+    >>> applies(cell, {"directorate": "ALL"}), applies(cell, {"directorate": "CYPE"}), applies(cell, {})
+    (False, True, True)
+    """
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if tag.startswith(ONLY_TAG) and "-" in tag[len(ONLY_TAG) :]:
+            name, value = tag[len(ONLY_TAG) :].split("-", 1)
+            if name in parameters and str(parameters[name]) != value:
+                return False
+    return True
+
+
 class ReportPage(Preprocessor):
-    """Put what the ``kccperf`` template needs into ``resources["kccperf"]``.
+    """Leave out the cells that do not apply to the run (:func:`applies`), then put what the ``kccperf``
+    template needs into ``resources["kccperf"]``.
 
     - ``title``: the notebook's ``title`` metadata (``kccperf report`` records each report's title there), else
       its file name, as nbconvert's own templates do.
@@ -86,6 +110,7 @@ class ReportPage(Preprocessor):
     """
 
     def preprocess(self, nb, resources):
+        nb.cells = [cell for cell in nb.cells if applies(cell, nb.metadata.get("papermill", {}).get("parameters", {}))]
         page = resources.setdefault("kccperf", {})
         metadata = resources.get("metadata", {})
         path = metadata.get("path", "")

@@ -22,6 +22,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
+from ..judge.ratings import rating_changes
 from ..schemas import (
     RAGS,
     Anomaly,
@@ -38,10 +39,12 @@ from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
 from ..schemas import LeagueTable as LT
+from ..schemas import QualitySummary as QS
+from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ._html import STYLESHEET, data_table, escape, provenance_footer, render_table
-from .summary import rag_counts
+from .summary import rag_counts, up_to_assessed_period
 from .suppress import FOOTNOTE, MARKER
 
 __all__ = [
@@ -195,28 +198,32 @@ QUALITY_LABELS = {
 }
 
 
-def quality_table(log: pd.DataFrame, *, caption: str = "Data-quality log") -> HTML:
-    """The reader's findings for directors: plain-English category, where (file name, row, column) and what."""
-    shown = log.assign(
-        **{
-            Anomaly.category: log[Anomaly.category].map(QUALITY_LABELS).fillna(log[Anomaly.category]),
-            Anomaly.source_file: log[Anomaly.source_file].str.rsplit("/", n=1).str[-1],
-        }
-    )
+def quality_table(log: pd.DataFrame, view: pd.DataFrame, *, caption: str = "What the reader found") -> HTML:
+    """The reader's findings for directors: one row per kind of finding, in plain words, with the indicators it
+    touched by their titles and how many places it was found.
+
+    Internal indicator ids, category ids and the table files, rows and columns are for analysts: they are in the
+    log itself (:func:`kccperf.load_quality_log`, ``kccperf validate``), never on a director's page.
+
+    Parameters
+    ----------
+    log : DataFrame
+        :func:`kccperf.load_quality_log` for the area.
+    view : DataFrame
+        The area's assessed rows (:func:`kccperf.area_view`): their titles name the indicators.
+    """
+    titles = view.drop_duplicates(A.indicator).set_index(A.indicator)[S.title]
+    named = log[Anomaly.indicator].map(titles)
+    team = log[Anomaly.block].fillna("")
+    # An indicator by its title (and team); a finding about a team's heading by the team.
+    name = (named.fillna("") + team.map(lambda b: f" ({b})" if b else "")).where(named.notna(), team)
+    what = log[Anomaly.category].map(QUALITY_LABELS).fillna("Other finding")
+    by_kind = name.groupby(what, sort=False)
+    places = by_kind.agg(lambda n: "; ".join(dict.fromkeys(x for x in n if x)) or "the table layout")
+    grouped = pd.DataFrame({QS.what: places.index, QS.where: places.to_numpy(), QS.found: by_kind.size().to_numpy()})
     table = data_table(
-        shown,
-        caption=caption,
-        columns={
-            Anomaly.category: "What",
-            Anomaly.block: "Team",
-            Anomaly.indicator: "Indicator",
-            Anomaly.message: "Detail",
-            Anomaly.source_file: "Table file",
-            Anomaly.row: "Row",
-            Anomaly.column: "Column",
-        },
+        grouped, caption=caption, columns={QS.what: "What", QS.where: "Indicators affected", QS.found: "Places found"}
     )
-    # The file, row and column are for analysts: the printed page leaves them out (class kcc-quality).
     return HTML(f'<div class="kcc-quality">{table.data}</div>')
 
 
@@ -248,14 +255,43 @@ def _target_and_floor(r) -> tuple[str, str]:
     return target, floor
 
 
+# What a rating's check found, short enough for the RAG cell; the cell's title attribute holds the full reason.
+CHECK_CELL_WORDS = {"agrees": "confirmed", "cannot be checked": "floor not published", "disagrees": "figures disagree"}
+
+
+def _check_summary(shown: pd.DataFrame) -> str:
+    """One paragraph: how many printed ratings the figures confirm, cannot check or contradict (named)."""
+    if RC.rating_check not in shown or not (shown[RC.rating_check] != "").any():
+        return ""
+    found = shown[RC.rating_check].value_counts()
+    # Each phrase reads after its count.
+    phrases = {
+        "agrees": "{} confirmed by the figures",
+        "cannot be checked": "{} cannot be checked because no floor standard is published",
+        "disagrees": "{} contradicted by the figures",
+    }
+    parts = [phrases[k].format(int(found.get(k, 0))) for k in phrases if found.get(k, 0)]
+    wrong = shown[shown[RC.rating_check] == "disagrees"]
+    items = "".join(
+        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.rating_check_reason)}</li>"
+        for r in wrong.itertuples(index=False)
+    )
+    computed = int((shown[A.rating_basis] == "computed").sum())
+    extra = f" {computed} rating(s) not printed by the scorecard are computed from the figures." if computed else ""
+    return f'<p class="kcc-checks">Ratings as published, checked against the printed figures: {"; ".join(parts)}.{extra}</p>' + (
+        f"<ul>{items}</ul>" if items else ""
+    )
+
+
 def headline_panel(assessed: pd.DataFrame) -> HTML:
-    """Headline tiles: computed RAG counts and directions of travel, and the RAGs that changed since the previous period."""
+    """Headline tiles: the ratings (as published where printed, each checked), directions of travel, and the
+    ratings computed from the figures that changed since the previous period."""
     withheld = int(assessed[Suppression.suppressed].sum()) if Suppression.suppressed in assessed else 0
     shown = assessed[~assessed[Suppression.suppressed]] if Suppression.suppressed in assessed else assessed
     # Rows with no figure (not reported for this area) are counted apart from figures with no target.
     no_figure = int(shown[A.value].isna().sum())
     shown = shown[shown[A.value].notna()]
-    rag = rag_counts(shown, A.rag)
+    rag = rag_counts(shown, A.rating)
     tiles = []
     for r in rag.itertuples(index=False):
         style = ""
@@ -265,13 +301,17 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         tiles.append(f'<div role="listitem"{style}><strong>{r.count}</strong>{escape(r.rag)}</div>')
     dots = shown[A.direction].value_counts().reindex(["improved", "worsened", "same", "not comparable"], fill_value=0)
     travel = "".join(f'<div role="listitem"><strong>{n}</strong>{escape(k)}</div>' for k, n in dots.items())
-    moved = shown[(shown[A.previous_rag] != "") & (shown[A.rag] != "") & (shown[A.previous_rag] != shown[A.rag])]
+    moved = rating_changes(shown)
     items = "".join(
-        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.previous_rag)} in "
-        f"{escape(r.dot_compared_label)} → {escape(r.rag)} in {escape(r.period_label)}</li>"
+        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.standing_before)} in "
+        f"{escape(r.dot_compared_label)} → {escape(r.standing_now)} in {escape(r.period_label)}</li>"
         for r in moved.itertuples(index=False)
     )
-    changes = f"<ul>{items}</ul>" if items else "<p>No indicator changed its RAG rating since the previous period.</p>"
+    changes = (
+        "<p>Computed from the figures for both periods against the same target and floor.</p>" + f"<ul>{items}</ul>"
+        if items
+        else "<p>No rating computed from the figures changed since the previous period.</p>"
+    )
     apart = []
     if no_figure:
         apart.append(f"{no_figure} indicator(s) have no figure for this area (not reported at this level)")
@@ -279,11 +319,14 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         apart.append(f"{withheld} figure(s) are withheld because they rest on small numbers")
     if apart:
         changes += f"<p>Not counted above: {'; '.join(apart)}.</p>"
+    basis = "as published" if (shown[A.rating_basis] == "published").any() else "computed"
     return HTML(
         STYLESHEET
-        + '<h3>RAG ratings (computed)</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
+        + f'<h3>RAG ratings ({basis})</h3><div class="kcc-headline" role="list" aria-label="RAG counts">'
         + "".join(tiles)
-        + '</div><h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
+        + "</div>"
+        + _check_summary(shown)
+        + '<h3>Direction of travel</h3><div class="kcc-headline" role="list" aria-label="Direction counts">'
         + travel
         + "</div><h3>What changed since the previous period</h3>"
         + changes
@@ -297,6 +340,10 @@ def _comparison(r, county: str, withheld: bool) -> tuple | None:
         context = f"{label}: {format_value(r.regional, r.unit)}"
         return _versus(r.regional_gap, r.vs_regional, "", r.unit, withheld, context)
     context = f"{county}: {format_value(r.county_value, r.unit)}"
+    share = getattr(r, A.county_share, float("nan"))
+    if r.unit == "count" and not withheld and pd.notna(share):
+        # A district's count against the county's total is a share of it, not a gap.
+        return f"{share:.1f}%", f"of {county}'s total", context
     return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context)
 
 
@@ -315,7 +362,8 @@ def assessment_table(
     covers = info.set_index(IndicatorInfo.indicator)[IndicatorInfo.covers] if info is not None else pd.Series(dtype=str)
     numbers = _caveat_numbers(assessed, info)[1] if info is not None else {}
     trend = (
-        series.sort_values(S.period)
+        up_to_assessed_period(series, assessed)
+        .sort_values(S.period)
         .groupby([S.block, S.indicator], sort=False)
         .agg(values=(S.value, list), periods=(S.period_label, list))
     )
@@ -339,7 +387,9 @@ def assessment_table(
                 "trend": "–" if withheld or t is None else sparkline(t["values"], t["periods"], unit=r.unit, title=r.title),
                 "target": target,
                 "floor": floor,
-                "rating": "Withheld" if withheld else r.rag,
+                "rating": "Withheld" if withheld else r.rating,
+                "check": "" if withheld else CHECK_CELL_WORDS.get(r.rating_check, ""),
+                "check_reason": "" if withheld else r.rating_check_reason,
                 "arrow": r.dot_arrow,
                 "versus": [
                     _comparison(r, county, withheld),

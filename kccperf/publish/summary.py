@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
@@ -126,9 +127,10 @@ def rag_counts(summary: pd.DataFrame, column: str | None = None) -> pd.DataFrame
     ----------
     summary : DataFrame
         An :func:`indicator_summary` (counts its published ratings) or an :func:`kccperf.assess` result
-        (counts its computed ratings).
+        (counts its ``rating``: as published where printed, else computed).
     column : str, optional
-        The rating column to count; by default ``rag_published`` when the frame has it, else ``rag``.
+        The rating column to count; by default the first the frame has of ``rag_published``,
+        ``rating`` (:func:`kccperf.assess`) and ``rag``.
 
     Examples
     --------
@@ -138,7 +140,7 @@ def rag_counts(summary: pd.DataFrame, column: str | None = None) -> pd.DataFrame
     [0, 1, 0, 0]
     """
     if column is None:
-        column = IS.rag_published if IS.rag_published in summary else A.rag
+        column = next((c for c in (IS.rag_published, A.rating, A.rag) if c in summary), A.rag)
     if column not in summary:
         raise ParameterError(
             f"parameter 'column' is '{column}', which the frame does not have; expected a rating column such as "
@@ -189,11 +191,12 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     >>> len(lt), list(lt.columns[:4])
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
-    _require(assessed, [S.area, A.rag, A.quartile, A.rank], "league_table", "kccperf.assess")
+    _require(assessed, [S.area, A.rating, A.quartile, A.rank], "league_table", "kccperf.assess")
     d = assessed[assessed[S.area] != county]
     if Suppression.suppressed in d:
         d = d[~d[Suppression.suppressed]]
-    counts = pd.crosstab(d[S.area], d[A.rag]).reindex(columns=list(RAGS), fill_value=0)
+    # The ratings as the reports show them: as published where the scorecard printed one.
+    counts = pd.crosstab(d[S.area], d[A.rating]).reindex(columns=list(RAGS), fill_value=0)
     quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
     out = counts.join(quart.rename(columns={"A": LT.best_quarter, "D": LT.worst_quarter}))
     out[LT.median_rank] = d.groupby(S.area)[A.rank].median()
@@ -212,3 +215,23 @@ def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataF
     ]
     cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.direction, T.target, A.rag, S.england, S.regional, I.unit]
     return d[cols].reset_index(drop=True)
+
+
+def up_to_assessed_period(series: pd.DataFrame, assessed: pd.DataFrame) -> pd.DataFrame:
+    """The points of ``series`` up to each series' assessed period (:func:`kccperf.assess`).
+
+    The assessment moves a figure printed under a later period than it covers to its true period; the
+    later, repeated point is then not a figure of its own and is left out of the trend.
+
+    Examples
+    --------
+    >>> series = pd.DataFrame({"block": "", "indicator": "a8", "period": ["2022-23", "2023-24"], "value": [47.0, 47.0]})
+    >>> up_to_assessed_period(series, pd.DataFrame({"block": [""], "indicator": ["a8"], "period": ["2022-23"]}))["period"].tolist()
+    ['2022-23']
+    """
+    keys = [S.block, S.indicator]
+    last = assessed.drop_duplicates(keys).set_index(keys)[A.period]
+    until = last.reindex(pd.MultiIndex.from_frame(series[keys])).to_numpy(object)
+    # A series the assessment does not know keeps every point.
+    keep = pd.isna(until) | (series[S.period].to_numpy(object) <= np.where(pd.isna(until), "", until).astype(str))
+    return series[keep]

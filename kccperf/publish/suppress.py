@@ -27,6 +27,8 @@ import pandas as pd
 from ..errors import ParameterError
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
+from ..schemas import PublishedRating as PR
+from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
 from ._areas import rows_of_area
@@ -43,6 +45,7 @@ _DERIVED = (
     A.england_gap,
     A.regional_gap,
     A.county_gap,
+    A.county_share,  # times the county's total, it gives the count back
     A.ci_low,
     A.ci_high,
     A.rank,
@@ -57,6 +60,11 @@ _DERIVED = (
     A.rag,
     A.rag_reason,
     A.previous_rag,
+    A.rating,
+    A.rating_basis,
+    PR.published_rag,
+    RC.rating_check,
+    RC.rating_check_reason,
     A.direction,
     A.dot_arrow,
     A.dot_reason,

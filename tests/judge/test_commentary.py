@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import kccperf
 from kccperf import assess, commentary
 from kccperf._format import format_value
 from kccperf.schemas import Commentary
@@ -62,3 +63,29 @@ def test_kent_foster_care_sentence(drafted):
     s = c[(c.area == "Kent") & (c.indicator == "cic_kcc_foster_care")]["sentence"].item()
     assert "73.1% in Oct-24: RED, below the floor standard of 75.0% (target 85.0%)" in s
     assert "improved from 72.7% in Sep-24" in s
+
+
+def test_a_printed_rating_heads_its_draft_and_says_what_the_check_found(scorecard):
+    published = kccperf.load_published("2024-10")
+    a = assess(scorecard, published=published)
+    c = commentary(a)
+    assert c["rag"].tolist() == a["rating"].tolist()
+    unchecked = (a["rating_check"] == "cannot be checked").to_numpy()
+    assert unchecked.any()
+    printed = a.loc[unchecked, "published_rag"]
+    said = c.loc[unchecked, "sentence"]
+    assert all(
+        f"the printed {p} cannot be checked" in s or f"printed {p}, which the published figures cannot check" in s
+        for p, s in zip(printed, said)
+    )
+    contradicted = (a["rating_check"] == "disagrees").to_numpy()
+    assert contradicted.any()
+    assert all(
+        f"(the scorecard printed {p})" in s or s.endswith(f"although the scorecard printed {p}.")
+        for p, s in zip(a.loc[contradicted, "published_rag"], c.loc[contradicted, "sentence"])
+    )
+
+
+def test_without_printed_ratings_no_draft_mentions_them(drafted):
+    _, c = drafted
+    assert not c["sentence"].str.contains("printed", regex=False).any()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
-from kccperf.judge.ratings import check_ratings
-from kccperf.schemas import RatingCheck
+from kccperf.judge.ratings import MISSED, check_ratings, rating_changes, standing, with_published_ratings
+from kccperf.schemas import Assessed as A
+from kccperf.schemas import Published, PublishedRating, RatingChange, RatingCheck
 
 NAN = math.nan
 
@@ -54,3 +56,83 @@ def test_the_target_part_agrees_even_when_the_floor_cannot_be_checked():
 def test_t_indicators_use_their_target_range():
     out = check_ratings(["GREEN", "GREEN"], [18.0, 23.0], "T", 20.0, [17.5] * 2, [22.5] * 2, NAN, "")
     assert out["rating_check"].tolist() == ["agrees", "disagrees"]
+
+
+# standing: a missed target with no stated floor is a standing of its own, so a fall from GREEN is not hidden.
+@pytest.mark.parametrize(
+    "rag, value, target, expected",
+    [
+        ("GREEN", 70.0, 65.0, "GREEN"),
+        ("AMBER", 60.0, 65.0, "AMBER"),
+        ("", 60.0, 65.0, MISSED),
+        ("", math.nan, 65.0, ""),  # no figure: nothing to stand on
+        ("", 60.0, math.nan, ""),  # no target: not rated
+    ],
+)
+def test_standing(rag, value, target, expected):
+    assert standing([rag], [value], [target]).tolist() == [expected]
+
+
+def _view(**cols) -> pd.DataFrame:
+    base = {
+        A.area: ["X"] * 3,
+        A.block: [""] * 3,
+        A.indicator: ["a", "b", "c"],
+        A.value: [60.0, 70.0, 60.0],
+        A.target: [65.0, 65.0, 65.0],
+        A.rag: ["", "GREEN", ""],
+        A.previous_rag: ["GREEN", "GREEN", ""],
+        A.dot_compared_value: [70.0, 71.0, 61.0],
+    }
+    return pd.DataFrame({**base, **cols})
+
+
+def test_rating_changes_finds_a_fall_from_green_and_nothing_else():
+    changed = rating_changes(_view())
+    assert changed[A.indicator].tolist() == ["a"]
+    assert changed[[RatingChange.standing_before, RatingChange.standing_now]].values.tolist() == [["GREEN", MISSED]]
+    RatingChange.validate(changed)
+
+
+def test_rating_changes_quiet_case():
+    changed = rating_changes(_view(**{A.rag: ["GREEN"] * 3, A.previous_rag: ["GREEN"] * 3, A.value: [70.0] * 3}))
+    assert changed.empty
+    RatingChange.validate(changed)
+
+
+def _assessed() -> pd.DataFrame:
+    return _view(
+        **{
+            A.period: ["2024-10"] * 3,
+            A.polarity: ["H"] * 3,
+            A.floor: [math.nan, math.nan, 55.0],
+            A.floor_source: ["inferred", "", "stated"],
+            A.rag: ["", "GREEN", "AMBER"],
+        }
+    )
+
+
+def test_without_published_ratings_the_report_shows_the_computed_ones():
+    out = with_published_ratings(_assessed(), None)
+    assert out[A.rating].tolist() == ["", "GREEN", "AMBER"]
+    assert out[A.rating_basis].tolist() == ["", "computed", "computed"]
+    assert (out[RatingCheck.rating_check] == "").all()
+
+
+def test_a_printed_rating_is_shown_with_its_check():
+    published = pd.DataFrame(
+        {
+            Published.area: ["X", "X"],
+            Published.block: ["", ""],
+            Published.indicator: ["a", "b"],
+            Published.latest_period: ["2024-10", "2024-10"],
+            Published.rag: ["AMBER", "AMBER"],
+            Published.target: [65.0, 65.0],
+        }
+    )
+    out = with_published_ratings(_assessed(), published)
+    # a: printed AMBER, no stated floor; b: printed AMBER although 70 meets 65; c: not printed, computed.
+    assert out[A.rating].tolist() == ["AMBER", "AMBER", "AMBER"]
+    assert out[A.rating_basis].tolist() == ["published", "published", "computed"]
+    assert out[RatingCheck.rating_check].tolist() == ["cannot be checked", "disagrees", ""]
+    assert out[PublishedRating.published_rag].tolist() == ["AMBER", "AMBER", ""]

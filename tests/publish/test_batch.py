@@ -7,9 +7,13 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
+import kccperf
 from kccperf import ParameterError
+from kccperf.publish import scorecard_views
 from kccperf.publish.batch import build_reports, resolve_areas
+from kccperf.schemas import Finding
 
 from ..conftest import ROOT
 
@@ -166,3 +170,35 @@ def test_a_report_notebook_is_written_once_not_after_every_cell(tmp_path, monkey
         batch._stop_kernel()
     assert result.ok, result.error
     assert writes == [str(tmp_path / "dover.ipynb")]
+
+
+def test_the_whole_council_budget_page_leaves_out_what_concerns_cype_alone(full_run):
+    council = (full_run.out_dir / "budget-2025-26-all.html").read_text(encoding="utf-8")
+    cype = (full_run.out_dir / "budget-2025-26-cype.html").read_text(encoding="utf-8")
+    for heading in ("By Cabinet Member", "CYPE&#x27;s share of the register", "CYPE capital programme relies on unsecured"):
+        assert heading in cype.replace("'", "&#x27;")
+        assert heading not in council.replace("'", "&#x27;")
+    assert "Since November" in council and "Since November" in cype
+
+
+def _visible_text(page: str) -> str:
+    soup = BeautifulSoup(page, "html.parser")
+    for hidden in soup(["style", "script"]):
+        hidden.decompose()
+    return soup.get_text(" ") + " ".join(f"{t.get('alt', '')} {t.get('title', '')}" for t in soup.find_all(True))
+
+
+def test_no_director_page_shows_an_internal_id_or_a_table_file(full_run):
+    """Directors read titles and plain words; ids, category names and table files are the analysts' (the county
+    view's appendix and the CSV exports keep them)."""
+    ids = set(kccperf.load_catalogue().indicators["indicator"])
+    categories = set(Finding.to_schema().columns["category"].checks[0].statistics["allowed_values"])
+    categories |= set(scorecard_views.QUALITY_LABELS)
+    files = {p.name for p in (ROOT / "data" / "raw" / "scorecard" / "2024-10").rglob("*") if p.is_file()}
+    internal = {n for n in ids | categories if "_" in n} | files
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, sorted(internal, key=len, reverse=True))) + r")(?!\w)")
+    areas = [p for p in full_run.out_dir.glob("*.html") if p.stem != "kent-scorecard"]
+    assert len(areas) == 16
+    for page in areas:
+        found = sorted(set(pattern.findall(_visible_text(page.read_text(encoding="utf-8")))))
+        assert not found, f"{page.name}: {found}"

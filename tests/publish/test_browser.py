@@ -144,4 +144,7 @@ def test_rag_is_never_conveyed_by_colour_alone(full_run, browser):
     page.goto((full_run.out_dir / "dover.html").as_uri())
     cells = page.evaluate("() => [...document.querySelectorAll('td.kcc-rag')].map(td => td.textContent.trim())")
     page.close()
-    assert cells and all(text in ("RED", "AMBER", "GREEN", "Not rated", "Withheld", "No figure") for text in cells)
+    words = re.compile(r"(RED|AMBER|GREEN)( (confirmed|floor not published|figures disagree))?|Not rated|Withheld|No figure")
+    assert cells and all(words.fullmatch(text) for text in cells), cells
+    # The printed ratings carry their check; Dover's October 2024 page has each kind but a disagreement.
+    assert any(text.endswith("confirmed") for text in cells) and any(text.endswith("floor not published") for text in cells)

@@ -7,6 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from kccperf.publish import figures
+from kccperf.publish.summary import up_to_assessed_period
 from kccperf.schemas import Assessed as A
 from kccperf.schemas import CapitalProfile, Suppression
 from kccperf.schemas import Scorecard as S
@@ -43,7 +44,7 @@ def test_short_titles_keep_their_distinguishing_suffix(title, n, short):
 
 def test_no_series_to_chart_says_so():
     series = pd.DataFrame({S.block: ["b"], S.indicator: ["i"], S.value: [float("nan")], S.period: ["2024-10"]})
-    assessed = pd.DataFrame({A.block: ["b"], A.indicator: ["i"]})
+    assessed = pd.DataFrame({A.block: ["b"], A.indicator: ["i"], A.period: ["2024-10"]})
     assert figures.trend_grid(series, assessed, area="Dover").data == "<p>No indicator has a series to chart.</p>"
 
 
@@ -204,3 +205,15 @@ def test_budget_charts_keep_their_text_inside_and_print_money_in_pounds_millions
         assert ax.yaxis.get_offset_text().get_text() == ""
         labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
         assert labels and all(lbl.startswith("£") and lbl.endswith("m") for lbl in labels), labels
+
+
+def test_a_repeated_figure_is_not_drawn_at_the_later_period(scorecard):
+    """Kent's Attainment 8 printed under 2023-24 repeats 2022-23's figure: the trend ends at its true period."""
+    kent = scorecard[scorecard[S.area] == "Kent"]
+    view = kccperf.area_view(kccperf.assess(scorecard), "Kent")
+    row = view[view[S.indicator] == "ks4_attainment8"].iloc[0]
+    drawn = up_to_assessed_period(kent, view)
+    points = drawn[(drawn[S.indicator] == row[A.indicator]) & (drawn[S.block] == row[A.block])]
+    printed = kent[(kent[S.indicator] == row[A.indicator]) & (kent[S.block] == row[A.block])]
+    assert row[A.period] < printed[S.period].max()
+    assert points[S.period].max() == row[A.period] and len(points) == len(printed) - 1

@@ -13,6 +13,7 @@ from kccperf.publish.main_points import main_points
 from kccperf.schemas import RAGS, MainPoint, Suppression
 from kccperf.schemas import Assessed as A
 from kccperf.schemas import Indicator as I
+from kccperf.schemas import RatingCheck as RC
 from kccperf.schemas import Scorecard as S
 
 AREAS = ["Kent", "Ashford", "Dover", "Sevenoaks", "Folkestone and Hythe", "Tunbridge Wells"]
@@ -21,7 +22,8 @@ NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 @pytest.fixture(scope="module")
 def assessed():
-    return kccperf.suppress(kccperf.assess(kccperf.load_scorecard("2024-10")), 5)
+    published = kccperf.load_published("2024-10")
+    return kccperf.suppress(kccperf.assess(kccperf.load_scorecard("2024-10"), published=published), 5)
 
 
 def _shown(view: pd.DataFrame) -> pd.DataFrame:
@@ -53,14 +55,23 @@ def test_every_number_is_a_figure_of_the_data(assessed, area):
         assert sorted(_numbers_outside_names(p.sentence, view)) == sorted(listed), p.sentence
         # ... and each listed figure is recomputed here from the data.
         if p.kind == "reds":
-            rated = shown[shown[A.rag].isin(RAGS)]
-            counts = [int((rated[A.rag] == r).sum()) for r in RAGS]
-            more = [str(counts[0] - 2)] if counts[0] > 2 else []
-            assert p.figures == [str(len(rated)), *map(str, counts), *more]
+            rated = shown[shown[A.rating].isin(RAGS)]
+            counts = [int((rated[A.rating] == r).sum()) for r in RAGS]
+            checks = [int((rated[RC.rating_check] == c).sum()) for c in ("agrees", "cannot be checked", "disagrees")]
+            expected = [str(len(rated)), *map(str, counts), *([str(counts[0] - 2)] if counts[0] > 2 else [])]
+            expected += [str(checks[0])]
+            expected += [str(checks[1])] if checks[1] else []
+            expected += [str(checks[2]), *([str(checks[2] - 2)] if checks[2] > 2 else [])] if checks[2] else []
+            assert p.figures == expected
+            assert "as published" in p.sentence
         elif p.kind == "changes" and p.figures:
-            moved = int(
-                ((shown[A.previous_rag] != shown[A.rag]) & shown[A.previous_rag].isin(RAGS) & shown[A.rag].isin(RAGS)).sum()
-            )
+            # Computed on both sides; a missed target with no stated floor counts as its own standing.
+            def standing(rag, value):
+                missed = (rag == "") & value.notna() & shown[A.target].notna()
+                return rag.where(~missed, "target missed")
+
+            before, now = standing(shown[A.previous_rag], shown[A.dot_compared_value]), standing(shown[A.rag], shown[S.value])
+            moved = int(((before != now) & (before != "") & (now != "")).sum())
             assert p.figures == [str(moved), *([str(moved - 2)] if moved > 2 else [])]
         elif p.kind in ("improved", "worsened") and p.figures:
             rows = shown[shown[A.direction] == p.kind]
@@ -104,6 +115,8 @@ def test_quiet_case_says_so(assessed):
     quiet = view.assign(
         **{
             A.rag: "GREEN",
+            A.rating: "GREEN",
+            RC.rating_check: "agrees",
             A.previous_rag: "GREEN",
             A.direction: "same",
             A.sig_vs_england: "",
@@ -111,8 +124,9 @@ def test_quiet_case_says_so(assessed):
     )
     points = main_points(quiet)
     assert list(points[MainPoint.kind]) == ["reds", "changes", "improved"]
-    assert points[MainPoint.sentence].iloc[0].endswith("none is below its floor standard.")
-    assert points[MainPoint.sentence].iloc[1] == "No rating changed since the previous period."
+    assert points[MainPoint.sentence].iloc[0].split(".")[0].endswith("none is RED")
+    assert "The figures confirm" in points[MainPoint.sentence].iloc[0]
+    assert points[MainPoint.sentence].iloc[1] == "No rating computed from the figures changed since the previous period."
     assert points[MainPoint.sentence].iloc[2] == "No indicator moved for better or worse since the previous period."
     MainPoint.validate(points)
 
@@ -127,6 +141,10 @@ def test_one_red_and_one_change_are_named():
         S.period_label: "Oct-24",
         I.unit: "percent",
         A.rag: "RED",
+        A.rating: "RED",
+        A.rating_basis: "published",
+        RC.rating_check: "disagrees",
+        A.target: 70.0,
         A.previous_rag: "AMBER",
         A.direction: "worsened",
         A.dot_compared_value: 50.0,
@@ -137,9 +155,42 @@ def test_one_red_and_one_change_are_named():
         Suppression.suppressed: False,
     }
     points = main_points(pd.DataFrame([row])).set_index(MainPoint.kind)[MainPoint.sentence]
-    assert points["reds"] == "Of 1 rated indicators, 1 are RED, 0 AMBER and 0 GREEN; RED: Thing measured."
-    assert points["changes"] == "1 rating changed since the previous period: Thing measured from AMBER to RED."
+    assert points["reds"] == (
+        "Of 1 rated indicators, 1 are RED, 0 AMBER and 0 GREEN as published; RED: Thing measured. "
+        "The figures confirm 0 of these ratings; 1 disagrees with the figures: Thing measured."
+    )
+    assert points["changes"] == (
+        "1 rating computed from the figures changed since the previous period: Thing measured from AMBER to RED."
+    )
     assert points["worsened"] == "The largest worsening: Thing measured, from 50.0% in Sep-24 to 40.0% in Oct-24."
     assert points["england"] == (
         "Significantly different from England: worse on Thing measured (40.0% against 60.0%, England 2023-24)."
     )
+
+
+def test_a_fall_from_green_without_a_stated_floor_is_a_change():
+    """The computed rating is empty when no stated floor decides AMBER or RED; the fall is still named."""
+    row = {
+        S.area: "X",
+        S.block: "",
+        S.indicator: "x",
+        S.title: "Thing measured",
+        S.value: 60.0,
+        S.period_label: "Oct-24",
+        I.unit: "percent",
+        A.rag: "",
+        A.rating: "AMBER",
+        RC.rating_check: "cannot be checked",
+        A.target: 65.0,
+        A.previous_rag: "GREEN",
+        A.direction: "worsened",
+        A.dot_compared_value: 70.0,
+        A.dot_compared_label: "Sep-24",
+        A.sig_vs_england: "",
+        S.england: float("nan"),
+        S.england_label: "",
+        Suppression.suppressed: False,
+    }
+    points = main_points(pd.DataFrame([row])).set_index(MainPoint.kind)[MainPoint.sentence]
+    assert points["changes"].endswith("Thing measured from GREEN to target missed (floor not published).")
+    assert "1 cannot be checked (no floor standard is published)" in points["reds"]

@@ -12,7 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kccperf.publish.batch import build_reports
-from kccperf.publish.page import report_html
+from kccperf.publish.page import applies, report_html
 
 JUPYTER = Path(sys.executable).parent / "jupyter"
 GENERATED = re.compile(r"Generated at [^<]*")
@@ -130,3 +130,18 @@ def test_plain_nbconvert_on_an_executed_report_gives_the_kccperf_report_page(tmp
     converted = GENERATED.sub("", _nbconvert(tmp_path / "nb" / "dover.ipynb"))
     assert "<title>Dover: CYPE performance report, October 2024</title>" in converted
     assert converted == report
+
+
+@pytest.mark.parametrize(
+    ("tags", "parameters", "kept"),
+    [
+        (["only-directorate-CYPE"], {"directorate": "CYPE"}, True),
+        (["only-directorate-CYPE"], {"directorate": "ALL"}, False),
+        (["only-directorate-CYPE"], {}, True),  # not run by papermill: nothing to decide by
+        (["analyst-note"], {"directorate": "ALL"}, True),
+        (["only-area-Kent"], {"area": "Dover"}, False),
+        ([], {"directorate": "ALL"}, True),
+    ],
+)
+def test_a_cell_for_one_parameter_value_is_left_out_of_other_pages(tags, parameters, kept):
+    assert applies({"metadata": {"tags": tags}}, parameters) is kept

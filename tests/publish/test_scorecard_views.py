@@ -156,3 +156,68 @@ def test_each_figure_says_what_it_covers_and_links_its_caveats(assessed, scoreca
     assert caveats and notes.count('<li id="kcc-note-') == len(caveats)
     for n in range(1, len(caveats) + 1):
         assert f'href="#kcc-note-{n}"' in table and f'id="kcc-note-{n}"' in notes
+
+
+@pytest.fixture(scope="module")
+def checked(scorecard):
+    published = kccperf.load_published("2024-10")
+    return kccperf.suppress(kccperf.assess(scorecard, published=published), 5)
+
+
+def test_the_headline_counts_the_printed_ratings_and_says_how_far_the_figures_confirm_them(checked):
+    view = kccperf.area_view(checked, "Dover")
+    html = scorecard_views.headline_panel(view).data
+    shown = view[view[A.value].notna() & ~view[Suppression.suppressed]]
+    assert "<h3>RAG ratings (as published)</h3>" in html
+    for rag in ("RED", "AMBER", "GREEN"):
+        assert f"<strong>{int((shown[A.rating] == rag).sum())}</strong>{rag}</div>" in html
+    found = shown["rating_check"].value_counts()
+    assert f"{found['agrees']} confirmed by the figures" in html
+    assert f"{found['cannot be checked']} cannot be checked because no floor standard is published" in html
+    assert f"{found['disagrees']} contradicted by the figures" in html
+    for reason in shown.loc[shown["rating_check"] == "disagrees", "rating_check_reason"]:
+        assert _html.escape(reason) in html
+
+
+def test_the_headline_of_computed_ratings_says_so_and_has_no_check_line(assessed):
+    html = scorecard_views.headline_panel(kccperf.area_view(assessed, "Dover")).data
+    assert "<h3>RAG ratings (computed)</h3>" in html and "kcc-checks" not in html
+
+
+def test_each_printed_rating_cell_carries_its_check(checked, scorecard):
+    view = kccperf.area_view(checked, "Dover")
+    html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
+    shown = view[view[A.value].notna() & ~view[Suppression.suppressed]]
+    words = scorecard_views.CHECK_CELL_WORDS
+    for check, n in shown["rating_check"].value_counts().items():
+        if check:
+            assert html.count('<span class="kcc-check" title="') >= n
+            assert html.count(f">{words[check]}</span></td>") == n
+
+
+def test_a_district_count_is_compared_as_its_share_of_the_county_total(assessed, scorecard):
+    view = kccperf.area_view(assessed, "Maidstone")
+    html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Maidstone"], caption="Maidstone").data
+    counts = view[(view[I.unit] == "count") & view[A.value].notna()]
+    assert not counts.empty
+    for share in counts[A.county_share]:
+        assert f'data-label="Against Kent">{share:.1f}% <span>of Kent&#x27;s total</span>' in html
+
+
+def test_the_quality_table_names_indicators_by_title_never_by_id_or_file(assessed):
+    view = kccperf.area_view(assessed, "Dover")
+    log = kccperf.load_quality_log("2024-10", area="Dover")
+    html = scorecard_views.quality_table(log, view).data
+    assert not log.empty
+    for text in {*log["indicator"], *log["source_file"].str.rsplit("/", n=1).str[-1], *log["category"]} - {""}:
+        assert text not in html
+    titles = view.set_index("indicator")["title"]
+    for ind in set(log["indicator"]) - {""}:
+        assert _html.escape(titles[ind]) in html
+    assert f'data-label="Places found">{len(log[log["category"] == "merged_na"])}</td>' in html
+
+
+def test_the_quality_table_of_a_clean_log_says_none(assessed):
+    view = kccperf.area_view(assessed, "Dover")
+    empty = kccperf.load_quality_log("2024-10", area="Dover").iloc[:0]
+    assert '<td colspan="3">None.</td>' in scorecard_views.quality_table(empty, view).data

@@ -57,6 +57,17 @@ def test_derived_figures_go_with_the_value(scorecard):
     assert row.suppressed and math.isnan(row.ci_low) and row.rag == "" and math.isnan(row.county_gap)
 
 
+def test_a_withheld_count_loses_its_share_of_the_county_total(scorecard):
+    """The share times the county's printed total would give the withheld count back."""
+    assessed = kccperf.assess(scorecard, published=kccperf.load_published("2024-10"))
+    shown = suppress(assessed, 5)
+    counts = shown[(shown.unit == "count") & (shown.area != "Kent")]
+    hidden = counts[counts.suppressed]
+    assert not hidden.empty and hidden.county_share.isna().all()
+    assert (hidden.rating == "").all() and (hidden.published_rag == "").all() and (hidden.rating_check == "").all()
+    assert counts.loc[~counts.suppressed & counts.value.notna(), "county_share"].notna().all()
+
+
 def test_commentary_does_not_repeat_a_withheld_figure(scorecard):
     shown = suppress(kccperf.assess(scorecard), 5)
     sentences = commentary(shown[shown.area == "Folkestone and Hythe"])
