@@ -11,15 +11,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import kccperf
 from kccperf import budget
-from kccperf.judge.reconcile import reconcile_frames
-from kccperf.schemas import BudgetCheck, Finding, validate
+from kccperf.judge.more_checks import percent_vs_counts_findings, previous_year_findings
+from kccperf.judge.reconcile import load_fractions, reconcile_frames
+from kccperf.judge.true_periods import true_periods
+from kccperf.schemas import BudgetCheck, Finding, TruePeriod, validate
 from kccperf.scorecard.catalogue import load_catalogue
 from tests.fixtures.clean_edition import build_clean_data
 
@@ -42,6 +45,7 @@ def frames(tmp_path_factory):
         "log": kccperf.load_quality_log(PERIOD, data_dir=data),
         "assessed": assessed,
         "budget": tables,
+        "fractions": load_fractions(data),
     }
 
 
@@ -229,3 +233,184 @@ def test_reconcile_finds_each_planted_polarity(frames, k, seed):
     polarity = found[found["category"] == "polarity"]
     assert sorted(polarity["indicator"]) == sorted(chosen)
     assert len(clear) >= 5  # enough indicators to plant in: the property is not vacuous
+
+
+# True periods, last year's ratings, percentages against their counts and the floor interval: each planted on the
+# clean frames as one unambiguous fault, with k = 0 always among the examples (the quiet case).
+SERIES = ["area", "block", "indicator"]
+
+
+def _series(frame: pd.DataFrame) -> list[tuple]:
+    return list(zip(*(frame[c] for c in SERIES)))
+
+
+def _with_previous_figure(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Every row with its series' previous period, figure and decimals (periods sort as text within a series)."""
+    df = scorecard.sort_values([*SERIES, "period"], kind="stable")
+    g = df.groupby(SERIES, sort=False)
+    return df.assign(prev_period=g["period"].shift(1), prev_value=g["value"].shift(1), prev_decimals=g["decimals"].shift(1))
+
+
+def _same_at_precision(value: pd.Series, previous: pd.Series, decimals: pd.Series) -> pd.Series:
+    scale = 10.0 ** decimals.fillna(6)
+    return ((value * scale).round() / scale - previous).abs() < 1e-9
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+@example(k=0, seed=0)
+@example(k=8, seed=1)
+def test_true_periods_find_each_planted_repeat_with_more_decimals(frames, k, seed):
+    """A latest figure that is the previous column's, printed with one more decimal, is that period's figure.
+
+    68.6 then 68.63 rounds back to 68.6: the sign that needs no company (one series repeating its previous figure
+    at the same precision is not a sign on its own). Indicators whose latest column already repeats a figure
+    somewhere are left alone: a planted repeat there could make repeating the column's habit and name more rows.
+    """
+    scorecard, published = frames["scorecard"], frames["published"]
+    df = _with_previous_figure(scorecard)
+    latest = df[df["is_latest"] & df["value"].notna() & df["prev_value"].notna() & df["prev_decimals"].notna()]
+    repeats = _same_at_precision(latest["value"], latest["prev_value"], latest["prev_decimals"])
+    habit = latest.loc[repeats, "indicator"].unique()
+    eligible = latest[~latest["indicator"].isin(habit)]
+    assert len(eligible) >= 100  # enough series to plant in: the property is not vacuous
+    chosen = eligible.sample(n=k, random_state=seed)
+    planted = scorecard.copy()
+    planted.loc[chosen.index, "value"] = chosen["prev_value"] + 0.3 * 10.0 ** -chosen["prev_decimals"]
+    planted.loc[chosen.index, "decimals"] = chosen["prev_decimals"] + 1
+
+    cases = validate(true_periods(planted, published), TruePeriod, "true periods")
+    assert len(cases) == k and set(_series(cases)) == set(_series(chosen))
+    assert cases["sign"].str.split("; ").map(lambda signs: "repeat" in signs).all()
+    # Printed under the latest period, the figure is the previous period's.
+    assert dict(zip(_series(cases), zip(cases["period"], cases["true_period"]))) == dict(
+        zip(_series(chosen), zip(chosen["period"], chosen["prev_period"]))
+    )
+
+    found = _reconcile(frames, scorecard=planted)
+    hits = found[found["category"] == "true_period"]
+    assert len(hits) == k and set(_series(hits)) == set(_series(chosen))
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+@example(k=0, seed=0)
+@example(k=8, seed=1)
+def test_previous_year_finds_each_planted_outturn_across_its_target(frames, k, seed):
+    """Last year's printed outturn moved to the other side of last year's target contradicts last year's rating."""
+    published, cat = frames["published"], frames["catalogue"]
+    _, agreed_clean = previous_year_findings(published, cat.indicators, cat.targets)
+    polarity = published["indicator"].map(cat.indicators.set_index("indicator")["polarity"])
+    eligible = published[
+        published["prev_rag"].isin(["RED", "AMBER", "GREEN"])
+        & published["prev_outturn"].notna()
+        & published["prev_target"].notna()
+        & polarity.isin(["H", "L"])
+    ]
+    assert len(eligible) >= 100
+    chosen = eligible.sample(n=k, random_state=seed)
+    green = chosen["prev_rag"].eq("GREEN")
+    # H: a GREEN goes below the target, an AMBER or RED above it; L the other way round.
+    direction = np.where(polarity[chosen.index].eq("H"), 1, -1) * np.where(green, -1, 1)
+    planted = published.copy()
+    target = chosen["prev_target"]
+    planted.loc[chosen.index, "prev_outturn"] = target + direction * (target.abs() / 10 + 1)
+
+    rows, agreed = previous_year_findings(planted, cat.indicators, cat.targets)
+    validate(rows, Finding, "previous-year findings")
+    assert len(rows) == k and (rows["category"] == "previous_year").all()
+    by_row = rows.set_index(["source_file", "source_row"])
+    expected = chosen.set_index(["source_file", "source_row"])
+    assert set(by_row.index) == set(expected.index)
+    assert by_row["published"].to_dict() == (expected["prev_rag"] + " for " + expected["prev_year"]).to_dict()
+    assert by_row["computed"].to_dict() == dict(zip(expected.index, np.where(green, "not GREEN", "GREEN")))
+    assert agreed == agreed_clean - k  # each planted rating moves from agreeing to disagreeing, nothing else
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000), in_counts=st.booleans())
+@example(k=0, seed=0, in_counts=False)
+@example(k=2, seed=1, in_counts=False)
+@example(k=8, seed=1, in_counts=True)
+def test_percent_vs_counts_finds_each_planted_disagreement(frames, k, seed, in_counts):
+    """A percentage moved 5 points, or its numerator count row moved by 10, no longer follows from its counts."""
+    scorecard, fractions = frames["scorecard"], frames["fractions"]
+    _, agreed_clean = percent_vs_counts_findings(scorecard, fractions)
+    # Each percentage row with the count rows printed with it: same table, area, block and period.
+    keys = ["area", "block", "period", "source_file"]
+    row_of = pd.Series(scorecard.index, index=pd.MultiIndex.from_frame(scorecard[[*keys, "indicator"]]))
+    parts = fractions.set_index("indicator")
+    pct = scorecard[scorecard["indicator"].isin(parts.index)]
+
+    def count_row(part: str) -> np.ndarray:
+        key = pct[keys].assign(indicator=pct["indicator"].map(parts[part]))
+        return row_of.reindex(pd.MultiIndex.from_frame(key)).to_numpy()
+
+    num_row, den_row = count_row("numerator_indicator"), count_row("denominator_indicator")
+    pct = pct.assign(
+        num_row=num_row,
+        num=scorecard["value"].reindex(num_row).to_numpy(),
+        den=scorecard["value"].reindex(den_row).to_numpy(),
+    )
+    eligible = pct[pct["value"].notna() & pct["num"].notna() & pct["den"].gt(0)]
+    assert len(eligible) >= 5  # Kent prints the counts for every month; k = 8 plants in all of them
+    chosen = eligible.sample(n=min(k, len(eligible)), random_state=seed)
+    planted = scorecard.copy()
+    if in_counts:
+        planted.loc[chosen["num_row"].astype(int), "value"] = chosen["num"].to_numpy() + 10
+    else:
+        planted.loc[chosen.index, "value"] = chosen["value"] + np.where(chosen["value"] > 50, -5, 5)
+
+    rows, agreed = percent_vs_counts_findings(planted, fractions)
+    validate(rows, Finding, "percent-vs-counts findings")
+    assert len(rows) == len(chosen) and (rows["category"] == "percent_vs_counts").all()
+    shown = planted.loc[chosen.index]
+    expected = [
+        (f, r, f"{v:g}% ({label})") for f, r, v, label in shown[["source_file", "source_row", "value", "period_label"]].values
+    ]
+    assert sorted(zip(rows["source_file"], rows["source_row"], rows["published"])) == sorted(expected)
+    assert agreed == agreed_clean - len(chosen)
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+@example(k=0, seed=0)
+@example(k=8, seed=1)
+def test_floor_interval_finds_each_planted_rating_on_the_wrong_side(frames, k, seed):
+    """One rating per indicator and year moved across the floor that explains all the others is floor_interval.
+
+    In each chosen indicator and year the best AMBER becomes RED, or the worst RED becomes AMBER. With at least
+    three AMBERs (or REDs) the old floor still explains every rating but the planted one, and explains more
+    than any other floor, so the planted rating, and only it, is on the wrong side.
+    """
+    scorecard, published = frames["scorecard"], frames["published"]
+    rated = published[published["rag"].isin(["AMBER", "RED"])]
+    printed = scorecard.set_index([*SERIES, "period"])["value"]
+    value = printed.reindex(pd.MultiIndex.from_frame(rated[[*SERIES, "latest_period"]])).to_numpy()
+    polarity = scorecard.drop_duplicates(SERIES).set_index(SERIES)["polarity"]
+    pol = polarity.reindex(pd.MultiIndex.from_frame(rated[SERIES])).to_numpy()
+    target = rated["target"].to_numpy(float)
+    # Larger is better: H the figure, L minus the figure. Only plain H and L ratings that miss their target.
+    rated = rated.assign(x=np.where(pol == "H", value, -value), plain=np.isin(pol, ["H", "L"]) & np.isfinite(value))
+    rated = rated.assign(plain=rated["plain"] & np.where(pol == "H", value < target, value > target))
+    group = ["indicator", "rag_year"]
+    rated = rated[rated.groupby(group)["plain"].transform("all")]
+    amber = rated["rag"].eq("AMBER")
+    n_amber = amber.groupby([rated[c] for c in group]).transform("sum")
+    n_red = (~amber).groupby([rated[c] for c in group]).transform("sum")
+    best_amber = rated[amber & (n_amber >= 3)].sort_values("x").drop_duplicates(group, keep="last")
+    worst_red = rated[~amber & (n_red >= 3)].sort_values("x").drop_duplicates(group, keep="first")
+    candidates = pd.concat([best_amber.assign(new="RED"), worst_red.assign(new="AMBER")])
+    assert candidates[group].drop_duplicates().shape[0] >= 8
+    chosen = candidates.sample(frac=1, random_state=seed).drop_duplicates(group).head(k)
+    planted = published.copy()
+    planted.loc[chosen.index, "rag"] = chosen["new"]
+
+    found = _reconcile(frames, published=planted)
+    hits = found[found["category"] == "floor_interval"]
+    assert len(hits) == k
+    by_row = hits.set_index(["source_file", "source_row"])
+    expected = chosen.set_index(["source_file", "source_row"])
+    assert set(by_row.index) == set(expected.index)
+    assert by_row["published"].to_dict() == expected["new"].to_dict()
+    assert by_row["computed"].to_dict() == expected["rag"].to_dict()

@@ -27,6 +27,11 @@ def _fmt(x: float) -> str:
     return f"{x:g}" if np.isfinite(x) else "N/A"
 
 
+def _typed(rows: pd.DataFrame) -> pd.DataFrame:
+    """The findings with the schema's types also when there are none: an empty column has no text to infer ``str`` from."""
+    return rows if len(rows) else rows.astype({c: str for c in FINDING_COLUMNS if c != F.source_row})
+
+
 def previous_year_findings(published: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Each printed previous-year rating checked against the previous-year outturn and target printed beside it.
 
@@ -72,7 +77,7 @@ def previous_year_findings(published: pd.DataFrame, indicators: pd.DataFrame, ta
             F.source_row: sub[P.source_row].to_numpy(int),
         }
     )[FINDING_COLUMNS]
-    return rows, int(checks[RC.target_agrees].to_numpy()[~bad].sum())
+    return _typed(rows), int(checks[RC.target_agrees].to_numpy()[~bad].sum())
 
 
 def percent_vs_counts_findings(scorecard: pd.DataFrame, fractions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -112,4 +117,4 @@ def percent_vs_counts_findings(scorecard: pd.DataFrame, fractions: pd.DataFrame)
             F.source_row: sub[S.source_row].to_numpy(int),
         }
     )[FINDING_COLUMNS]
-    return rows, int((checked & agree).sum())
+    return _typed(rows), int((checked & agree).sum())
