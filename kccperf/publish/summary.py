@@ -191,12 +191,13 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     >>> len(lt), list(lt.columns[:4])
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
-    _require(assessed, [S.area, A.rating, A.quartile, A.rank], "league_table", "kccperf.assess")
+    rating = A.rating if A.rating in assessed else A.rag  # frames from before assess returned ``rating``
+    _require(assessed, [S.area, rating, A.quartile, A.rank], "league_table", "kccperf.assess")
     d = assessed[assessed[S.area] != county]
     if Suppression.suppressed in d:
         d = d[~d[Suppression.suppressed]]
     # The ratings as the reports show them: as published where the scorecard printed one.
-    counts = pd.crosstab(d[S.area], d[A.rating]).reindex(columns=list(RAGS), fill_value=0)
+    counts = pd.crosstab(d[S.area], d[rating]).reindex(columns=list(RAGS), fill_value=0)
     quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)
     out = counts.join(quart.rename(columns={"A": LT.best_quarter, "D": LT.worst_quarter}))
     out[LT.median_rank] = d.groupby(S.area)[A.rank].median()
