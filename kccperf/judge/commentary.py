@@ -149,10 +149,10 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
         ),
         judgement,
     )
-    # A printed rating the figures contradict is said so beside the computed one.
-    contradicted = (a[RC.rating_check] == "disagrees").to_numpy() if RC.rating_check in a else np.zeros(len(a), dtype=bool)
-    judgement = np.where(contradicted, judgement + " (the scorecard printed " + printed + ")", judgement)
-    unchecked = (a[RC.rating_check] == "cannot be checked").to_numpy() & ~no_floor if RC.rating_check in a else contradicted
+    # A printed rating the figures contradict or cannot check is said so beside the computed one.
+    check = a[RC.rating_check].fillna("").to_numpy(object) if RC.rating_check in a else np.full(len(a), "", dtype=object)
+    judgement = np.where(check == "disagrees", judgement + " (the scorecard printed " + printed + ")", judgement)
+    unchecked = (check == "cannot be checked") & ~no_floor
     judgement = np.where(
         unchecked, judgement + " (the scorecard printed " + printed + ", which the published figures cannot check)", judgement
     )

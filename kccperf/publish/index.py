@@ -59,7 +59,7 @@ def rag_counts_for(assessed: pd.DataFrame, area: str | None) -> tuple[int, ...]:
     shown = assessed[(assessed[Assessed.area] == area) & ~assessed[Suppression.suppressed] & assessed[Assessed.value].notna()]
     if shown.empty:
         return ()
-    return tuple(int(count) for _rag, count in rag_counts(shown, Assessed.rating if Assessed.rating in shown else Assessed.rag).itertuples(index=False))
+    return tuple(int(count) for _rag, count in rag_counts(shown).itertuples(index=False))
 
 
 def since_for(changes: EditionChanges | None, area: str) -> str:

@@ -255,6 +255,11 @@ def _target_and_floor(r) -> tuple[str, str]:
     return target, floor
 
 
+def _titled(r) -> str:
+    """A row's title with its team where it has one, escaped."""
+    return escape(r.title) + (f" ({escape(r.block)})" if r.block else "")
+
+
 # What a rating's check found, short enough for the RAG cell; the cell's title attribute holds the full reason.
 CHECK_CELL_WORDS = {"agrees": "confirmed", "cannot be checked": "floor not published", "disagrees": "figures disagree"}
 
@@ -272,10 +277,7 @@ def _check_summary(shown: pd.DataFrame) -> str:
     }
     parts = [phrases[k].format(int(found.get(k, 0))) for k in phrases if found.get(k, 0)]
     wrong = shown[shown[RC.rating_check] == "disagrees"]
-    items = "".join(
-        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.rating_check_reason)}</li>"
-        for r in wrong.itertuples(index=False)
-    )
+    items = "".join(f"<li>{_titled(r)}: {escape(r.rating_check_reason)}</li>" for r in wrong.itertuples(index=False))
     computed = int((shown[A.rating_basis] == "computed").sum())
     extra = f" {computed} rating(s) not printed by the scorecard are computed from the figures." if computed else ""
     return f'<p class="kcc-checks">Ratings as published, checked against the printed figures: {"; ".join(parts)}.{extra}</p>' + (
@@ -303,7 +305,7 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
     travel = "".join(f'<div role="listitem"><strong>{n}</strong>{escape(k)}</div>' for k, n in dots.items())
     moved = rating_changes(shown)
     items = "".join(
-        f"<li>{escape(r.title)}{' (' + escape(r.block) + ')' if r.block else ''}: {escape(r.standing_before)} in "
+        f"<li>{_titled(r)}: {escape(r.standing_before)} in "
         f"{escape(r.dot_compared_label)} → {escape(r.standing_now)} in {escape(r.period_label)}</li>"
         for r in moved.itertuples(index=False)
     )

@@ -120,6 +120,12 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     return out[cols].reset_index(drop=True)
 
 
+def shown_rating(frame: pd.DataFrame) -> str:
+    """The rating column a report shows of ``frame``: the first it has of ``rag_published`` (:func:`indicator_summary`),
+    ``rating`` (:func:`kccperf.assess`: as published where printed) and ``rag`` (computed)."""
+    return next((c for c in (IS.rag_published, A.rating, A.rag) if c in frame), A.rag)
+
+
 def rag_counts(summary: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
     """How many indicators are RED, AMBER and GREEN (and without a rating).
 
@@ -140,7 +146,7 @@ def rag_counts(summary: pd.DataFrame, column: str | None = None) -> pd.DataFrame
     [0, 1, 0, 0]
     """
     if column is None:
-        column = next((c for c in (IS.rag_published, A.rating, A.rag) if c in summary), A.rag)
+        column = shown_rating(summary)
     if column not in summary:
         raise ParameterError(
             f"parameter 'column' is '{column}', which the frame does not have; expected a rating column such as "
@@ -191,7 +197,7 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     >>> len(lt), list(lt.columns[:4])
     (12, ['area', 'RED', 'AMBER', 'GREEN'])
     """
-    rating = A.rating if A.rating in assessed else A.rag  # frames from before assess returned ``rating``
+    rating = shown_rating(assessed)
     _require(assessed, [S.area, rating, A.quartile, A.rank], "league_table", "kccperf.assess")
     d = assessed[assessed[S.area] != county]
     if Suppression.suppressed in d:
