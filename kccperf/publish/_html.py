@@ -29,7 +29,7 @@ STYLESHEET = """
 .kcc-table td.num{text-align:right !important;white-space:nowrap}
 .kcc-table .kcc-block{display:block;color:#505a5f;font-size:0.8rem}
 .kcc-table td.kcc-rag{font-weight:bold;text-align:center !important;white-space:nowrap}
-.kcc-table td.kcc-rag .kcc-check{display:block;font-weight:normal;font-size:0.75rem;white-space:normal}
+.kcc-table td.kcc-rag .kcc-check{display:block;font-weight:normal;font-size:0.85em;white-space:normal}
 .kcc-headline{display:flex;gap:0.6rem;flex-wrap:wrap;margin:0.4rem 0}
 .kcc-headline div{padding:0.5rem 0.8rem;border:1px solid #b1b4b6;min-width:6rem;font-family:Arial,Helvetica,sans-serif}
 .kcc-headline strong{display:block;font-size:1.5rem}

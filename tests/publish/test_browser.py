@@ -139,6 +139,16 @@ def test_printed_tables_repeat_their_headers_and_links_show_their_address(full_r
     assert "https://www.kent.gov.uk/x" in link
 
 
+def test_printed_rag_cells_hold_their_check_words(full_run, browser):
+    """At the printed page's width (A4 less margins, about 718 px) no RAG cell's words run past its edge."""
+    page = browser.new_page(viewport={"width": 718, "height": 1000})
+    page.goto((full_run.out_dir / "dover.html").as_uri())
+    page.emulate_media(media="print")
+    cells = page.evaluate("() => [...document.querySelectorAll('td.kcc-rag')].map(td => [td.scrollWidth, td.clientWidth])")
+    page.close()
+    assert cells and all(scroll <= client for scroll, client in cells)
+
+
 def test_rag_is_never_conveyed_by_colour_alone(full_run, browser):
     page = browser.new_page()
     page.goto((full_run.out_dir / "dover.html").as_uri())
