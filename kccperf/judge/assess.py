@@ -11,6 +11,7 @@ from ..schemas import Direction as D
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import as_rag
 from ..scorecard import periods as P
 from ..scorecard.catalogue import load_catalogue
 from .benchmark import benchmark
@@ -202,7 +203,9 @@ def assess(
         latest[T.range_low],
         latest[T.range_high],
     )
-    out = latest.assign(**{A.rag: r, A.rag_reason: why, A.previous_rag: prev_rag}, **{c: dot[c].to_numpy() for c in dcols})
+    out = latest.assign(
+        **{A.rag: as_rag(r), A.rag_reason: why, A.previous_rag: as_rag(prev_rag)}, **{c: dot[c].to_numpy() for c in dcols}
+    )
     out = benchmark(out, county=county)
     front = [
         S.area,
