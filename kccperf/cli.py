@@ -95,6 +95,8 @@ def _cmd_import(args) -> int:
     check = import_pack(
         args.pack, args.period, replace=args.replace, printing=args.printing, source_document=args.source_document
     )
+    for note in check.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(
         f"edition {args.period} written to {check.folder}: {check.files} files, {check.rows} rows, {len(check.anomalies)} anomalies"
     )

@@ -6,6 +6,7 @@ with the same reader the reports use, and only then renamed into place: a failur
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -34,12 +35,14 @@ TABLE_SUFFIXES = (".tsv", ".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class EditionCheck:
-    """The result of validating an edition folder: its table files, tidy rows and quality log."""
+    """The result of validating an edition folder: its table files, tidy rows and quality log, and for an
+    imported workbook one sentence per formula whose saved value was taken (sheet and cell named)."""
 
     folder: Path
     files: int
     rows: int
     anomalies: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 def _manifest(edition: PackEdition) -> pd.DataFrame:
@@ -253,7 +256,8 @@ def import_pack(
     ParameterError
         A malformed period, or a period already on disk without ``replace``.
     PackError
-        No scorecard in the pack, a table cut short or broken by a page break, an unknown area or table heading.
+        No scorecard in the pack, a table cut short or broken by a page break, an unknown area or table heading;
+        in a workbook, an unknown sheet name or a formula saved without its value (sheet and cell named).
     ScorecardFileError
         A written file fails validation (nothing is left on disk).
     """
@@ -261,7 +265,8 @@ def import_pack(
     cat = load_catalogue(data_dir)
     if Path(pack).suffix.lower() == ".xlsx":
         book = read_workbook(pack, cat)
-        return build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
+        check = build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
+        return dataclasses.replace(check, notes=book.formulas)
     layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
     text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
     name = str(pack)
