@@ -20,8 +20,10 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import KccperfError, ParameterError, ScorecardFileError, read_utf8
-from ..schemas import Anomaly, Headline, HeadlineLayout, Manifest, Scorecard
+from ..schemas import Anomaly, Headline, HeadlineLayout, History, Manifest, Revision, Scorecard
 from .catalogue import _read_reference, load_catalogue
+from .editions import load_history, settle_tables
+from .history import REVISED, revision_anomalies, revisions
 from .metadata import FILES, metadata_anomalies
 from .pack import PackEdition, PackError, read_pack
 from .reader import read_scorecard
@@ -43,6 +45,8 @@ class EditionCheck:
     rows: int
     anomalies: pd.DataFrame
     notes: tuple[str, ...] = ()
+    # The edition's figures, one per area, block, indicator and period (tables settled by precedence).
+    figures: pd.DataFrame | None = None
 
 
 def _manifest(edition: PackEdition) -> pd.DataFrame:
@@ -143,21 +147,49 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     # two tables of an area is settled by table precedence when the edition is loaded, so uniqueness waits till then.
     schema = Scorecard.to_schema()
     schema.unique = None
-    rows = len(schemas.validate(pd.concat(values, ignore_index=True), schema, str(folder)))
-    rows += _check_headline(folder / "headline.tsv")
+    checked = schemas.validate(pd.concat(values, ignore_index=True), schema, str(folder))
+    rows = len(checked) + _check_headline(folder / "headline.tsv")
     logs.append(metadata_anomalies(folder, data_dir))
     log = pd.concat(logs, ignore_index=True)
     log[Anomaly.row] = log[Anomaly.row].astype("Int64")
     prefix = str(data_root(data_dir).resolve()) + "/"
     log[Anomaly.source_file] = log[Anomaly.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
+    figures, _ = settle_tables(checked[checked[Scorecard.indicator] != ""], cat.tables)
+    figures[Scorecard.source_file] = figures[Scorecard.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
     extra = sum(1 for p in folder.iterdir() if p.is_file() and p not in files)
-    return EditionCheck(folder, len(files) + extra, rows, log)
+    return EditionCheck(folder, len(files) + extra, rows, log, figures=figures)
+
+
+def edition_revisions(check: EditionCheck, earlier: list[str], data_dir=None) -> pd.DataFrame:
+    """The figures of a checked folder printed differently by the editions ``earlier`` (on disk), as rows of the
+    quality log (``revised_figure``), just as :func:`kccperf.load_quality_log` logs them once the folder is on disk.
+
+    Each figure is compared with its newest printing in ``earlier``, so a revision an earlier edition already
+    printed is not found again; only a figure this folder prints differently is.
+    """
+    if not earlier or check.figures is None:
+        return revision_anomalies(pd.DataFrame(columns=list(Revision.to_schema().columns)))
+    name = check.folder.name
+    # The folder's edition, or one after every edition on disk when its name is not a period.
+    edition = name if _PERIOD.match(name) and name > max(earlier) else "9999-12"
+    history = load_history(data_dir=data_dir, editions=earlier)
+    both = pd.concat([history, check.figures.assign(**{History.edition: edition})], ignore_index=True)
+    revised = revisions(both)
+    return revision_anomalies(revised[revised[Revision.new_edition] == edition])
 
 
 def _key(log: pd.DataFrame) -> pd.Series:
-    """What makes an anomaly the same one from month to month: area, table, block, indicator and kind."""
+    """What makes an anomaly the same one from month to month: area, table, block, indicator and kind.
+
+    A revision is a fact about one figure: the same one only for the same period (its column) printed as the
+    same new figure (``found``). Another period revised, or the same period revised again, is a new one.
+    """
     table = log[Anomaly.source_file].map(lambda f: Path(f).stem.split("__")[1] if "__" in Path(f).stem else Path(f).stem)
-    return log[Anomaly.area] + "|" + table + "|" + log[Anomaly.block] + "|" + log[Anomaly.indicator] + "|" + log[Anomaly.category]
+    key = log[Anomaly.area] + "|" + table + "|" + log[Anomaly.block] + "|" + log[Anomaly.indicator] + "|" + log[Anomaly.category]
+    revised = (log[Anomaly.category] == REVISED).to_numpy()
+    if not revised.any():
+        return key
+    return key.where(~revised, key + "|" + log[Anomaly.column].astype(str) + "|" + log[Anomaly.found].astype(str))
 
 
 def new_anomalies(log: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
