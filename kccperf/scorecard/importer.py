@@ -105,6 +105,13 @@ def _check_headline(path: Path) -> int:
     return len(frame)
 
 
+def _relative(files: pd.Series, data_dir) -> pd.Series:
+    """File names relative to the data folder, each distinct file resolved once (a row at a time took seconds)."""
+    prefix = str(data_root(data_dir).resolve()) + "/"
+    names = {f: str(Path(f).resolve()).removeprefix(prefix) for f in files.unique()}
+    return files.map(names)
+
+
 def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     """Validate every file of an edition folder in one pass: tables, front page and metadata pages.
 
@@ -152,10 +159,9 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     logs.append(metadata_anomalies(folder, data_dir))
     log = pd.concat(logs, ignore_index=True)
     log[Anomaly.row] = log[Anomaly.row].astype("Int64")
-    prefix = str(data_root(data_dir).resolve()) + "/"
-    log[Anomaly.source_file] = log[Anomaly.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
+    log[Anomaly.source_file] = _relative(log[Anomaly.source_file], data_dir)
     figures, _ = settle_tables(checked[checked[Scorecard.indicator] != ""], cat.tables)
-    figures[Scorecard.source_file] = figures[Scorecard.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
+    figures[Scorecard.source_file] = _relative(figures[Scorecard.source_file], data_dir)
     extra = sum(1 for p in folder.iterdir() if p.is_file() and p not in files)
     return EditionCheck(folder, len(files) + extra, rows, log, figures=figures)
 
