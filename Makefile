@@ -48,7 +48,7 @@ test-minimum:
 	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider -m "not slow" $(MIN_TESTS)
 
 lint: setup
-	$(BIN)/ruff check kccperf tests benchmarks
+	$(BIN)/ruff check kccperf kccperf_launcher.py tests benchmarks
 
 clean:
 	rm -rf $(VENV) $(MIN_VENV) .pytest_cache .ruff_cache outputs/*/

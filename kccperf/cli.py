@@ -174,12 +174,15 @@ def _write_table(frame, out: str) -> Path:
 
 
 def _cmd_qa(args) -> int:
-    from .judge.reconcile import reconcile
+    from .judge.reconcile import FLAGS, reconcile
 
     rec = reconcile(args.period)
     summary = rec.summary()
     for r in summary.itertuples(index=False):
-        print(f"{r.category}: {r.disagree} disagreement(s), {r.agree} check(s) agree ({r.meaning})")
+        if r.category in FLAGS:
+            print(f"{r.category}: {r.disagree} flag(s) for checking, {r.agree} check(s) raise no flag ({r.meaning})")
+        else:
+            print(f"{r.category}: {r.disagree} disagreement(s), {r.agree} check(s) agree ({r.meaning})")
     if args.out:
         print(f"{len(rec.findings)} findings written to {_write_table(rec.findings, args.out)}")
     else:

@@ -268,6 +268,7 @@ class Finding(pa.DataFrameModel):
             "floor_interval",
             "previous_year",
             "percent_vs_counts",
+            "implausible_target",
         )
     )
     published: Series[str]
@@ -791,6 +792,15 @@ class Suppression(pa.DataFrameModel):
     suppressed: Series[bool]
 
 
+class SharedTeam(pa.DataFrameModel):
+    """The column :func:`kccperf.area_view` adds: the other districts whose pages print the same team block.
+
+    Empty for a row that is not a team's or whose team only one district prints.
+    """
+
+    shared_with: Series[str]
+
+
 class JudgedRag(pa.DataFrameModel):
     """One published RAG with the value it judged, its target and target range (:func:`kccperf.judge.floors.judged_rows`).
 
@@ -997,6 +1007,18 @@ class Fraction(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class TargetCheck(pa.DataFrameModel):
+    """``data/reference/target_checks.csv``: thresholds above which a printed target is flagged for checking."""
+
+    check: Series[str] = pa.Field(isin=("year_change", "outside_range"), unique=True)
+    threshold: Series[float] = pa.Field(ge=0)
+    meaning: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
 
 
 class FindingSummary(pa.DataFrameModel):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,29 @@ import kccperf
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw" / "scorecard" / "2024-10"
+# prctl(2): the option that has Linux signal a process when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def end_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the child sent SIGTERM when the test process ends, however it ends (even kill -9).
+
+    A command started in its own session, or left behind by a killed pytest, would otherwise run on to its end.
+    The signal follows the thread that starts the child: start it from pytest's main thread. None off Linux.
+    """
+    if _LIBC is None:
+        return None
+    parent = os.getpid()
+
+    def request() -> None:
+        if _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+        if os.getppid() != parent:  # the test process ended before the request was in place
+            os._exit(128 + signal.SIGTERM)
+
+    return request
+
 
 MONTHLY_HEADER = [
     "Integrated Children's Services Monthly Indicators\t\tPolarity\tData Period\tQPR\tMonthly Trends\t\t\t\t\t\t"

@@ -414,3 +414,34 @@ def test_floor_interval_finds_each_planted_rating_on_the_wrong_side(frames, k, s
     assert set(by_row.index) == set(expected.index)
     assert by_row["published"].to_dict() == expected["new"].to_dict()
     assert by_row["computed"].to_dict() == expected["rag"].to_dict()
+
+
+@SETTINGS
+@given(k=HOW_MANY, seed=st.integers(0, 10_000))
+@example(k=0, seed=0)
+@example(k=8, seed=1)
+def test_implausible_targets_flag_each_planted_jump(frames, k, seed):
+    """The county's printed targets, each next year's moved by 0-20%, except k moved by 30-300%: exactly those k are flagged."""
+    from kccperf.judge.plausible import implausible_targets
+    from kccperf.judge.reconcile import load_target_checks
+
+    published, cat = frames["published"], frames["catalogue"]
+    rng = np.random.default_rng(seed)
+    kent = published[(published["area"] == "Kent") & published["target"].gt(0)].drop_duplicates("indicator")
+    assert len(kent) >= 20
+    chosen = kent.sample(n=k, random_state=seed).index
+    change = np.where(kent.index.isin(chosen), rng.uniform(0.3, 3.0, len(kent)), rng.uniform(0, 0.2, len(kent)))
+    planted = kent.assign(
+        prev_target=np.nan,
+        next_target=kent["target"] * (1 + change * rng.choice([-1, 1], len(kent))),
+        next_target_year="2025-26",
+        benchmark=np.nan,
+        england=np.nan,
+    )
+    # A planted fall of more than 100% would cross zero: make it a 90% fall, still far beyond the threshold.
+    planted["next_target"] = planted["next_target"].where(planted["next_target"] > 0, kent["target"] * 0.1)
+    polarity = cat.indicators.drop_duplicates("indicator").set_index("indicator")["polarity"]
+    flags, passed = implausible_targets(planted, np.full(len(planted), np.nan), polarity, load_target_checks(), ["Kent"])
+    validate(flags, Finding, "target flags")
+    assert set(flags["indicator"]) == set(kent.loc[chosen, "indicator"]) and len(flags) == k
+    assert passed == len(kent) - k

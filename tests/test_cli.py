@@ -8,13 +8,16 @@ import sys
 
 import pytest
 
-from .conftest import RAW
+from .conftest import RAW, end_with_this_process
 
 KCCPERF = [sys.executable, "-m", "kccperf.cli"]
 
 
 def run(*args, cwd=None):
-    return subprocess.run([*KCCPERF, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    # A killed pytest takes the command with it (a report run would otherwise render on for a minute).
+    return subprocess.run(
+        [*KCCPERF, *args], capture_output=True, text=True, cwd=cwd, timeout=300, preexec_fn=end_with_this_process()
+    )
 
 
 def test_validate_lists_anomalies_with_row_and_column():

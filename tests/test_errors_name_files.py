@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -19,6 +20,9 @@ from kccperf.scorecard.reader import read_scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = "raw/scorecard/2024-10"
+# prctl(2) and capabilities(7): the option that drops a capability, and the two that let root read any file.
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 
 # (file under data/, how it is read, the error it raises)
 FILES = [
@@ -83,12 +87,47 @@ def test_a_file_without_read_permission_names_itself(data, name, read, error, mo
     assert str(err.value).startswith(f"{data / name}: cannot be read (Permission denied); expected"), str(err.value)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a file whatever its mode")
-def test_chmod_000_is_refused_by_the_reader(data):
-    path = data / EDITION / "kent__ics_monthly.tsv"
+def obey_file_modes() -> None:
+    """Run in a child before exec: take away root's power to read any file, so chmod 000 stops it as it stops a user.
+
+    Root reads past file modes through two capabilities; dropped from the bounding set, they are gone after exec.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot drop capability {cap}")
+
+
+def run_as_a_user(args: list[str], data: Path) -> subprocess.CompletedProcess:
+    """The command on ``data``, in a process that obeys file modes even when the tests run as root."""
+    as_root = os.geteuid() == 0
+    env = {**os.environ, "KCCPERF_DATA": str(data)}
+    argv = [sys.executable, "-m", "kccperf.cli", *args]
+    return subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=300, preexec_fn=obey_file_modes if as_root else None
+    )
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not sys.platform.startswith("linux"), reason="as root, drops its capabilities the Linux way"
+)
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        (f"{EDITION}/kent__ics_monthly.tsv", ["validate", "{path}"]),
+        (f"{EDITION}/ashford__ics_monthly.tsv", ["quality", "--period", "2024-10"]),
+        ("reference/blocks.csv", ["qa", "--period", "2024-10"]),
+        ("raw/budget/2025-26/claims.tsv", ["budget-qa"]),
+    ],
+)
+def test_chmod_000_gives_one_sentence_naming_the_file(data, name, args):
+    path = data / name
     path.chmod(0)
-    with pytest.raises(ScorecardFileError, match="Permission denied"):
-        read_scorecard(path)
+    run = run_as_a_user([a.format(path=path) for a in args], data)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert lines[0].startswith(f"kccperf: error: {path}: cannot be read (Permission denied); expected"), lines[0]
+    assert run.returncode == 2
 
 
 def test_a_csv_that_does_not_parse_names_itself(data):

@@ -68,6 +68,7 @@ def finding_sentences(findings: pd.DataFrame, titles: pd.Series) -> pd.DataFrame
             "printed as " + pub + " in one table and " + comp,
         ),
         "impossible_value": pub + " is " + plain_why,
+        "implausible_target": "the target " + pub + " is worth checking: " + plain_why,
         "code_contradicts_title": "the code printed beside it (" + pub + ") belongs to another indicator",
         "polarity": "most published ratings and arrows read as if "
         + np.array([BETTER.get(c, c) for c in comp], dtype=object)

@@ -29,6 +29,7 @@ from ..schemas import RatingCheck as RC
 from ..schemas import ReconcileWork as W
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import TargetCheck as TC
 from ..schemas import TruePeriod as TP
 from ..schemas import UnexplainedRag as UR
 from ..scorecard.catalogue import _read_reference, load_catalogue
@@ -38,6 +39,7 @@ from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
 from .more_checks import percent_vs_counts_findings, previous_year_findings
 from .plain import finding_sentences
+from .plausible import implausible_targets
 from .ratings import check_ratings, meets_floor, meets_target
 from .true_periods import SERIES, true_periods
 
@@ -56,7 +58,10 @@ CATEGORIES = {
     "previous_year": "last year's printed rating contradicted by last year's printed outturn and target",
     "percent_vs_counts": "a percentage that its own count rows, printed with it, do not give",
     "floor_interval": "AMBER or RED that no single floor, inferred from the published ratings themselves, explains (counted apart: not a check)",
+    "implausible_target": "a target far from the neighbouring years' targets or on the easy side of every benchmark (a flag for checking, not an error)",
 }
+# Categories that ask for a second look rather than report a disagreement: counted and listed as flags.
+FLAGS = frozenset({"implausible_target"})
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,16 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
     )
     v, num, den = s[S.value].to_numpy(float), s[S.numerator].to_numpy(float), s[S.denominator].to_numpy(float)
     implied = v / 100 * den
+    share = s[L.expected].astype(float).to_numpy()
+    d = s[S.decimals].fillna(1).to_numpy(float).astype(int)
+    # The reader logs a figure only when no rounding of the printed counts gives it: the gap is not rounding.
+    gap = [
+        f"the counts give {c:.{k + 1}f}, {abs(c - x):.{k + 1}f} from the printed {x:g}: more than rounding to "
+        f"{k} decimal place{'s' if k != 1 else ''} allows (at most {0.5 * 10.0**-k:g}); no explanation found in the printed figures"
+        for c, x, k in zip(share, v, d, strict=True)
+    ]
     why = np.select(
-        [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10, np.abs(num / den * 100 - v) < 1],
+        [np.abs(implied - num * 10) <= 10, np.abs(implied * 10 - num) <= 10],
         [
             "the numerator appears to have lost a digit: "
             + s[S.value].map(_fmt).astype(object)
@@ -157,9 +170,8 @@ def _value_findings(scorecard: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.Data
             + " is about "
             + pd.Series(implied).map("{:,.0f}".format).to_numpy(object),
             "the numerator appears to have gained a digit",
-            "a rounding difference: the value was probably computed before the counts were rounded or updated",
         ],
-        default="the value and its numerator/denominator seem to come from different extracts",
+        default=np.asarray(gap, dtype=object),
     )
     rows = pd.DataFrame(
         {
@@ -557,10 +569,24 @@ def load_fractions(data_dir=None) -> pd.DataFrame:
     return _read_reference("fractions.csv", FR, data_dir) if path.is_file() else _no_fractions()
 
 
-def reconcile_frames(scorecard, published, log, assessed, catalogue, fractions=None, info=None) -> Reconciliation:
+def _no_target_checks() -> pd.DataFrame:
+    return pd.DataFrame({TC.check: pd.Series(dtype=str), TC.threshold: pd.Series(dtype=float), TC.meaning: pd.Series(dtype=str)})
+
+
+def load_target_checks(data_dir=None) -> pd.DataFrame:
+    """``data/reference/target_checks.csv``: thresholds that flag a printed target for checking (none if absent)."""
+    path = data_root(data_dir) / "reference" / "target_checks.csv"
+    return _read_reference("target_checks.csv", TC, data_dir) if path.is_file() else _no_target_checks()
+
+
+def reconcile_frames(
+    scorecard, published, log, assessed, catalogue, fractions=None, info=None, target_checks=None
+) -> Reconciliation:
     """Reconcile already-loaded frames (the pure core of :func:`reconcile`)."""
     parts, agreed = [], []
     units = catalogue.indicators.set_index(I.indicator)[I.unit]
+    polarity = catalogue.indicators.drop_duplicates(I.indicator).set_index(I.indicator)[I.polarity]
+    counties = catalogue.areas.loc[catalogue.areas[Area.kind] == "county", Area.area]
     context = published_context(published, scorecard, catalogue)
     cases = true_periods(scorecard, published, info=info)
     true_context = published_context(published, scorecard, catalogue, cases)
@@ -576,6 +602,13 @@ def reconcile_frames(scorecard, published, log, assessed, catalogue, fractions=N
         "code_contradicts_title": _code_findings(log, published),
         "previous_year": previous_year_findings(published, catalogue.indicators, catalogue.targets),
         "percent_vs_counts": percent_vs_counts_findings(scorecard, fractions if fractions is not None else _no_fractions()),
+        "implausible_target": implausible_targets(
+            published,
+            context[A.value],
+            polarity,
+            target_checks if target_checks is not None else _no_target_checks(),
+            counties,
+        ),
     }.items():
         parts.append(frame)
         agreed.append({FS.category: cat_name, FS.agree: ok})
@@ -639,7 +672,9 @@ def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     log = load_quality_log(period, data_dir=data_dir)
     assessed = assess(scorecard, targets=cat.targets, indicators=cat.indicators)
     info = load_indicator_info(period, data_dir=data_dir)
-    return reconcile_frames(scorecard, published, log, assessed, cat, load_fractions(data_dir), info)
+    return reconcile_frames(
+        scorecard, published, log, assessed, cat, load_fractions(data_dir), info, load_target_checks(data_dir)
+    )
 
 
 def floor_inference(period: str | None = None, *, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -274,7 +274,29 @@ def true_periods(
     first = cases.drop_duplicates(key).set_index(key)
     first[TP.sign] = joined[TP.sign]
     first[TP.evidence] = joined[TP.evidence]
-    return first.reset_index()[COLUMNS]
+    out = first.reset_index()[COLUMNS]
+    return out if info is None else _note_sources_disagree(out, info)
+
+
+def _note_sources_disagree(cases: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Say so where the repeat is the only sign and the data-sources page dates the figure to its own column.
+
+    The repeat is kept as a sign (a rolling twelve-month rate that every team prints unchanged was not
+    refreshed), but the reader is told the page says otherwise, so the claim rests on the repeat alone.
+    """
+    facts = info.set_index(II.indicator).reindex(cases[TP.indicator])
+    districts = facts[II.period_covered_districts].fillna("").to_numpy(object)
+    county = cases[TP.area].eq("Kent").to_numpy()
+    covered = np.where(county | (districts == ""), facts[II.period_covered].fillna("").to_numpy(object), districts)
+    alone = (cases[TP.sign] == "repeat").to_numpy() & (covered == cases[TP.period_label].to_numpy(object))
+    note = (
+        "; the data-sources page gives '"
+        + facts[II.latest_data].fillna("").to_numpy(object)
+        + "', the column's own period, so this rests on the repeat alone: the "
+        + cases[TP.period_label].to_numpy(object)
+        + " figure appears not to have been refreshed"
+    )
+    return cases.assign(**{TP.evidence: np.where(alone, cases[TP.evidence].to_numpy(object) + note, cases[TP.evidence])})
 
 
 def with_true_periods(scorecard: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from ..schemas import (
     Headline,
     IndicatorInfo,
     MainPoint,
+    SharedTeam,
     Suppression,
 )
 from ..schemas import Assessed as A
@@ -314,6 +315,7 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         if items
         else "<p>No rating computed from the figures changed since the previous period.</p>"
     )
+    changes += _shared_note(shown)
     apart = []
     if no_figure:
         apart.append(f"{no_figure} indicator(s) have no figure for this area (not reported at this level)")
@@ -333,6 +335,20 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         + "</div><h3>What changed since the previous period</h3>"
         + changes
     )
+
+
+def _shared_note(shown: pd.DataFrame) -> str:
+    """One sentence per district this area shares teams with: which teams, and how many of the ratings are theirs."""
+    if SharedTeam.shared_with not in shown:
+        return ""
+    shared = shown[(shown[SharedTeam.shared_with] != "") & (shown[A.rating] != "")]
+    notes = [
+        f"{len(rows)} of the ratings above are for teams shared with {escape(other)} "
+        f"({'; '.join(escape(b) for b in rows[S.block].unique())}): {escape(other)}'s page shows and counts them too, "
+        "and the county's league table counts them once."
+        for other, rows in shared.groupby(SharedTeam.shared_with, sort=False)
+    ]
+    return "".join(f'<p class="kcc-shared">{n}</p>' for n in notes)
 
 
 def _comparison(r, county: str, withheld: bool) -> tuple | None:
@@ -380,7 +396,7 @@ def assessment_table(
             {
                 "title": r.title,
                 "polarity": POLARITY_WORDS.get(r.polarity, ""),
-                "block": r.block,
+                "block": r.block + (f", a team shared with {r.shared_with}" if getattr(r, SharedTeam.shared_with, "") else ""),
                 "period": r.period_label,
                 "covers": covers.get(r.indicator, ""),
                 "notes": numbers.get(r.indicator, []),
@@ -540,7 +556,7 @@ def league(table: pd.DataFrame) -> HTML:
     shares = table[LT.green_share].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     return data_table(
         table.assign(**{LT.green_share: shares}),
-        caption="District league table (districts sharing a team count its indicators in each)",
+        caption="District league table: a team two districts share counts in each district's row, and once in the last row",
         columns={
             A.area: "District",
             **{rag: rag for rag in RAGS},

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..schemas import RAGS, Published, RagCount, Suppression, as_rag
+from ..schemas import RAGS, Published, RagCount, SharedTeam, Suppression, as_rag
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
@@ -172,9 +172,30 @@ def area_view(assessed: pd.DataFrame, area: str) -> pd.DataFrame:
     kccperf.errors.ParameterError: area 'Dovr' is not known; expected one of: ...
     """
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
-    view = rows_of_area(assessed, area)
+    # Sharing is seen across the areas, so it is found before the frame is narrowed to one of them.
+    view = rows_of_area(assessed.assign(**{SharedTeam.shared_with: shared_with(assessed)}), area)
     view = view.assign(_s=view[I.service].map(rank).fillna(len(rank)), _o=range(len(view)))
     return view.sort_values(["_s", S.block, "_o"], kind="stable").drop(columns=["_s", "_o"]).reset_index(drop=True)
+
+
+def shared_with(assessed: pd.DataFrame) -> pd.Series:
+    """For each row, the other areas that print the same team block, joined with "and" ("" where none).
+
+    A team block (Sevenoaks North & Tonbridge and Malling CSWT) printed on two districts' pages is one team:
+    each page shows it, and a count across the districts counts it once (:func:`league_table`).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"area": ["Sevenoaks", "Tonbridge and Malling", "Dover"], "block": ["SNTM", "SNTM", "Dover"]})
+    >>> shared_with(f).tolist()
+    ['Tonbridge and Malling', 'Sevenoaks', '']
+    """
+    pairs = assessed.loc[assessed[S.block] != "", [S.block, S.area]].drop_duplicates()
+    both = pairs.merge(pairs, on=S.block, suffixes=("", "_other"))
+    both = both[both[S.area] != both[f"{S.area}_other"]]
+    others = both.groupby([S.block, S.area])[f"{S.area}_other"].agg(" and ".join)
+    key = pd.MultiIndex.from_frame(assessed[[S.block, S.area]])
+    return pd.Series(others.reindex(key).fillna("").to_numpy(object), index=assessed.index, name=SharedTeam.shared_with)
 
 
 def _require(frame: pd.DataFrame, columns: list[str], function: str, source: str) -> None:
@@ -190,12 +211,15 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     """Districts side by side: how many indicators each has RED, AMBER and GREEN, the share GREEN, and how often it
     ranks in the best and worst quarter of the districts. Ordered by the share GREEN, then fewest RED.
 
+    A team two districts share counts in each district's row; the last row adds up all districts and counts
+    each team once (:func:`shared_with`).
+
     Examples
     --------
     >>> import kccperf
     >>> lt = league_table(kccperf.assess(kccperf.load_scorecard()))
-    >>> len(lt), list(lt.columns[:4])
-    (12, ['area', 'RED', 'AMBER', 'GREEN'])
+    >>> len(lt), list(lt.columns[:4]), lt["area"].iloc[-1]
+    (13, ['area', 'RED', 'AMBER', 'GREEN'], 'All districts (each team once)')
     """
     rating = shown_rating(assessed)
     _require(assessed, [S.area, rating, A.quartile, A.rank], "league_table", "kccperf.assess")
@@ -211,7 +235,31 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     out[LT.rated] = out[list(RAGS)].sum(axis=1)
     out[LT.green_share] = (out["GREEN"] / out[LT.rated] * 100).round(0)
     out = out.sort_values([LT.green_share, "RED"], ascending=[False, True])
-    return out.reset_index()
+    return pd.concat([out.reset_index(), _all_districts(d, rating)], ignore_index=True)
+
+
+ALL_DISTRICTS = "All districts (each team once)"
+
+
+def _all_districts(d: pd.DataFrame, rating: str) -> pd.DataFrame:
+    """The league table's last row: every district's ratings added up, a team printed by two districts counted once."""
+    once = d.drop_duplicates([S.block, S.indicator]) if len(d) else d
+    once = once[once[S.block] != ""]
+    own = d[d[S.block] == ""]
+    rows = pd.concat([own, once])
+    total = rows[rating].value_counts().reindex(list(RAGS), fill_value=0)
+    rated = int(total.sum())
+    return pd.DataFrame(
+        {
+            S.area: [ALL_DISTRICTS],
+            **{rag: [int(total[rag])] for rag in RAGS},
+            LT.best_quarter: [int((rows[A.quartile] == "A").sum())],
+            LT.worst_quarter: [int((rows[A.quartile] == "D").sum())],
+            LT.median_rank: [np.nan],
+            LT.rated: [rated],
+            LT.green_share: [round(total["GREEN"] / rated * 100) if rated else np.nan],
+        }
+    )
 
 
 def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:

@@ -43,7 +43,11 @@ def _read_reference(name: str, model, data_dir) -> pd.DataFrame:
                     f"found {frame.loc[bad, col].iloc[0]!r}."
                 )
             frame[col] = frame[col] == "True"
-    return frame if model is None else schemas.validate(frame, model, str(path))
+    if model is None:
+        return frame
+    # Number the rows as the file's lines (the header is line 1), so a schema error names the line to fix.
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return schemas.validate(frame, model, str(path)).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ def test_agreements_are_counted(rec):
         "floor_interval",
         "previous_year",
         "percent_vs_counts",
+        "implausible_target",
     }
 
 
@@ -152,3 +153,17 @@ def test_no_cause_is_named_without_its_evidence(rec):
     assert not named["indicator"].str.startswith(("ks4_progress8", "ks2")).any()
     unexplained = f[(f["category"] == "dot") & f["indicator"].str.startswith("ks4_progress8")]
     assert len(unexplained) and unexplained["explanation"].eq("no explanation found in the printed figures").all()
+
+
+@pytest.mark.parametrize(("numerator", "found"), [(757, False), (756, False), (755, True)])
+def test_the_value_check_allows_only_the_printed_precision(tmp_path, numerator, found):
+    # 73.1% of 1,036: 757 gives 73.07, and 756 (72.97) still meets 73.05 once its own rounding (755.5 to 756.5) is allowed;
+    # 755 cannot, and the gap of 0.22 points is not called a rounding difference.
+    data = _edit(tmp_path, "kent__ics_monthly.tsv", "\t73.1\t757\t1,036", f"\t73.1\t{numerator}\t1,036")
+    hits = _findings(data, "value_vs_fraction")
+    hit = hits[(hits.area == "Kent") & (hits.indicator == "cic_kcc_foster_care")]
+    assert len(hit) == int(found)
+    if found:
+        why = hit["explanation"].item()
+        assert "the counts give 72.88, 0.22 from the printed 73.1: more than rounding to 1 decimal place allows" in why
+        assert "rounding difference" not in why

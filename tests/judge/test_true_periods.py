@@ -163,3 +163,20 @@ def test_the_sources_page_dates_every_ks4_and_ks5_column(scorecard):
     # Kent's A level figure is 2023-24 by the page (only the districts' are 2022-23): not moved.
     assert not ((cases["area"] == "Kent") & (cases["indicator"] == "ks5_a_level_aps")).any()
     assert (cases["true_label"] == "2022-23").all() and (cases["period_label"] == "2023-24").all()
+
+
+def test_a_repeat_the_sources_page_contradicts_says_it_rests_on_the_repeat_alone(scorecard, published):
+    info = kccperf.load_indicator_info("2024-10")
+    cases = true_periods(scorecard, published, info=info)
+    alone = cases[cases["evidence"].str.contains("rests on the repeat alone", regex=False)]
+    # The monthly case-audit and staffing rows: the page dates them Oct 2024, the column they are printed in.
+    assert set(alone["indicator"]) == {"case_audits_good", "ehu_case_audits_good", "permanent_social_workers"}
+    assert (alone["sign"] == "repeat").all() and (alone["period_label"] == "Oct-24").all()
+    covers = info.set_index("indicator")["latest_data"]
+    for r in alone.itertuples(index=False):
+        assert f"the data-sources page gives '{covers[r.indicator]}', the column's own period" in r.evidence
+    # Where the page itself dates the figure earlier, the page is evidence and nothing is said about the repeat alone.
+    a8 = cases[(cases["area"] == "Kent") & (cases["indicator"] == "ks4_attainment8")]
+    assert "sources" in a8["sign"].item() and "repeat alone" not in a8["evidence"].item()
+    # Without the metadata pages nothing can be said about them.
+    assert not true_periods(scorecard, published)["evidence"].str.contains("repeat alone").any()

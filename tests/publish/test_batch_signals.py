@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -14,21 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-KCCPERF = Path(sys.executable).with_name("kccperf")
-STOP_SECONDS = 15
-
-
-def start_report(out: Path) -> subprocess.Popen:
-    """``kccperf report`` for two areas with two workers, in its own session (as a terminal would run it)."""
-    argv = [str(KCCPERF), "report", "--areas", "dover,thanet", "--jobs", "2", "--out", str(out)]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-def descendants(proc: subprocess.Popen) -> list[psutil.Process]:
-    try:
-        return psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
+from .conftest import STOP_SECONDS, alive, descendants
 
 
 def is_kernel(p: psutil.Process) -> bool:
@@ -48,18 +33,6 @@ def wait_for_kernels(proc: subprocess.Popen, count: int = 2, limit: float = 180)
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.2)
     raise AssertionError(f"no {count} kernels within {limit} s")
-
-
-def alive(procs: list[psutil.Process]) -> list[psutil.Process]:
-    """Processes still running (a zombie has ended; only its parent has not collected it yet)."""
-    left = []
-    for p in procs:
-        try:
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                left.append(p)
-        except psutil.NoSuchProcess:
-            pass
-    return left
 
 
 def wait_gone(procs: list[psutil.Process], limit: float = STOP_SECONDS) -> float:
@@ -89,7 +62,7 @@ def assert_consistent(folder: Path, *, work_allowed: bool = False) -> None:
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_workers_and_kernels(tmp_path, sig, code):
+def test_a_signal_stops_workers_and_kernels(tmp_path, sig, code, start_report):
     proc = start_report(tmp_path)
     kids = wait_for_kernels(proc)
     os.kill(proc.pid, sig)
@@ -101,7 +74,7 @@ def test_a_signal_stops_workers_and_kernels(tmp_path, sig, code):
     assert_consistent(tmp_path / "2024-10")
 
 
-def test_ctrl_c_to_the_whole_process_group_is_enough(tmp_path):
+def test_ctrl_c_to_the_whole_process_group_is_enough(tmp_path, start_report):
     proc = start_report(tmp_path)
     kids = wait_for_kernels(proc)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends: the workers ignore it, the parent coordinates
@@ -111,7 +84,7 @@ def test_ctrl_c_to_the_whole_process_group_is_enough(tmp_path):
     assert_consistent(tmp_path / "2024-10")
 
 
-def test_workers_and_kernels_end_when_the_parent_is_killed_and_the_next_run_sweeps(tmp_path):
+def test_workers_and_kernels_end_when_the_parent_is_killed_and_the_next_run_sweeps(tmp_path, start_report):
     proc = start_report(tmp_path)
     kids = wait_for_kernels(proc)
     os.kill(proc.pid, signal.SIGKILL)

@@ -221,3 +221,15 @@ def test_the_quality_table_of_a_clean_log_says_none(assessed):
     view = kccperf.area_view(assessed, "Dover")
     empty = kccperf.load_quality_log("2024-10", area="Dover").iloc[:0]
     assert '<td colspan="3">None.</td>' in scorecard_views.quality_table(empty, view).data
+
+
+def test_a_page_sharing_teams_says_so_in_the_headline_and_beside_each_team(checked, scorecard):
+    view = kccperf.area_view(checked, "Tonbridge and Malling")
+    html = scorecard_views.headline_panel(view).data
+    shared = view[(view["block"] != "") & view[A.value].notna() & ~view[Suppression.suppressed] & (view[A.rating] != "")]
+    assert f"{len(shared)} of the ratings above are for teams shared with Sevenoaks" in html
+    assert "the county&#x27;s league table counts them once" in html or "the county's league table counts them once" in html
+    table = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Tonbridge and Malling"], caption="x").data
+    assert "Sevenoaks North &amp; Tonbridge and Malling CSWT, a team shared with Sevenoaks" in table
+    dover = kccperf.area_view(checked, "Dover")
+    assert "teams shared with" not in scorecard_views.headline_panel(dover).data

@@ -56,3 +56,43 @@ def test_area_view_takes_slugs_and_refuses_areas_it_cannot_show(scorecard, area,
 def test_league_table_names_a_missing_column(scorecard):
     with pytest.raises(kccperf.ParameterError, match="league_table needs the column 'rag'.*kccperf.assess"):
         kccperf.league_table(scorecard)
+
+
+@pytest.mark.parametrize(
+    ("areas", "blocks", "expected"),
+    [
+        (["A", "B"], ["T", "T"], ["B", "A"]),
+        (["A", "B", "C"], ["T", "T", "T"], ["B and C", "A and C", "A and B"]),
+        (["A", "A"], ["T", "T"], ["", ""]),  # one district printing a team on two rows is not sharing it
+        (["A", "B"], ["", ""], ["", ""]),  # rows of no team
+        (["A", "B"], ["S", "T"], ["", ""]),
+        ([], [], []),
+    ],
+)
+def test_shared_with(areas, blocks, expected):
+    frame = pd.DataFrame({"area": areas, "block": blocks}, dtype=object)
+    assert kccperf.publish.summary.shared_with(frame).tolist() == expected
+
+
+def test_each_page_sharing_a_team_names_the_other_district(scorecard):
+    assessed = kccperf.assess(scorecard)
+    sevenoaks = kccperf.area_view(assessed, "Sevenoaks")
+    north = sevenoaks[sevenoaks["block"].str.startswith("Sevenoaks North")]
+    assert len(north) > 5 and (north["shared_with"] == "Tonbridge and Malling").all()
+    tm = kccperf.area_view(assessed, "Tonbridge and Malling")
+    assert set(tm.loc[tm["block"] != "", "shared_with"]) == {"Sevenoaks"}
+    assert (kccperf.area_view(assessed, "Dover")["shared_with"] == "").all()
+
+
+def test_the_league_table_s_last_row_counts_a_shared_team_once(scorecard):
+    assessed = kccperf.assess(scorecard)
+    table = kccperf.league_table(assessed)
+    districts, total = table.iloc[:-1], table.iloc[-1]
+    assert total["area"] == "All districts (each team once)" and len(districts) == 12
+    # The shared teams' rated rows, counted by hand: each appears on two districts' pages.
+    d = assessed[(assessed["area"] != "Kent") & (assessed["rag"] != "")]
+    shared = d[d["block"].str.startswith("Sevenoaks ")]
+    twice = len(shared) - len(shared.drop_duplicates(["block", "indicator"]))
+    assert twice == len(shared) / 2 > 10
+    for col in ("RED", "AMBER", "GREEN", "rated"):
+        assert total[col] == districts[col].sum() - (len(shared[shared["rag"] == col]) / 2 if col != "rated" else twice)

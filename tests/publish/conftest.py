@@ -1,0 +1,79 @@
+"""Real ``kccperf report`` runs for the batch tests, which never outlive their test, nor pytest itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from ..conftest import end_with_this_process
+
+KCCPERF = Path(sys.executable).with_name("kccperf")
+# The batch promises to stop its workers and kernels within 10 s of a signal; a loaded machine gets 5 s more.
+STOP_SECONDS = 15
+
+
+def descendants(proc: subprocess.Popen) -> list[psutil.Process]:
+    try:
+        return psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def alive(procs: list[psutil.Process]) -> list[psutil.Process]:
+    """Processes still running (a zombie has ended; only its parent has not collected it yet)."""
+    left = []
+    for p in procs:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                left.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a run that is still going: SIGTERM, which stops its workers and kernels; then SIGKILL whatever is left."""
+    if proc.poll() is not None:
+        return
+    # The kernels run in sessions of their own: note them now, while they are still the batch's descendants.
+    kids = descendants(proc)
+    proc.terminate()
+    try:
+        proc.communicate(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+    for p in alive(kids):
+        p.kill()
+
+
+@pytest.fixture
+def start_report() -> Iterator[Callable[[Path], subprocess.Popen]]:
+    """``start_report(out)``: ``kccperf report`` for two areas on two workers, in its own session as a terminal runs it.
+
+    A run still going when its test ends (a failed assertion) is stopped; one still going when pytest itself is
+    killed gets SIGTERM from Linux (:func:`end_with_this_process`), so no batch renders on for minutes unwatched.
+    """
+    started: list[subprocess.Popen] = []
+
+    def start(out: Path) -> subprocess.Popen:
+        argv = [str(KCCPERF), "report", "--areas", "dover,thanet", "--jobs", "2", "--out", str(out)]
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=end_with_this_process(),
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        stop(proc)

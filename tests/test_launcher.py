@@ -1,0 +1,78 @@
+"""The ``kccperf`` console command, started as pip installs it, stopped by a real Ctrl-C while it is still importing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+# Shared libraries the command maps while it imports: numpy's first, pandas's a few tenths of a second later, and
+# half a second or more of imports (pandera, the library) still to come.
+NUMPY = "_multiarray_umath"
+PANDAS = "pandas/_libs"
+
+
+def console_script(folder: Path) -> Path:
+    """The script pip writes for the ``kccperf`` entry point in pyproject.toml (pip's template, run by this Python).
+
+    The installed script may come from another checkout, so the test writes its own from this one's entry point.
+    """
+    entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["kccperf"]
+    module, func = entry.split(":")
+    script = folder / "kccperf"
+    script.write_text(
+        f"import re\nimport sys\nfrom {module} import {func}\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        f"    sys.exit({func}())\n",
+        encoding="utf-8",
+    )
+    return script
+
+
+def start(script: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    argv = [sys.executable, str(script), *args]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_until_mapped(proc: subprocess.Popen, library: str, limit: float = 60) -> None:
+    """Return once ``proc`` has loaded ``library``: it is past Python's own start-up and inside kccperf's imports."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"the command ended before loading {library}: {proc.communicate()}"
+        if library in Path(f"/proc/{proc.pid}/maps").read_text():
+            return
+        time.sleep(0.002)
+    raise AssertionError(f"{library} not loaded within {limit} s")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to see how far the imports are")
+@pytest.mark.parametrize(("library", "then"), [(NUMPY, 0.0), (PANDAS, 0.0), (PANDAS, 0.2)])
+def test_ctrl_c_during_the_imports_gives_one_line_and_status_130(tmp_path, library, then):
+    proc = start(console_script(tmp_path), "periods")
+    wait_until_mapped(proc, library)
+    time.sleep(then)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.splitlines() == ["kccperf: interrupted before it started; nothing was changed"], err
+    assert (proc.returncode, out) == (130, "")
+
+
+def test_the_command_runs_and_keeps_its_exit_status(tmp_path):
+    script = console_script(tmp_path)
+    done = start(script, "periods")
+    out, err = done.communicate(timeout=120)
+    assert done.returncode == 0 and "2024-10" in out, err
+    refused = start(script, "report", "--areas", "Narnia")
+    _, err = refused.communicate(timeout=120)
+    assert refused.returncode == 2 and "area 'Narnia' is not known" in err
