@@ -108,7 +108,8 @@ def _check_headline(path: Path) -> int:
 def _relative(files: pd.Series, data_dir) -> pd.Series:
     """File names relative to the data folder, each distinct file resolved once (a row at a time took seconds)."""
     prefix = str(data_root(data_dir).resolve()) + "/"
-    names = {f: str(Path(f).resolve()).removeprefix(prefix) for f in files.unique()}
+    # A name already relative (the metadata pages log theirs so) is relative to the data folder, not to the working one.
+    names = {f: str(Path(f).resolve()).removeprefix(prefix) if Path(f).is_absolute() else f for f in files.unique()}
     return files.map(names)
 
 

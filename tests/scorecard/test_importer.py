@@ -219,6 +219,11 @@ def test_validate_a_folder_in_one_process(monkeypatch, capsys):
     assert f"{EDITION}: 77 files, " in summary and "no earlier edition to compare with" in summary
     log = check_edition(EDITION)
     assert f"{len(log.anomalies)} anomalies, {len(log.anomalies)} new" in summary
+    # Every anomaly names its file relative to the data folder, the metadata pages' too, wherever it is run from.
+    files = set(log.anomalies["source_file"])
+    assert "raw/scorecard/2024-10/definitions.tsv" in files
+    assert all(f.startswith("raw/scorecard/2024-10/") for f in files), sorted(files)[:3]
+    assert not any(line.startswith("/") for line in out.strip().splitlines()[:-1])
 
 
 def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, monkeypatch, capsys):
