@@ -15,7 +15,7 @@ from ..schemas import as_rag
 from ..scorecard import periods as P
 from ..scorecard.catalogue import load_catalogue
 from .benchmark import benchmark
-from .printed_targets import with_printed_targets
+from .printed_targets import row_targets, with_printed_targets
 from .rag import rag_arrays
 from .ratings import with_published_ratings
 from .travel import direction
@@ -176,6 +176,14 @@ def assess(
     tkey = pd.MultiIndex.from_arrays([latest[S.indicator].to_numpy(), years])
     for col in (T.target, T.floor, T.range_low, T.range_high):
         latest[col] = tgt[col].reindex(tkey).to_numpy(dtype=float)
+    if published is not None:
+        # A row printed with a target of its own (a district's) is rated against that one.
+        own = row_targets(published).reindex(
+            pd.MultiIndex.from_arrays(
+                [latest[S.area].to_numpy(), latest[S.block].to_numpy(), latest[S.indicator].to_numpy(), years]
+            )
+        )
+        latest[T.target] = np.where(np.isfinite(own.to_numpy(float)), own.to_numpy(float), latest[T.target].to_numpy(float))
     if T.applies_to in tgt:
         # Some targets are the county's alone (the district tables print N/A): districts are not rated on them.
         county_only = (tgt[T.applies_to].reindex(tkey).to_numpy(object) == "county") & (latest[S.area] != county).to_numpy()

@@ -41,6 +41,31 @@ def printed_targets(published: pd.DataFrame, county: str = "Kent") -> pd.DataFra
     return long.drop_duplicates([T.indicator, T.year]).reset_index(drop=True)
 
 
+def row_targets(published: pd.DataFrame) -> pd.Series:
+    """The target each printed row carries for each reporting year, indexed by ``area, block, indicator, year``.
+
+    A district's table may print a target of its own (or N/A where the target is the county's alone); the
+    figure on that row is rated against it.
+    """
+    parts = [
+        pd.DataFrame(
+            {
+                P.area: published[P.area].to_numpy(object),
+                P.block: published[P.block].to_numpy(object),
+                P.indicator: published[P.indicator].to_numpy(object),
+                T.year: published[year].to_numpy(object),
+                T.target: published[value].to_numpy(float),
+            }
+        )
+        for year, value in _PRINTED
+    ]
+    long = pd.concat(parts, ignore_index=True)
+    long = long[np.isfinite(long[T.target].to_numpy(float)) & (long[T.year] != "")]
+    return long.drop_duplicates([P.area, P.block, P.indicator, T.year]).set_index([P.area, P.block, P.indicator, T.year])[
+        T.target
+    ]
+
+
 def with_printed_targets(targets: pd.DataFrame, published: pd.DataFrame, county: str = "Kent") -> pd.DataFrame:
     """``targets`` (schema :class:`kccperf.schemas.Target`) with each target the edition printed in its place.
 

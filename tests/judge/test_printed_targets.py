@@ -102,3 +102,15 @@ def test_november_s_figures_are_rated_against_november_s_target(history_data):
     # Without the printed judgements there is only the reference file's target.
     plain = kccperf.assess(scorecard, targets=cat.targets, indicators=cat.indicators)
     assert plain[(plain["area"] == "Kent") & (plain["indicator"] == "ehe_contact_10days")]["target"].item() == 60
+
+
+def test_a_district_printing_a_target_of_its_own_is_rated_against_it(scorecard):
+    published = kccperf.load_published("2024-10")
+    cat = kccperf.load_catalogue()
+    mine = (published["area"] == "Dover") & (published["indicator"] == "ehe_contact_10days")
+    assert published.loc[mine, "target"].tolist() == [60.0]
+    edited = published.assign(target=published["target"].where(~mine, 50.0))
+    assessed = kccperf.assess(scorecard, targets=cat.targets, indicators=cat.indicators, published=edited)
+    at = assessed.set_index(["area", "indicator"])["target"]
+    assert at["Dover", "ehe_contact_10days"] == 50 and at["Kent", "ehe_contact_10days"] == 60
+    assert at["Thanet", "ehe_contact_10days"] == 60
