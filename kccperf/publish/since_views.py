@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from IPython.display import HTML
 
 from ..judge.since import EditionChanges
+from ..schemas import Assessed as A
 from ..schemas import EditionChange as C
+from ..schemas import Suppression
 from ._html import STYLESHEET, data_table, escape
 
 __all__ = ["since_last_edition_section", "since_summary"]
@@ -45,12 +48,33 @@ def since_summary(changes: EditionChanges) -> str:
     return f"Since the {changes.previous} edition: " + ", ".join(parts) + "."
 
 
-def since_last_edition_section(changes: EditionChanges) -> HTML:
-    """The report section: the summary sentence, then one row per change (none when nothing changed)."""
+def _withheld(changes: pd.DataFrame, view: pd.DataFrame | None) -> pd.Series:
+    """Which changes are about a figure the report withholds (small numbers): True where the view suppresses it."""
+    if view is None or Suppression.suppressed not in view:
+        return pd.Series(False, index=changes.index)
+    hidden = view.loc[view[Suppression.suppressed].astype(bool), [A.area, A.block, A.indicator]]
+    key = pd.MultiIndex.from_frame(changes[[C.area, C.block, C.indicator]].astype(str))
+    return pd.Series(key.isin(pd.MultiIndex.from_frame(hidden.astype(str))), index=changes.index)
+
+
+def since_last_edition_section(changes: EditionChanges, view: pd.DataFrame | None = None) -> HTML:
+    """The report section: the summary sentence, then one row per change (none when nothing changed).
+
+    With ``view`` (the area's rows after :func:`kccperf.suppress`), a change to a figure the report withholds is not
+    shown, not even its rating: only how many such changes there are.
+    """
     lead = f'<p class="kcc-since">{escape(since_summary(changes))}</p>'
     if changes.previous is None or changes.changes.empty:
         return HTML(STYLESHEET + lead)
-    shown = changes.changes.assign(**{C.change: changes.changes[C.change].map(_LABELS)})
+    hidden = _withheld(changes.changes, view)
+    if hidden.any():
+        lead += (
+            f'<p class="kcc-since">{int(hidden.sum())} of these concern figures withheld for small numbers and are not shown.</p>'
+        )
+    kept = changes.changes[~hidden]
+    if kept.empty:
+        return HTML(STYLESHEET + lead)
+    shown = kept.assign(**{C.change: kept[C.change].map(_LABELS)})
     table = data_table(
         shown,
         caption=f"Changes since the {changes.previous} edition",

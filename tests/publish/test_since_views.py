@@ -57,3 +57,24 @@ def test_section_lists_each_change_escaped():
 def test_quiet_section_has_no_table(previous):
     html = since_last_edition_section(_changes(previous, [])).data
     assert "<table" not in html and "kcc-since" in html
+
+
+@pytest.mark.parametrize(
+    ("withheld", "shown", "note"),
+    [
+        ([], ["Re-referrals", "EHE contact"], ""),
+        (["ehe"], ["Re-referrals"], "1 of these concern figures withheld for small numbers and are not shown."),
+        (["ehe", "cswt_re_referrals"], [], "2 of these concern figures withheld"),
+    ],
+)
+def test_a_change_to_a_withheld_figure_is_not_shown(withheld, shown, note):
+    view = pd.DataFrame(
+        {"area": "Kent", "block": "", "indicator": ["cswt_re_referrals", "ehe"], "suppressed": [False, False]}
+    )
+    view["suppressed"] = view["indicator"].isin(withheld)
+    html = since_last_edition_section(_changes("2024-10", [REVISED, TARGET]), view).data
+    for title in ("Re-referrals", "EHE contact"):
+        assert (title in html) == (title in shown)
+    assert note in html and ("<table" in html) == bool(shown)
+    # The values of a withheld figure's change never reach the page.
+    assert ("23.9" in html) == ("Re-referrals" in shown)
