@@ -21,6 +21,7 @@ from .. import schemas
 from .._paths import data_root
 from ..errors import KccperfError, ParameterError, ScorecardFileError, read_utf8
 from ..schemas import Anomaly, Headline, HeadlineLayout, History, Manifest, Revision, Scorecard
+from . import periods as PER
 from .catalogue import _read_reference, load_catalogue
 from .editions import load_history, settle_tables
 from .history import REVISED, revision_anomalies, revisions
@@ -235,10 +236,30 @@ def _move_into_place(tmp: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_atomically(target: Path, write, data_dir) -> EditionCheck:
+def _check_period(figures: pd.DataFrame | None, period: str, source: str) -> None:
+    """Refuse an edition whose monthly tables mostly end at another month than ``period``: the pack is another month's.
+
+    One table ending elsewhere is an anomaly of that table (logged); as many ending elsewhere as at the edition's
+    month means ``--period`` names the wrong month, and importing would make it the newest edition by mistake.
+    """
+    want = PER.edition_latest(period, "monthly")
+    if figures is None or figures.empty or want is None:
+        return
+    latest = figures[figures[Scorecard.is_latest] & figures[Scorecard.period_type].map(PER.KIND_OF_PERIOD_TYPE).eq("monthly")]
+    ends = latest.drop_duplicates(Scorecard.source_file)[Scorecard.period_label].value_counts()
+    on_time = int(ends.get(want.label, 0))
+    if ends.sum() - on_time >= max(on_time, 1):
+        raise PackError(
+            f"{source}: {int(ends.sum()) - on_time} of its {int(ends.sum())} monthly tables end at {ends.drop(want.label, errors='ignore').index[0]}, "
+            f"not at {want.label}, the month a {period} edition prints; check parameter '--period'."
+        )
+
+
+def build_atomically(target: Path, write, data_dir, source: str = "the pack") -> EditionCheck:
     """Run ``write(folder)`` on a temporary sibling of ``target``, validate it, then rename it into place.
 
-    Nothing is left behind when writing or validating fails.
+    Nothing is left behind when writing or validating fails, nor when most tables end at another month than the
+    edition's (``source`` names the pack in that message).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.import-"))
@@ -251,6 +272,7 @@ def build_atomically(target: Path, write, data_dir) -> EditionCheck:
         except KccperfError as exc:
             # Name the file where it would have been written, not the temporary folder.
             raise type(exc)(str(exc).replace(str(folder), str(target))) from None
+        _check_period(check.figures, target.name, source)
         os.rename(folder, tmp.with_name(tmp.name + ".done"))
         _move_into_place(tmp.with_name(tmp.name + ".done"), target)
     finally:
@@ -304,7 +326,7 @@ def import_pack(
     cat = load_catalogue(data_dir)
     if Path(pack).suffix.lower() == ".xlsx":
         book = read_workbook(pack, cat)
-        check = build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
+        check = build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir, str(pack))
         return dataclasses.replace(check, notes=book.formulas)
     layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
     text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
@@ -312,4 +334,4 @@ def import_pack(
     edition = read_pack(
         text, name, cat, printing=printing, layout=layout, source_document=source_document or f"agenda pack {Path(pack).name}"
     )
-    return build_atomically(target, lambda folder: write_edition(edition, folder), data_dir)
+    return build_atomically(target, lambda folder: write_edition(edition, folder), data_dir, name)

@@ -294,14 +294,20 @@ def _pick(holders: list[Printing], printing: int) -> Printing:
 
 def _chosen_tables(prs: list[Printing], areas: pd.DataFrame, printing: int, name: str) -> tuple[list[TableBlock], Printing]:
     """Each area's tables from its ``printing``-th printing (its last when printed fewer times), in printed order."""
-    chosen, county = [], None
+    chosen, county, most = [], None, 0
     for area, slug, kind, heading in areas[[Area.area, Area.slug, Area.kind, Area.page_heading]].itertuples(index=False):
         holders = [p for p in prs if any(b.slug == slug for b in p.tables)]
         if not holders:
             raise PackError(f"{name}: no tables for area '{area}'; expected a page headed '{heading}' (is the pack cut short?).")
+        most = max(most, len(holders))
         pick = _pick(holders, printing)
         county = pick if kind == "county" else county
         chosen += [b for b in pick.tables if b.slug == slug]
+    if printing > most:
+        # A printing the pack does not have would quietly fall back to the last one.
+        raise PackError(
+            f"{name}: parameter '--printing' is {printing}, but no area is printed more than {most} time(s); expected 1 to {most}."
+        )
     return sorted(chosen, key=lambda b: b.first), county
 
 

@@ -152,6 +152,26 @@ def test_an_existing_period_needs_replace(data_copy, monkeypatch, capsys):
     assert (data_copy / "raw/scorecard/2024-10/edition.csv").read_bytes() == before
 
 
+@pytest.mark.parametrize(("printing", "refused"), [(2, False), (3, True)])
+def test_a_printing_the_pack_does_not_have_is_refused(data_copy, monkeypatch, capsys, printing, refused):
+    # The October pack prints the Kent section twice: a third printing would quietly be the second.
+    args = ["import", str(SEED), "--period", "2024-10", "--replace", "--printing", str(printing)]
+    code, _, err = _run(data_copy, monkeypatch, capsys, *args)
+    assert (code == 2) is refused
+    if refused:
+        assert "parameter '--printing' is 3, but no area is printed more than 2 time(s)" in err
+        assert _leftovers(data_copy) == ["2024-10"]
+
+
+@pytest.mark.parametrize("period", ["2024-11", "2024-09"])
+def test_a_pack_of_another_month_is_refused(data_copy, monkeypatch, capsys, period):
+    # The October pack's tables end at Oct-24: imported as another month it would become the newest edition by mistake.
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(SEED), "--period", period)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "monthly tables end at Oct-24, not at " in err and f"a {period} edition prints" in err and "'--period'" in err
+    assert _leftovers(data_copy) == ["2024-10"]
+
+
 @pytest.mark.parametrize("period", ["2024-13", "24-11", "October"])
 def test_a_malformed_period_is_refused(data_copy, monkeypatch, capsys, period):
     code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(SEED), "--period", period)

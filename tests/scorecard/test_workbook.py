@@ -134,13 +134,14 @@ def test_a_formula_without_a_saved_value_stops_the_import_naming_sheet_and_cell(
 
 
 def test_a_formula_with_a_saved_value_is_imported_and_named(tmp_path, data_copy, monkeypatch, capsys):
-    book = _one_sheet_with(tmp_path / "november.xlsx", "L4", "=K4-0.4", "23")
+    # October's tables, so imported as October (in place of the copy's October).
+    book = _one_sheet_with(tmp_path / "october.xlsx", "L4", "=K4-0.4", "23")
     monkeypatch.setenv("KCCPERF_DATA", str(data_copy))
-    code = main(["import", str(book), "--period", "2024-11"])
+    code = main(["import", str(book), "--period", "2024-10", "--replace"])
     out, err = capsys.readouterr()
-    assert code == 0 and "edition 2024-11 written" in out
+    assert code == 0 and "edition 2024-10 written" in out
     assert err.strip().splitlines() == [
         f"note: {book}: sheet 'kent__ics_monthly', cell L4 holds the formula =K4-0.4; its saved value 23 was imported."
     ]
-    row = (data_copy / "raw/scorecard/2024-11/kent__ics_monthly.tsv").read_text(encoding="utf-8").split("\n")[3]
+    row = (data_copy / "raw/scorecard/2024-10/kent__ics_monthly.tsv").read_text(encoding="utf-8").split("\n")[3]
     assert row.split("\t")[11] == "23"
