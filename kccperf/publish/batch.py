@@ -520,8 +520,13 @@ def _open_pool(scheduler: str | None, jobs: int, say) -> _LocalPool | DaskPool:
     """The workers: a Dask cluster's when ``scheduler`` is given (dask is imported only then), else local processes."""
     if scheduler is None:
         return _LocalPool(_cap_jobs(jobs, say))
-    from .cluster import DaskPool
-
+    try:
+        from .cluster import DaskPool
+    except ImportError:
+        raise ParameterError(
+            "parameter '--scheduler' needs the Dask distributed client, which is not installed; "
+            "expected it installed with pip install 'kccperf[cluster]'."
+        ) from None
     return DaskPool(scheduler)
 
 

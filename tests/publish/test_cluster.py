@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from distributed import LocalCluster
@@ -74,4 +75,12 @@ def test_a_failing_report_on_a_cluster_fails_alone(tmp_path, cluster, failing_te
 def test_an_unreachable_scheduler_is_named_and_nothing_is_written(tmp_path, free_port):
     with pytest.raises(ParameterError, match=r"^parameter '--scheduler': no Dask scheduler answers at 'tcp://127\.0\.0\.1:"):
         build_backfill("2024-10", "Dover", out_dir=tmp_path / "out", scheduler=f"tcp://127.0.0.1:{free_port}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_without_the_cluster_extra_is_named(tmp_path, monkeypatch):
+    monkeypatch.delitem(sys.modules, "kccperf.publish.cluster", raising=False)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed: importing it raises ImportError
+    with pytest.raises(ParameterError, match=r"^parameter '--scheduler' needs the Dask distributed client.*kccperf\[cluster\]"):
+        build_backfill("2024-10", "Dover", out_dir=tmp_path / "out", scheduler="tcp://127.0.0.1:8786")
     assert not (tmp_path / "out").exists()
