@@ -80,22 +80,27 @@ def _previous_edition(folder: Path, against: str | None) -> str | None:
 def _validate_folder(args) -> int:
     import time
 
-    from .scorecard.editions import load_quality_log
-    from .scorecard.importer import check_edition, new_anomalies
+    import pandas as pd
+
+    from .scorecard.editions import available_periods, load_quality_log
+    from .scorecard.importer import check_edition, edition_revisions, new_anomalies
 
     start = time.perf_counter()
     folder = Path(args.path)
     check = check_edition(folder)
     previous = _previous_edition(folder, args.against)
     accepted = load_quality_log(previous) if previous else check.anomalies.iloc[:0]
-    new = new_anomalies(check.anomalies, accepted)
-    shown = new if args.strict else check.anomalies
+    # Figures printed differently from the editions up to the one compared with: logged as revisions.
+    revised = edition_revisions(check, [p for p in available_periods() if previous and p <= previous])
+    log = pd.concat([check.anomalies, revised.astype(check.anomalies.dtypes.to_dict())], ignore_index=True)
+    new = new_anomalies(log, accepted)
+    shown = new if args.strict else log
     for r in shown.itertuples(index=False):
         where = f"row {r.row}" if r.row == r.row and r.row is not None else "table"
         print(f"{r.source_file} {where}, column {r.column or '-'}: [{r.category}] {r.message}")
     against = f"against {previous}" if previous else "no earlier edition to compare with"
     print(
-        f"{folder}: {check.files} files, {check.rows} rows, {len(check.anomalies)} anomalies, "
+        f"{folder}: {check.files} files, {check.rows} rows, {len(log)} anomalies, "
         f"{len(new)} new ({against}); {time.perf_counter() - start:.1f} s"
     )
     return 1 if args.strict and len(new) else 0
@@ -107,6 +112,8 @@ def _cmd_import(args) -> int:
     check = import_pack(
         args.pack, args.period, replace=args.replace, printing=args.printing, source_document=args.source_document
     )
+    for note in check.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(
         f"edition {args.period} written to {check.folder}: {check.files} files, {check.rows} rows, {len(check.anomalies)} anomalies"
     )

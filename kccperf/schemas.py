@@ -14,6 +14,39 @@ POLARITIES = ("H", "L", "T")
 # The data-period codes the guidance notes define (MS, R12M, YTD, Q, A) and T, which the termly tables print.
 PERIOD_TYPES = ("MS", "R12M", "YTD", "Q", "T", "A")
 RAGS = ("RED", "AMBER", "GREEN")
+# Every value a rating column holds, most severe first: the three ratings, then "N/A" (the scorecard printed
+# that the rating does not apply) and "" (not rated). Sorting by a rating column lists REDs first and the
+# unrated last; ``rating < "GREEN"`` picks the REDs and AMBERs.
+RAG_LEVELS = (*RAGS, "N/A", "")
+RAG = pd.CategoricalDtype(RAG_LEVELS, ordered=True)
+
+
+def as_rag(values) -> pd.Categorical:
+    """Ratings as the ordered categorical every rating column holds (:data:`RAG`); missing values become "".
+
+    Raises
+    ------
+    ValidationError
+        A value is not one of :data:`RAG_LEVELS` (it would otherwise be lost as "not rated").
+
+    Examples
+    --------
+    >>> as_rag(["GREEN", "", "RED", "AMBER"]).sort_values().tolist()
+    ['RED', 'AMBER', 'GREEN', '']
+    """
+    values = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values.astype(object)
+    missing = values.isna().to_numpy()
+    unknown = ~missing & ~values.isin(RAG_LEVELS).to_numpy()
+    if unknown.any():
+        from .errors import ValidationError
+
+        raise ValidationError(f"rating {values[unknown].iloc[0]!r} is not one of {', '.join(map(repr, RAG_LEVELS))}.")
+    return pd.Categorical(values.where(~missing, "").to_numpy(object), dtype=RAG)
+
+
+def _rag_field(*allowed: str, **kwargs):
+    """A rating column: the ordered categorical :data:`RAG`, holding only ``allowed``."""
+    return pa.Field(dtype_kwargs={"categories": RAG_LEVELS, "ordered": True}, isin=allowed, **kwargs)
 
 
 class Scorecard(pa.DataFrameModel):
@@ -91,13 +124,13 @@ class Published(pa.DataFrameModel):
     table: Series[str]
     latest_period: Series[str]
     direction: Series[str]
-    rag: Series[str] = pa.Field(isin=("", *RAGS, "N/A"))
+    rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS, "N/A")
     rag_year: Series[str]
     target: Series[float] = pa.Field(nullable=True)
     target_year: Series[str]
     prev_outturn: Series[float] = pa.Field(nullable=True)
     prev_target: Series[float] = pa.Field(nullable=True)
-    prev_rag: Series[str] = pa.Field(isin=("", *RAGS, "N/A"))
+    prev_rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS, "N/A")
     prev_year: Series[str]
     next_target: Series[float] = pa.Field(nullable=True)
     next_target_year: Series[str]
@@ -174,11 +207,11 @@ class Assessed(pa.DataFrameModel):
     target: Series[float] = pa.Field(nullable=True)
     floor: Series[float] = pa.Field(nullable=True)
     floor_source: Series[str] = pa.Field(isin=("", "stated", "inferred", "unknown"))
-    rag: Series[str] = pa.Field(isin=("", *RAGS))
+    rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
     rag_reason: Series[str]
-    previous_rag: Series[str] = pa.Field(isin=("", *RAGS))
+    previous_rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
     # The rating a report shows: the printed one where the scorecard printed one, else ``rag``.
-    rating: Series[str] = pa.Field(isin=("", *RAGS))
+    rating: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
     rating_basis: Series[str] = pa.Field(isin=("", "published", "computed"))
     direction: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
     dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
@@ -735,7 +768,7 @@ class Commentary(pa.DataFrameModel):
     area: Series[str]
     block: Series[str]
     indicator: Series[str]
-    rag: Series[str]
+    rag: Series[pd.CategoricalDtype] = _rag_field(*RAG_LEVELS)
     sentence: Series[str] = pa.Field(str_length={"min_value": 1})
 
     class Config:
@@ -783,7 +816,7 @@ class JudgedRag(pa.DataFrameModel):
     target: Series[float] = pa.Field(nullable=True)
     range_low: Series[float] = pa.Field(nullable=True)
     range_high: Series[float] = pa.Field(nullable=True)
-    rag: Series[str] = pa.Field(isin=RAGS)
+    rag: Series[pd.CategoricalDtype] = _rag_field(*RAGS)
     direction: Series[str]
     source_file: Series[str]
     source_row: Series[int]
@@ -947,7 +980,7 @@ class RatingChange(pa.DataFrameModel):
 class PublishedRating(pa.DataFrameModel):
     """The rating the scorecard printed for an assessed row (:func:`kccperf.judge.ratings.with_published_ratings`)."""
 
-    published_rag: Series[str]
+    published_rag: Series[pd.CategoricalDtype] = _rag_field(*RAG_LEVELS)
 
 
 class FindingSentence(pa.DataFrameModel):
@@ -1164,7 +1197,7 @@ class IndicatorSummary(pa.DataFrameModel):
 
     trend: Series[object]
     trend_periods: Series[object]
-    rag_published: Series[str]
+    rag_published: Series[pd.CategoricalDtype] = _rag_field(*RAG_LEVELS)
     dot_published: Series[str]
     short_title: Series[str] = pa.Field(nullable=True)
     kept_file: Series[str]

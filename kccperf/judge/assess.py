@@ -11,9 +11,11 @@ from ..schemas import Direction as D
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import as_rag
 from ..scorecard import periods as P
 from ..scorecard.catalogue import load_catalogue
 from .benchmark import benchmark
+from .printed_targets import with_printed_targets
 from .rag import rag_arrays
 from .ratings import with_published_ratings
 from .travel import direction
@@ -116,7 +118,8 @@ def assess(
         is not a standard, so a value that misses its target without a stated floor is not rated AMBER or RED
         and its reason says "floor not published; the published ratings imply a floor between X and Y".
     published : DataFrame, optional
-        The printed judgements (:func:`kccperf.load_published`): adds the rating the scorecard printed for each
+        The printed judgements (:func:`kccperf.load_published`): the targets this edition printed take the place of
+        ``targets``' (:func:`kccperf.judge.printed_targets.with_printed_targets`), and it adds the rating the scorecard printed for each
         row and its check (``published_rag``, ``rating_check``, ``rating_check_reason``; see
         :func:`kccperf.judge.ratings.with_published_ratings`). Circulated reports show these.
         Either way ``rating`` is the rating a report shows: the printed one where the scorecard printed
@@ -147,6 +150,9 @@ def assess(
         cat = load_catalogue()
     targets = cat.targets if targets is None else targets
     indicators = cat.indicators if indicators is None else indicators
+    if published is not None:
+        # A figure is rated against the target its own edition printed, which may differ from the reference file's.
+        targets = with_printed_targets(targets, published, county)
     validate_input(df, targets)
     df = df.assign(**{S.value: pd.to_numeric(df[S.value])})
     if isinstance(true_periods, pd.DataFrame):
@@ -202,7 +208,9 @@ def assess(
         latest[T.range_low],
         latest[T.range_high],
     )
-    out = latest.assign(**{A.rag: r, A.rag_reason: why, A.previous_rag: prev_rag}, **{c: dot[c].to_numpy() for c in dcols})
+    out = latest.assign(
+        **{A.rag: as_rag(r), A.rag_reason: why, A.previous_rag: as_rag(prev_rag)}, **{c: dot[c].to_numpy() for c in dcols}
+    )
     out = benchmark(out, county=county)
     front = [
         S.area,

@@ -18,7 +18,7 @@ from ..schemas import Indicator as I
 from ..schemas import PublishedRating as PR
 from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
-from ..schemas import Suppression
+from ..schemas import Suppression, as_rag
 from ..schemas import Target as T
 
 
@@ -220,5 +220,5 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
             sentence,
         )
     return pd.DataFrame(
-        {C.area: a[S.area], C.block: a[S.block], C.indicator: a[S.indicator], C.rag: shown, C.sentence: sentence}
+        {C.area: a[S.area], C.block: a[S.block], C.indicator: a[S.indicator], C.rag: as_rag(shown), C.sentence: sentence}
     ).reset_index(drop=True)

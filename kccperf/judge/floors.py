@@ -24,6 +24,7 @@ from ..schemas import Published as P
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..schemas import UnexplainedRag as UR
+from ..schemas import as_rag
 
 _EPS = 1e-9
 _STEPS = (5.0, 1.0, 0.5, 0.1, 0.05, 0.01)
@@ -70,7 +71,7 @@ def judged_rows(published: pd.DataFrame, latest: pd.DataFrame, targets: pd.DataF
             J.target: pub[P.target].to_numpy(dtype=float),
             J.range_low: rng[T.range_low].reindex(ykey).to_numpy(dtype=float),
             J.range_high: rng[T.range_high].reindex(ykey).to_numpy(dtype=float),
-            J.rag: pub[P.rag].to_numpy(),
+            J.rag: as_rag(pub[P.rag]),
             J.direction: pub[P.direction].to_numpy(),
             J.source_file: pub[P.source_file].to_numpy(),
             J.source_row: pub[P.source_row].to_numpy(),

@@ -114,8 +114,9 @@ def _outside_range(rows: pd.DataFrame, polarity: pd.Series, spreads: float) -> t
 def _rows(sub: pd.DataFrame, published, computed, explanation) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
-            # A target applies to every area: the finding is indicator-wide.
-            F.area: "",
+            # A target applies to every area; the flag is the county's, whose row it is read from, so that
+            # district pages do not each repeat it.
+            F.area: sub[P.area].to_numpy(object),
             F.block: "",
             F.indicator: sub[P.indicator].to_numpy(object),
             F.category: CATEGORY,

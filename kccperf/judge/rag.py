@@ -16,6 +16,7 @@ from ..errors import ValidationError
 from ..schemas import Assessed as A
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
+from ..schemas import as_rag
 
 # Floating-point slack so that a value printed exactly on a threshold meets it.
 _EPS = 1e-9
@@ -88,7 +89,8 @@ def rag(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        A new frame: the input with ``rag`` ('' when it cannot be rated) and ``rag_reason``.
+        A new frame: the input with ``rag`` (the ordered categorical :data:`kccperf.schemas.RAG`; '' when it
+        cannot be rated) and ``rag_reason``.
 
     Raises
     ------
@@ -114,4 +116,4 @@ def rag(frame: pd.DataFrame) -> pd.DataFrame:
     r, why = rag_arrays(
         frame[S.value], frame[S.polarity], frame[T.target], frame[T.floor], frame[T.range_low], frame[T.range_high]
     )
-    return frame.assign(**{A.rag: r, A.rag_reason: why})
+    return frame.assign(**{A.rag: as_rag(r), A.rag_reason: why})

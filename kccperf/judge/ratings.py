@@ -23,6 +23,7 @@ from ..schemas import PublishedRating as PR
 from ..schemas import RatingChange as RC
 from ..schemas import RatingCheck as R
 from ..schemas import Target as T
+from ..schemas import as_rag
 
 _EPS = 1e-9
 
@@ -196,10 +197,10 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
         empty = np.full(len(assessed), "", dtype=object)
         return assessed.assign(
             **{
-                PR.published_rag: empty,
+                PR.published_rag: as_rag(empty),
                 R.rating_check: empty,
                 R.rating_check_reason: empty,
-                A.rating: computed,
+                A.rating: as_rag(computed),
                 A.rating_basis: np.where(computed != "", "computed", ""),
             }
         )
@@ -230,10 +231,10 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
     rating = np.where(printed, rag, computed).astype(object)
     return assessed.assign(
         **{
-            PR.published_rag: rag,
+            PR.published_rag: as_rag(rag),
             R.rating_check: np.where(printed, checks[R.rating_check].to_numpy(object), ""),
             R.rating_check_reason: np.where(printed, checks[R.rating_check_reason].to_numpy(object), ""),
-            A.rating: rating,
+            A.rating: as_rag(rating),
             A.rating_basis: np.where(printed, "published", np.where(rating != "", "computed", "")),
         }
     )

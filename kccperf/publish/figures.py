@@ -282,10 +282,10 @@ def rag_grid(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] |
     report's order) in each area (columns), and the titles."""
     # Team blocks: one cell per area, the worst rating of its blocks.
     worst = {"RED": 0, "AMBER": 1, "GREEN": 2, MARKER: 3, "": 4}
+    # Plain text: the withheld marker is not a rating.
+    rags = assessed[A.rating].astype(object)
     if Suppression.suppressed in assessed:
-        rags = assessed[A.rating].where(~assessed[Suppression.suppressed], MARKER)
-    else:
-        rags = assessed[A.rating]
+        rags = rags.where(~assessed[Suppression.suppressed], MARKER)
     d = assessed.assign(**{A.rag: rags}).sort_values(A.rag, key=lambda rag: rag.map(worst).fillna(4), kind="stable")
     d = d.drop_duplicates([A.area, A.indicator])
     grid = d.pivot(index=A.indicator, columns=A.area, values=A.rag).fillna("")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..schemas import RAGS, Published, RagCount, SharedTeam, Suppression
+from ..schemas import RAGS, Published, RagCount, SharedTeam, Suppression, as_rag
 from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
@@ -96,8 +96,8 @@ def indicator_summary(scorecard: pd.DataFrame, published: pd.DataFrame, *, catal
     rank = {s: i for i, s in enumerate(_SERVICE_ORDER)}
     out = out.assign(_s=out[I.service].map(rank).fillna(len(rank)))
     out = out.sort_values(["_s", S.block, S.source_file, S.source_row], kind="stable")
-    for c in (IS.rag_published, IS.dot_published):
-        out[c] = out[c].fillna("")
+    out[IS.rag_published] = as_rag(out[IS.rag_published])
+    out[IS.dot_published] = out[IS.dot_published].fillna("")
     cols = [
         S.area,
         I.service,

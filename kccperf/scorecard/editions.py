@@ -156,9 +156,29 @@ def _load_edition(folder: str, root: str) -> tuple[pd.DataFrame, pd.DataFrame, p
             "data/reference/indicators.csv."
         )
 
-    # One indicator and period printed in two tables of one area: keep the table with
-    # the higher precedence and log the other printing when its figure differs.
-    prec = cat.tables.set_index(Table.table)[Table.precedence]
+    values, conflicts = settle_tables(values, cat.tables)
+    anomalies = pd.concat([anomalies, conflicts[anomalies.columns]], ignore_index=True) if len(conflicts) else anomalies
+
+    # Name files relative to the data folder, so logs and downloads read the same on every machine.
+    prefix = str(Path(root)) + "/"
+    for frame, col in ((values, Scorecard.source_file), (published, Published.source_file), (anomalies, Anomaly.source_file)):
+        frame[col] = frame[col].str.removeprefix(prefix)
+    where = f"scorecard edition {Path(folder).name}"
+    values = schemas.validate(values, Scorecard, where)
+    published = schemas.validate(published, Published, where)
+    anomalies[Anomaly.row] = anomalies[Anomaly.row].astype("Int64")
+    anomalies = schemas.validate(anomalies, Anomaly, where)
+    return values, published, anomalies
+
+
+def settle_tables(values: pd.DataFrame, tables: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One figure per area, block, indicator and period of an edition's tables.
+
+    One indicator and period printed in two tables of one area: the table with the higher precedence
+    (``data/reference/tables.csv``) is kept and the other printing is logged (``conflicting_figures``) when its
+    figure differs. Returns the settled values, in file and row order, and those log rows.
+    """
+    prec = tables.set_index(Table.table)[Table.precedence]
     values = values.assign(**{Table.precedence: values[Scorecard.table].map(prec).fillna(99)})
     values = values.sort_values([*_KEY, Table.precedence], kind="stable")
     dup = values.duplicated(_KEY, keep="first")
@@ -196,21 +216,11 @@ def _load_edition(folder: str, root: str) -> tuple[pd.DataFrame, pd.DataFrame, p
                 ),
             }
         )
-        anomalies = pd.concat([anomalies, rows[anomalies.columns]], ignore_index=True)
+    else:
+        rows = pd.DataFrame(columns=list(Anomaly.to_schema().columns))
     values = values[~dup].drop(columns=Table.precedence)
     values = values.sort_values([Scorecard.area, Scorecard.source_file, Scorecard.source_row, Scorecard.period], kind="stable")
-    values = values.reset_index(drop=True)
-
-    # Name files relative to the data folder, so logs and downloads read the same on every machine.
-    prefix = str(Path(root)) + "/"
-    for frame, col in ((values, Scorecard.source_file), (published, Published.source_file), (anomalies, Anomaly.source_file)):
-        frame[col] = frame[col].str.removeprefix(prefix)
-    where = f"scorecard edition {Path(folder).name}"
-    values = schemas.validate(values, Scorecard, where)
-    published = schemas.validate(published, Published, where)
-    anomalies[Anomaly.row] = anomalies[Anomaly.row].astype("Int64")
-    anomalies = schemas.validate(anomalies, Anomaly, where)
-    return values, published, anomalies
+    return values.reset_index(drop=True), rows
 
 
 def _edition(period: str | None, data_dir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -12,7 +12,10 @@ import pandas as pd
 
 from ..schemas import Anomaly, History, Revision, Scorecard
 
-__all__ = ["extend_series", "revisions", "revision_anomalies"]
+__all__ = ["REVISED", "extend_series", "revisions", "revision_anomalies"]
+
+# The quality log's category for a figure printed differently by two editions.
+REVISED = "revised_figure"
 
 _SERIES = [Scorecard.area, Scorecard.block, Scorecard.indicator]
 _KEY = [*_SERIES, Scorecard.period]
@@ -138,7 +141,7 @@ def revision_anomalies(revised: pd.DataFrame) -> pd.DataFrame:
             Anomaly.area: revised[Revision.area].to_numpy(object),
             Anomaly.block: revised[Revision.block].to_numpy(object),
             Anomaly.indicator: revised[Revision.indicator].to_numpy(object),
-            Anomaly.category: "revised_figure",
+            Anomaly.category: REVISED,
             Anomaly.found: new,
             Anomaly.expected: old,
             Anomaly.message: (

@@ -6,6 +6,7 @@ with the same reader the reports use, and only then renamed into place: a failur
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -19,8 +20,10 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import KccperfError, ParameterError, ScorecardFileError, read_utf8
-from ..schemas import Anomaly, Headline, HeadlineLayout, Manifest, Scorecard
+from ..schemas import Anomaly, Headline, HeadlineLayout, History, Manifest, Revision, Scorecard
 from .catalogue import _read_reference, load_catalogue
+from .editions import load_history, settle_tables
+from .history import REVISED, revision_anomalies, revisions
 from .metadata import FILES, metadata_anomalies
 from .pack import PackEdition, PackError, read_pack
 from .reader import read_scorecard
@@ -34,12 +37,16 @@ TABLE_SUFFIXES = (".tsv", ".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class EditionCheck:
-    """The result of validating an edition folder: its table files, tidy rows and quality log."""
+    """The result of validating an edition folder: its table files, tidy rows and quality log, and for an
+    imported workbook one sentence per formula whose saved value was taken (sheet and cell named)."""
 
     folder: Path
     files: int
     rows: int
     anomalies: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    # The edition's figures, one per area, block, indicator and period (tables settled by precedence).
+    figures: pd.DataFrame | None = None
 
 
 def _manifest(edition: PackEdition) -> pd.DataFrame:
@@ -98,6 +105,14 @@ def _check_headline(path: Path) -> int:
     return len(frame)
 
 
+def _relative(files: pd.Series, data_dir) -> pd.Series:
+    """File names relative to the data folder, each distinct file resolved once (a row at a time took seconds)."""
+    prefix = str(data_root(data_dir).resolve()) + "/"
+    # A name already relative (the metadata pages log theirs so) is relative to the data folder, not to the working one.
+    names = {f: str(Path(f).resolve()).removeprefix(prefix) if Path(f).is_absolute() else f for f in files.unique()}
+    return files.map(names)
+
+
 def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     """Validate every file of an edition folder in one pass: tables, front page and metadata pages.
 
@@ -140,21 +155,48 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     # two tables of an area is settled by table precedence when the edition is loaded, so uniqueness waits till then.
     schema = Scorecard.to_schema()
     schema.unique = None
-    rows = len(schemas.validate(pd.concat(values, ignore_index=True), schema, str(folder)))
-    rows += _check_headline(folder / "headline.tsv")
+    checked = schemas.validate(pd.concat(values, ignore_index=True), schema, str(folder))
+    rows = len(checked) + _check_headline(folder / "headline.tsv")
     logs.append(metadata_anomalies(folder, data_dir))
     log = pd.concat(logs, ignore_index=True)
     log[Anomaly.row] = log[Anomaly.row].astype("Int64")
-    prefix = str(data_root(data_dir).resolve()) + "/"
-    log[Anomaly.source_file] = log[Anomaly.source_file].map(lambda f: str(Path(f).resolve()).removeprefix(prefix))
+    log[Anomaly.source_file] = _relative(log[Anomaly.source_file], data_dir)
+    figures, _ = settle_tables(checked[checked[Scorecard.indicator] != ""], cat.tables)
+    figures[Scorecard.source_file] = _relative(figures[Scorecard.source_file], data_dir)
     extra = sum(1 for p in folder.iterdir() if p.is_file() and p not in files)
-    return EditionCheck(folder, len(files) + extra, rows, log)
+    return EditionCheck(folder, len(files) + extra, rows, log, figures=figures)
+
+
+def edition_revisions(check: EditionCheck, earlier: list[str], data_dir=None) -> pd.DataFrame:
+    """The figures of a checked folder printed differently by the editions ``earlier`` (on disk), as rows of the
+    quality log (``revised_figure``), just as :func:`kccperf.load_quality_log` logs them once the folder is on disk.
+
+    Each figure is compared with its newest printing in ``earlier``, so a revision an earlier edition already
+    printed is not found again; only a figure this folder prints differently is.
+    """
+    if not earlier or check.figures is None:
+        return revision_anomalies(pd.DataFrame(columns=list(Revision.to_schema().columns)))
+    name = check.folder.name
+    # The folder's edition, or one after every edition on disk when its name is not a period.
+    edition = name if _PERIOD.match(name) and name > max(earlier) else "9999-12"
+    history = load_history(data_dir=data_dir, editions=earlier)
+    both = pd.concat([history, check.figures.assign(**{History.edition: edition})], ignore_index=True)
+    revised = revisions(both)
+    return revision_anomalies(revised[revised[Revision.new_edition] == edition])
 
 
 def _key(log: pd.DataFrame) -> pd.Series:
-    """What makes an anomaly the same one from month to month: area, table, block, indicator and kind."""
+    """What makes an anomaly the same one from month to month: area, table, block, indicator and kind.
+
+    A revision is a fact about one figure: the same one only for the same period (its column) printed as the
+    same new figure (``found``). Another period revised, or the same period revised again, is a new one.
+    """
     table = log[Anomaly.source_file].map(lambda f: Path(f).stem.split("__")[1] if "__" in Path(f).stem else Path(f).stem)
-    return log[Anomaly.area] + "|" + table + "|" + log[Anomaly.block] + "|" + log[Anomaly.indicator] + "|" + log[Anomaly.category]
+    key = log[Anomaly.area] + "|" + table + "|" + log[Anomaly.block] + "|" + log[Anomaly.indicator] + "|" + log[Anomaly.category]
+    revised = (log[Anomaly.category] == REVISED).to_numpy()
+    if not revised.any():
+        return key
+    return key.where(~revised, key + "|" + log[Anomaly.column].astype(str) + "|" + log[Anomaly.found].astype(str))
 
 
 def new_anomalies(log: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
@@ -253,7 +295,8 @@ def import_pack(
     ParameterError
         A malformed period, or a period already on disk without ``replace``.
     PackError
-        No scorecard in the pack, a table cut short or broken by a page break, an unknown area or table heading.
+        No scorecard in the pack, a table cut short or broken by a page break, an unknown area or table heading;
+        in a workbook, an unknown sheet name or a formula saved without its value (sheet and cell named).
     ScorecardFileError
         A written file fails validation (nothing is left on disk).
     """
@@ -261,7 +304,8 @@ def import_pack(
     cat = load_catalogue(data_dir)
     if Path(pack).suffix.lower() == ".xlsx":
         book = read_workbook(pack, cat)
-        return build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
+        check = build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir)
+        return dataclasses.replace(check, notes=book.formulas)
     layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
     text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
     name = str(pack)

@@ -169,7 +169,8 @@ def _relative(path: Path, data_dir) -> str:
 def _code_anomalies(frame: pd.DataFrame, ind: pd.Series, path: Path, cat, data_dir) -> pd.DataFrame:
     """Codes on a metadata page that cannot be trusted: page numbers, codes of another indicator, codes used twice."""
     code = frame[SourceRaw.code].str.strip()
-    owner = code.map(lambda c: cat.codes.get(c, ""))
+    codes = cat.codes  # built on each access: once, not once per row
+    owner = code.map(lambda c: codes.get(c, ""))
     own_codes = ind.map(dict(zip(cat.indicators[Indicator.indicator], cat.indicators[Indicator.codes]))).fillna("")
     page = code.str.fullmatch(_PAGE_NUMBER.pattern)
     titles = frame[SourceRaw.title].map(normalise_title)

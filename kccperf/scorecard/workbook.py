@@ -5,6 +5,11 @@ or, since Excel allows only 31 characters, with the area slug cut to a start no 
 (``tonbridge__education_monthly``);
 optional sheets ``edition``, ``headline``, ``sources``, ``definitions`` and ``caveats`` hold the edition's other
 files. Any other sheet name is refused, so that a misnamed table is never silently dropped.
+
+Cells are read as Excel shows them (:func:`kccperf.scorecard.reader.cells.cell_text`): a figure typed as text
+(``'1,234``, ``'45.2%``) and a numeric cell formatted to print the same read the same. A formula is never taken
+silently: one saved without its value stops the import naming its sheet and cell; one with a saved value is
+imported as that value and named in :attr:`WorkbookEdition.formulas`.
 """
 
 from __future__ import annotations
@@ -20,39 +25,57 @@ from ..errors import read_failure
 from ..schemas import Area, Manifest, ScorecardEdition, Table
 from .metadata import FILES
 from .pack import TITLE, PackError
+from .reader.cells import column_letter, sheet_cells
 
 OTHER_SHEETS = {"edition": "edition.csv", "headline": "headline.tsv"} | {k: name for k, (name, _) in FILES.items()}
 
 
 @dataclass
 class WorkbookEdition:
-    """An edition read from a workbook: each table file's rows of text cells, and the other files as frames."""
+    """An edition read from a workbook: each table file's rows of text cells, the other files as frames, and one
+    sentence per formula whose saved value was imported."""
 
     name: str
     tables: dict[str, list[list[str]]]
     others: dict[str, pd.DataFrame]
+    formulas: tuple[str, ...] = ()
 
 
-def _text(value) -> str:
-    """A cell as the reader reads a workbook's: numbers as the shortest text that gives them back."""
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _sheets(path: Path) -> dict[str, list[list[str]]]:
+def _open(path: Path, data_only: bool):
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except PermissionError as exc:
         raise PackError(read_failure(path, exc, "an Excel workbook (.xlsx)")) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise PackError(f"{path}: cannot be opened as an Excel workbook ({exc}); expected a .xlsx file.") from None
+
+
+def _sheets(path: Path) -> tuple[dict[str, list[list[str]]], tuple[str, ...]]:
+    """Each sheet's rows of text cells, and a sentence per formula imported as its saved value.
+
+    Raises PackError naming the sheet and cell of the first formula saved without its value (a program other
+    than Excel wrote the workbook): its cell would read as empty.
+    """
+    values, formulas = _open(path, True), _open(path, False)
+    sheets, notes = {}, []
     try:
-        return {ws.title: [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+        for ws, wf in zip(values.worksheets, formulas.worksheets):
+            rows, found = sheet_cells(ws, wf)
+            for i, j, formula, saved in found:
+                where = f"{path}: sheet '{ws.title}', cell {column_letter(j)}{i + 1}"
+                if saved == "":
+                    raise PackError(
+                        f"{where} holds the formula {formula} with no saved value; expected a value: open and save "
+                        "the workbook in Excel, or paste the sheet as values."
+                    )
+                notes.append(f"{where} holds the formula {formula}; its saved value {saved} was imported.")
+            sheets[ws.title] = rows
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+    return sheets, tuple(notes)
 
 
 def table_name_pattern(areas: pd.DataFrame, tables: pd.DataFrame) -> re.Pattern:
@@ -109,7 +132,8 @@ def read_workbook(path: str | Path, catalogue) -> WorkbookEdition:
     """
     path = Path(path)
     tables, others = {}, {}
-    for sheet, rows in _sheets(path).items():
+    sheets, formulas = _sheets(path)
+    for sheet, rows in sheets.items():
         stem = sheet_stem(sheet, catalogue.areas, catalogue.tables)
         if sheet in OTHER_SHEETS:
             others[sheet] = _frame(rows, sheet, path)
@@ -125,7 +149,7 @@ def read_workbook(path: str | Path, catalogue) -> WorkbookEdition:
             )
     if not tables:
         raise PackError(f"{path}: holds no table sheets; expected sheets named <area-slug>__<table>, e.g. 'kent__ics_monthly'.")
-    return WorkbookEdition(str(path), tables, others)
+    return WorkbookEdition(str(path), tables, others, formulas)
 
 
 def workbook_manifest(book: WorkbookEdition, pattern: re.Pattern) -> pd.DataFrame:

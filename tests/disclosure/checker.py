@@ -9,7 +9,11 @@ the visible text) and in every CSV and XLSX download, and rebuilds a count from 
 - a percentage with its denominator (also the earlier value printed beside it, and each period of a trend,
   read with the denominator printed for the same indicator);
 - fractions written in text, ``12 / 14``;
+- figures that sentences give for an indicator ("... was 62.5% in Oct-24"), read like a trend's labels;
 - the county total minus the districts (or teams) shown for the same indicator and period.
+
+It cannot read an image's pixels: an image passes only inside a ``<figure>`` that also prints its figures as a
+table (a chart's "The figures"), which the checker then reads like any other table.
 
 Any count from 1 to the threshold is a leak. Zero is not: it identifies no one.
 """
@@ -61,7 +65,13 @@ class Leak:
     count: float
 
     def __str__(self) -> str:
+        if self.count != self.count:  # NaN: nothing was rebuilt, the output could not be read
+            return f"{self.file}: {self.where}: {self.kind}"
         return f"{self.file}: {self.where}: {self.kind} reveals {self.count:g}"
+
+
+# The checker cannot read the pixels of an image: a chart passes only when its figures are printed as text beside it.
+UNREAD_IMAGE = "an image whose figures are not given as text, so it cannot be checked"
 
 
 def _small(values, threshold: int) -> np.ndarray:
@@ -214,15 +224,36 @@ class _Page(HTMLParser):
         self._head = False
         self._cell: list[str] | None = None
         self._skip = 0
+        # Per open <figure>: its images' alt texts and how many tables it holds; images with no table go to `unread`.
+        self._figures: list[tuple[list[str], list[int]]] = []
+        self.unread: list[str] = []
+        # Sentences: the text of each paragraph or list item outside tables and drawings, one entry per element.
+        self.prose: list[str] = []
+        self._sentence: list[str] | None = None
+        self._apart = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         for name in ("alt", "aria-label", "title"):
             if a.get(name):
                 self.labels.append(html.unescape(a[name]))
+        if tag in ("table", "svg"):
+            self._apart += 1
+        if tag in ("p", "li") and not self._apart:
+            self._end_sentence()
+            self._sentence = []
         if tag in ("style", "script"):
             self._skip += 1
+        elif tag == "figure":
+            self._figures.append(([], [0]))
+        elif tag == "img":
+            if self._figures:
+                self._figures[-1][0].append(a.get("alt") or "")
+            else:
+                self.unread.append(a.get("alt") or "")
         elif tag == "table":
+            if self._figures:
+                self._figures[-1][1][0] += 1
             self._open.append(([], []))
         elif tag == "caption" and self._open:
             self._caption = self._open[-1][0]
@@ -233,9 +264,22 @@ class _Page(HTMLParser):
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
 
+    def _end_sentence(self) -> None:
+        if self._sentence is not None:
+            self.prose.append(" ".join("".join(self._sentence).split()))
+            self._sentence = None
+
     def handle_endtag(self, tag):
+        if tag in ("table", "svg"):
+            self._apart = max(self._apart - 1, 0)
+        if tag in ("p", "li", "ul", "ol", "body"):
+            self._end_sentence()
         if tag in ("style", "script"):
             self._skip = max(self._skip - 1, 0)
+        elif tag == "figure" and self._figures:
+            images, (tables,) = self._figures.pop()
+            if not tables:
+                self.unread += images
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
             self._row.append(" ".join("".join(self._cell).split()))
             self._cell = None
@@ -254,6 +298,8 @@ class _Page(HTMLParser):
         if self._skip:
             return
         self.texts.append(data)
+        if self._sentence is not None and not self._apart:
+            self._sentence.append(data)
         if self._cell is not None:
             self._cell.append(data)
         if self._caption is not None:
@@ -292,6 +338,10 @@ def html_leaks(path: Path, *, threshold: int = THRESHOLD, county: str = COUNTY, 
                     leaks.append(Leak(path.name, f"text {m.group(0)!r}", kind, c))
     for label in page.labels:
         leaks += _trend_label_leaks(label, path.name, denominators or {}, threshold)
+    page.close()
+    for sentence in page.prose:
+        leaks += _prose_leaks(sentence, path.name, denominators or {}, threshold)
+    leaks += [Leak(path.name, f"image {alt[:60]!r}", UNREAD_IMAGE, float("nan")) for alt in page.unread]
     return leaks
 
 
@@ -332,6 +382,34 @@ def _trend_label_leaks(label: str, file: str, facts: dict, threshold: int) -> li
                 leaks.append(
                     Leak(file, f"trend label {label[:80]!r} with denominator {n:g}", "a percentage with its denominator", c)
                 )
+    return leaks
+
+
+# A figure attributed in prose: "was 62.5% in Oct-24", "from 8 in Sep-24 to 10 in Oct-24", "(5.2% against 4.8%".
+_PROSE_FIGURE = re.compile(rf"(?<![\w.-])(-?{_NUMBER})(%?) (?:in|against) ")
+
+
+def _prose_leaks(text: str, file: str, facts: dict, threshold: int) -> list[Leak]:
+    """Figures a paragraph or list item attributes to an indicator, read like its trend labels: counts, and percentages
+    with the denominators printed for its title. A figure belongs to the title it follows, up to the next ";" or
+    sentence. Tables and drawings are read as tables and labels, not as prose."""
+    leaks = []
+    for title in sorted(facts, key=len, reverse=True):
+        units, dens = facts[title]
+        start = text.find(title)
+        while start >= 0:
+            after = text[start + len(title) :]
+            clause = re.split(r";|\. (?=[A-Z])", after, maxsplit=1)[0]
+            for m in _PROSE_FIGURE.finditer(clause):
+                v, pct = number(m.group(1)), m.group(2)
+                where = f"text {title[:50]!r} … {m.group(0).strip()!r}"
+                if not pct and "count" in units and _small([v], threshold)[0]:
+                    leaks.append(Leak(file, where, "a count", v))
+                for n in dens if pct else []:
+                    c = implied([v], [n], threshold)[0]
+                    if np.isfinite(c):
+                        leaks.append(Leak(file, f"{where} with denominator {n:g}", "a percentage with its denominator", c))
+            start = text.find(title, start + len(title))
     return leaks
 
 

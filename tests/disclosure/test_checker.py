@@ -110,23 +110,27 @@ PAGE = """<html><body><style>td {{ color: red }}</style>
 <tr><th>Permanent exclusions</th><td>2023-24</td><td>{count}</td></tr>
 <tr><th>EHCPs in 20 weeks</th><td>Oct-24</td><td><abbr title="withheld: small numbers">c</abbr></td></tr>
 </tbody></table>
-<figure><img alt="{alt}" src="data:image/png;base64,AAAA"/></figure>
+<figure><img alt="{alt}" src="data:image/png;base64,AAAA"/>{figures}</figure>
 <svg role="img" aria-label="Trend of EHCPs in 20 weeks: 0.0% in Apr-24 to {last}% in Oct-24"></svg>
 <details><summary>Chart data</summary><p>{text}</p></details>
 </body></html>"""
+
+
+FIGURES = "<details><summary>The figures</summary><table><tr><th>Year</th><th>Total</th></tr><tr><td>2024</td><td>120</td></tr></table></details>"
 
 
 @pytest.mark.parametrize(
     ("fill", "where"),
     [
         ({"count": "3"}, "row 1 Permanent exclusions"),
+        ({"figures": ""}, "image 'A chart.'"),  # a chart whose figures are not given as text cannot be checked
         ({"alt": "Sevenoaks: 7 / 8 on time"}, "text '7 / 8'"),
         ({"text": "Funnel data: Sevenoaks 12 / 14"}, "text '12 / 14'"),
         ({"last": "87.5"}, "trend label"),
     ],
 )
 def test_each_kind_of_leak_in_a_page_is_found(tmp_path, fill, where):
-    values = {"count": "12", "alt": "A chart.", "text": "No data.", "last": "100.0", **fill}
+    values = {"count": "12", "alt": "A chart.", "text": "No data.", "last": "100.0", "figures": FIGURES, **fill}
     page = tmp_path / "sevenoaks.html"
     page.write_text(PAGE.format(**values), encoding="utf-8")
     leaks = html_leaks(page, denominators={"EHCPs in 20 weeks": ({"percent"}, [8.0])})
@@ -135,7 +139,7 @@ def test_each_kind_of_leak_in_a_page_is_found(tmp_path, fill, where):
 
 def test_a_clean_page_and_its_downloads_have_no_leak(tmp_path):
     (tmp_path / "sevenoaks.html").write_text(
-        PAGE.format(count="12", alt="A chart.", text="No data.", last="100.0"), encoding="utf-8"
+        PAGE.format(count="12", alt="A chart.", text="No data.", last="100.0", figures=FIGURES), encoding="utf-8"
     )
     pd.DataFrame([_row(title="EHCPs in 20 weeks", value="100.0", numerator="8", denominator="8")]).to_csv(
         tmp_path / "sevenoaks.csv", index=False
@@ -173,3 +177,42 @@ def test_a_chart_data_table_is_read_with_its_titles_denominator(tmp_path, title,
     leaks = html_leaks(page, denominators={title: facts})
     assert [leak.count for leak in leaks] == found
     assert all(leak.where.startswith(f"{title}: Sevenoaks row") or leak.kind == "a count" for leak in leaks)
+
+
+@pytest.mark.parametrize(
+    ("markup", "unread"),
+    [
+        ('<figure><img alt="Chart" src="x.png"/><details><table><tr><td>1</td></tr></table></details></figure>', []),
+        ('<figure><img alt="Chart" src="x.png"/><figcaption>No table</figcaption></figure>', ["Chart"]),
+        ('<p><img alt="Loose" src="x.png"/></p>', ["Loose"]),
+        # Each figure answers for its own images: a table in the next figure does not cover this one.
+        ('<figure><img alt="A" src="a.png"/></figure><figure><img alt="B" src="b.png"/><table></table></figure>', ["A"]),
+        ("<p>No image</p>", []),
+    ],
+)
+def test_an_image_passes_only_with_its_figures_as_text(tmp_path, markup, unread):
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body>{markup}</body></html>", encoding="utf-8")
+    leaks = html_leaks(page)
+    assert [leak.where for leak in leaks] == [f"image {alt!r}" for alt in unread]
+    assert all("cannot be checked" in str(leak) for leak in leaks)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("EHCPs in 20 weeks was 62.5% in Oct-24: missing the target.", [5.0]),  # 5 of 8 on time
+        ("EHCPs in 20 weeks was 100.0% in Oct-24.", []),  # 8 of 8: nobody to single out
+        ("EHCPs in 20 weeks (Dover EHU), from 50.0% in Sep-24 to 75.0% in Oct-24.", [4.0, 2.0]),
+        ("EHCPs in 20 weeks: withheld. Of 5 in Oct-24 rated indicators, 3 are RED.", []),  # beyond its sentence
+        ("Permanent exclusions was 3 in 2023-24.", [3.0]),
+        ("Permanent exclusions was 12 in 2023-24; 4 in 2022-23 elsewhere.", []),  # beyond its clause
+        ("The target of 5 in 2024-25 is not about Permanent exclusions.", []),
+    ],
+)
+def test_figures_in_sentences_are_read_with_their_indicator(tmp_path, sentence, found):
+    page = tmp_path / "dover.html"
+    page.write_text(f"<html><body><p>{sentence}</p></body></html>", encoding="utf-8")
+    facts = {"EHCPs in 20 weeks": ({"percent"}, [8.0]), "Permanent exclusions": ({"count"}, [])}
+    leaks = html_leaks(page, denominators=facts)
+    assert sorted(leak.count for leak in leaks) == sorted(found), [str(x) for x in leaks]

@@ -9,7 +9,7 @@ import pytest
 
 import kccperf
 from kccperf import ValidationError, assess
-from kccperf.schemas import Assessed
+from kccperf.schemas import RAG, Assessed
 
 
 def small():
@@ -33,6 +33,14 @@ def test_one_row_per_series_at_its_latest_period(scorecard):
     Assessed.validate(a, lazy=True)
     assert not a.duplicated(["area", "block", "indicator"]).any()
     assert len(a) == scorecard[scorecard.is_latest][["area", "block", "indicator"]].drop_duplicates().shape[0]
+
+
+def test_every_rating_column_is_the_ordered_categorical(scorecard):
+    a = assess(scorecard, published=kccperf.load_published())
+    for column in ("rag", "previous_rag", "rating", "published_rag"):
+        assert a[column].dtype == RAG, column
+    worst_first = a.sort_values("rating")["rating"].drop_duplicates().tolist()
+    assert worst_first == [r for r in ("RED", "AMBER", "GREEN", "") if r in set(a["rating"])]
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_the_range_check_is_made_only_where_it_means_something(cols):
 def test_a_target_printed_in_every_area_is_flagged_once_for_the_indicator():
     pub = pd.concat([_published(area=a, prev_target=24, target=79) for a in ("Dover", "Kent", "Thanet")])
     flags, _ = _flags(pub)
-    assert len(flags) == 1 and (flags["area"].item(), flags["source_file"].item()) == ("", "raw/kent.tsv")
+    assert len(flags) == 1 and (flags["area"].item(), flags["source_file"].item()) == ("Kent", "raw/kent.tsv")
 
 
 def test_the_thresholds_are_data():
@@ -126,7 +126,8 @@ def test_clean_targets_raise_no_flag_and_keep_the_schema():
 def test_october_2024_flags(tmp_path):
     rec = kccperf.reconcile("2024-10")
     f = rec.findings[rec.findings["category"] == "implausible_target"]
-    assert len(f) == 8 and set(f["area"]) == {""}
+    assert len(f) == 8 and set(f["area"]) == {"Kent"}
+    assert not rec.for_area("Dover")["category"].eq("implausible_target").any()
     row = f[f["indicator"] == "perm_exclusions_secondary"].iloc[0]
     assert "from 24 in 2023-24 to 79 in 2024-25" in row["explanation"]
     published = kccperf.load_published("2024-10")

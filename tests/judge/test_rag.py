@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kccperf import ValidationError
 from kccperf.judge.rag import rag, rag_arrays
+from kccperf.schemas import RAG
 
 NAN = math.nan
 
@@ -95,3 +96,20 @@ def test_t_is_symmetric_around_its_target(value, target, floor, shift):
     up = rag_arrays([target + abs(shift)], ["T"], [target], [floor], [NAN], [NAN])[0][0]
     down = rag_arrays([target - abs(shift)], ["T"], [target], [floor], [NAN], [NAN])[0][0]
     assert up == down
+
+
+def test_ratings_are_the_ordered_categorical_and_sort_by_severity():
+    df = pd.DataFrame(
+        {
+            "value": [90.0, 73.0, 80.0, math.nan],
+            "polarity": "H",
+            "target": 85.0,
+            "floor": 75.0,
+            "range_low": NAN,
+            "range_high": NAN,
+        }
+    )
+    out = rag(df)
+    assert out["rag"].dtype == RAG
+    assert out.sort_values("rag")["rag"].tolist() == ["RED", "AMBER", "GREEN", ""]
+    assert out.loc[out["rag"] < "GREEN", "value"].tolist() == [73.0, 80.0]

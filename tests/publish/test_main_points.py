@@ -68,7 +68,7 @@ def test_every_number_is_a_figure_of_the_data(assessed, area):
             # Computed on both sides; a missed target with no stated floor counts as its own standing.
             def standing(rag, value):
                 missed = (rag == "") & value.notna() & shown[A.target].notna()
-                return rag.where(~missed, "target missed")
+                return rag.astype(object).where(~missed, "target missed")
 
             before, now = standing(shown[A.previous_rag], shown[A.dot_compared_value]), standing(shown[A.rag], shown[S.value])
             moved = int(((before != now) & (before != "") & (now != "")).sum())

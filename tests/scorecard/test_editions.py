@@ -6,6 +6,7 @@ import pytest
 
 import kccperf
 from kccperf import ParameterError, ScorecardFileError
+from kccperf.schemas import RAG
 
 from ..conftest import RAW, ROOT
 
@@ -67,6 +68,11 @@ def test_published_judgements_and_benchmark_labels(published):
     )
     q = published[(published.area == "Kent") & (published.indicator == "yj_reoffending")].iloc[0]
     assert q.benchmark_label == "South East as at Jan 2024" and q.england_label == "England & Wales as at Jan 2024"
+
+
+def test_printed_ratings_are_the_ordered_categorical(published):
+    assert published.rag.dtype == RAG and published.prev_rag.dtype == RAG
+    assert set(published.rag) <= {"RED", "AMBER", "GREEN", "N/A", ""}
 
 
 def test_headline_figures():

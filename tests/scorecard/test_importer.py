@@ -219,6 +219,11 @@ def test_validate_a_folder_in_one_process(monkeypatch, capsys):
     assert f"{EDITION}: 77 files, " in summary and "no earlier edition to compare with" in summary
     log = check_edition(EDITION)
     assert f"{len(log.anomalies)} anomalies, {len(log.anomalies)} new" in summary
+    # Every anomaly names its file relative to the data folder, the metadata pages' too, wherever it is run from.
+    files = set(log.anomalies["source_file"])
+    assert "raw/scorecard/2024-10/definitions.tsv" in files
+    assert all(f.startswith("raw/scorecard/2024-10/") for f in files), sorted(files)[:3]
+    assert not any(line.startswith("/") for line in out.strip().splitlines()[:-1])
 
 
 def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, monkeypatch, capsys):
@@ -235,8 +240,10 @@ def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, m
     path.write_text(text.replace(row, "\t".join(cells)), encoding="utf-8")
     code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-10")
     lines = out.strip().splitlines()
-    assert code == 1 and ", 1 new (against 2024-10)" in lines[-1]
-    assert len(lines) == 2 and "swale__ics_monthly__2.tsv" in lines[0]
+    # Over 100%, and a figure printed differently from the accepted edition: a revision of it.
+    assert code == 1 and ", 2 new (against 2024-10)" in lines[-1]
+    assert len(lines) == 3 and all("swale__ics_monthly__2.tsv" in x for x in lines[:2])
+    assert [x.split("[")[1].split("]")[0] for x in lines[:2]] == ["percent_over_100", "revised_figure"]
 
 
 def test_a_single_file_is_still_validated_alone(monkeypatch, capsys):
@@ -288,3 +295,58 @@ def test_a_schema_error_names_the_file_and_row():
     file, row = df.loc[1472, ["source_file", "source_row"]]
     with pytest.raises(ValidationError, match=f"^{file}: row {row}, column 'polarity' failed check isin"):
         validate(bad, Scorecard, "scorecard edition 2024-10")
+
+
+def _set_cell(folder: Path, line: int, column: int, printed: str, new: str) -> None:
+    """Change one printed figure of Kent's monthly table (1-based line, 0-based column), checking what it printed."""
+    path = folder / "kent__ics_monthly.tsv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[line - 1].split("\t")
+    assert cells[column] == printed
+    cells[column] = new
+    lines[line - 1] = "\t".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _revised_lines(out: str) -> list[str]:
+    return [x.split(": ", 1)[1] for x in out.splitlines() if "[revised_figure]" in x]
+
+
+def test_strict_fails_on_the_revision_an_edition_prints(history_data, monkeypatch, capsys):
+    code, out, _ = _run(history_data, monkeypatch, capsys, "validate", str(history_data / "raw/scorecard/2024-11"), "--strict")
+    assert code == 1 and "(against 2024-10)" in out
+    assert _revised_lines(out) == ["[revised_figure] Sep-24 is printed as 23.9; the 2024-10 edition printed 23.4."]
+
+
+@pytest.mark.parametrize(
+    ("column", "printed", "new", "revised"),
+    [
+        (None, None, None, []),  # November printed again: its revision of Sep-24 is accepted
+        (9, "23.9", "24.2", ["[revised_figure] Sep-24 is printed as 24.2; the 2024-11 edition printed 23.9."]),
+        (9, "23.9", "23.4", ["[revised_figure] Sep-24 is printed as 23.4; the 2024-11 edition printed 23.9."]),
+        (8, "23.4", "23.6", ["[revised_figure] Aug-24 is printed as 23.6; the 2024-11 edition printed 23.4."]),
+    ],
+)
+def test_an_accepted_revision_stays_accepted_and_a_new_one_fails(
+    history_data, tmp_path, monkeypatch, capsys, column, printed, new, revised
+):
+    folder = tmp_path / "2024-11"
+    shutil.copytree(history_data / "raw/scorecard/2024-11", folder)
+    if column is not None:
+        _set_cell(folder, 4, column, printed, new)
+    code, out, _ = _run(history_data, monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-11")
+    assert _revised_lines(out) == revised
+    assert code == (1 if revised else 0) and f", {len(revised)} new (against 2024-11)" in out
+
+
+def test_the_next_edition_does_not_report_an_accepted_revision_again(history_data, tmp_path, monkeypatch, capsys):
+    from tests.fixtures.edition_2024_11.build import shift_edition
+
+    december = shift_edition(history_data / "raw/scorecard/2024-11", tmp_path / "2024-12")
+    code, out, _ = _run(history_data, monkeypatch, capsys, "validate", str(december), "--strict")
+    assert "(against 2024-11)" in out and _revised_lines(out) == []
+    # Sep-24 is column 8 once the months move on; printing it differently again is a new revision.
+    _set_cell(december, 4, 8, "23.9", "24.2")
+    code, out, _ = _run(history_data, monkeypatch, capsys, "validate", str(december), "--strict")
+    assert code == 1
+    assert _revised_lines(out) == ["[revised_figure] Sep-24 is printed as 24.2; the 2024-11 edition printed 23.9."]

@@ -6,9 +6,11 @@ Also how one cell reads: as stripped text, as a spreadsheet column letter in mes
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,10 @@ from .log import LogEntry
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 MB = 1024 * 1024
+# Parts of an Excel number format that print no digit: quoted text, escaped characters, [colour] or [$-809]
+# locale codes, and the _x (space as wide as x) and *x (fill) instructions.
+_FORMAT_LITERALS_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_DATE_TOKENS_RE = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dd|d", re.IGNORECASE)
 # Published tables are a few kB. Reading takes about 2 s and 60 MB of memory per MB of table, so a
 # file far beyond any printed table is refused before it is read rather than read for minutes.
 MAX_BYTES = 16 * MB
@@ -108,22 +114,98 @@ def _read_text(path: Path, *, delimited: bool) -> Cells:
     return Cells([list(r) for r in csv.reader(lines, dialect)], complete)
 
 
+def _decimal_text(value: Decimal, places: tuple[int, int], thousands: bool) -> str:
+    """``value`` rounded half away from zero (as Excel shows it) to at most ``places[1]`` decimals, keeping
+    at least ``places[0]``."""
+    fewest, most = places
+    text = format(value.quantize(Decimal(1).scaleb(-most), rounding=ROUND_HALF_UP), ",f" if thousands else "f")
+    while most > fewest and text.endswith("0"):
+        text, most = text[:-1], most - 1
+    return text.rstrip(".")
+
+
+def _number_text(value: float | int, number_format: str) -> str:
+    """A number as its cell's number format shows it; General shows every digit the number holds."""
+    section = _FORMAT_LITERALS_RE.sub("", (number_format or "General").split(";")[0])
+    # Excel keeps 15 significant digits: 0.1 + 0.2 shows as 0.3.
+    exact = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+    if not re.search(r"[0#?]", section):
+        return format(exact.normalize(), "f") if exact else "0"
+    whole, _, fraction = section.partition(".")
+    digits = re.match(r"[0#?]*", fraction).group(0)
+    percent = "%" in section
+    text = _decimal_text(exact * 100 if percent else exact, (digits.count("0"), len(digits)), "," in whole)
+    return text + ("%" if percent else "")
+
+
+def _date_text(value: dt.date, number_format: str) -> str:
+    """A date as a date format shows it (``mmm-yy`` gives ``Oct-24``); ISO when the format prints no date."""
+    fmt = _FORMAT_LITERALS_RE.sub(lambda m: m.group(0).strip('"') if m.group(0).startswith('"') else "", number_format)
+    fmt = fmt.split(";")[0]
+    if not _DATE_TOKENS_RE.search(fmt):
+        return value.isoformat() if not isinstance(value, dt.datetime) else value.date().isoformat()
+    parts = {"yyyy": f"{value.year}", "yy": f"{value.year % 100:02d}", "mmmm": value.strftime("%B")}
+    parts |= {"mmm": value.strftime("%b"), "mm": f"{value.month:02d}", "m": str(value.month)}
+    parts |= {"dd": f"{value.day:02d}", "d": str(value.day)}
+    return _DATE_TOKENS_RE.sub(lambda m: parts[m.group(0).lower()], fmt)
+
+
+def cell_text(value, number_format: str | None = "General") -> str:
+    """A workbook cell as the text Excel shows, so that a number typed as text and a numeric cell read the same.
+
+    Numbers follow their number format (decimals, thousands separator, percent); General shows every digit,
+    never an exponent. Dates follow a date format. Text is kept as typed.
+
+    Examples
+    --------
+    >>> cell_text(5499, "#,##0"), cell_text(23.0, "0.0"), cell_text(0.234, "0.0%"), cell_text(1234567.0)
+    ('5,499', '23.0', '23.4%', '1234567')
+    >>> cell_text(0.125, "0.##"), cell_text(0.1 + 0.2), cell_text(dt.datetime(2024, 10, 1), "mmm-yy"), cell_text(None)
+    ('0.13', '0.3', 'Oct-24', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return _number_text(value, number_format or "General")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _date_text(value, number_format or "General")
+    return str(value)
+
+
+def formula_text(formula) -> str:
+    """The formula a cell holds (openpyxl's text, or an array formula's), or "" for a cell without one."""
+    text = getattr(formula, "text", formula)
+    return text if isinstance(text, str) and text.startswith("=") else ""
+
+
+def sheet_cells(values_sheet, formulas_sheet) -> tuple[list[list[str]], list[tuple[int, int, str, str]]]:
+    """A sheet's rows of text cells (:func:`cell_text`) and its formulas: 0-based row, column, formula and the
+    saved value as text ("" when the workbook holds none).
+
+    ``values_sheet`` and ``formulas_sheet`` are the same sheet opened with and without ``data_only``.
+    """
+    rows, formulas = [], []
+    for i, (cells, texts) in enumerate(zip(values_sheet.iter_rows(), formulas_sheet.iter_rows(values_only=True))):
+        rows.append([cell_text(c.value, getattr(c, "number_format", None)) for c in cells])
+        formulas += [(i, j, formula_text(t), rows[-1][j]) for j, t in enumerate(texts) if formula_text(t)]
+    return rows, formulas
+
+
 def _read_workbook(path: Path) -> Cells:
-    """The first sheet of a workbook; numbers as the shortest text that gives them back.
+    """The first sheet of a workbook, each cell as Excel shows it (:func:`cell_text`).
 
     A workbook written by a program other than Excel may hold formulas without saved values, which read as
     empty: the workbook is read a second time for its formulas, so that those cells can be named.
     """
     values, formulas = _open_workbook(path, data_only=True), _open_workbook(path, data_only=False)
-    rows, unsaved = [], []
-    for i, (r, f) in enumerate(
-        zip(values.worksheets[0].iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True))
-    ):
-        rows.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r])
-        unsaved += [(i, j, t) for j, (v, t) in enumerate(zip(r, f)) if v is None and isinstance(t, str) and t.startswith("=")]
-    values.close()
-    formulas.close()
-    return Cells(rows, True, tuple(unsaved))
+    try:
+        rows, found = sheet_cells(values.worksheets[0], formulas.worksheets[0])
+    finally:
+        values.close()
+        formulas.close()
+    return Cells(rows, True, tuple((i, j, f) for i, j, f, saved in found if saved == ""))
 
 
 def _open_workbook(path: Path, *, data_only: bool):

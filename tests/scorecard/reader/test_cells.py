@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 
 import openpyxl
 import pytest
 
 from kccperf.errors import ScorecardFileError
-from kccperf.scorecard.reader.cells import Cells, cell, column_letter, parse_number, read_cells
+from kccperf.scorecard.reader.cells import Cells, cell, cell_text, column_letter, parse_number, read_cells
 
 ROWS = [["Title", "", "Polarity", "Data Period"], ["SCS03", "Re-referrals", "L", "R12M", "5,499", "↑"]]
 
@@ -143,3 +144,49 @@ def test_workbook_formulas_without_saved_values_are_listed_and_read_as_empty(tmp
     cells = read_cells(tmp_path / "t.xlsx")
     assert cells.rows == [["SCS03", "1.5", "", "=not a formula"]]
     assert cells.formulas == ((0, 2, "=B1*2"),)
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "text"),
+    [
+        (5499, "#,##0", "5,499"),
+        (5499, "0", "5499"),
+        (1234567.0, "General", "1234567"),  # never an exponent
+        (0.1 + 0.2, "General", "0.3"),  # Excel's 15 significant digits
+        (45.2, "General", "45.2"),
+        (23.0, "0.0", "23.0"),  # the printed decimals, not the shortest text
+        (7, "0.00", "7.00"),
+        (1.25, "0.0", "1.3"),  # half away from zero, as Excel shows it
+        (-1.25, "0.0", "-1.3"),
+        (1.24999, "0.0", "1.2"),
+        (0.234, "0.0%", "23.4%"),
+        (0.2345, "0.0%", "23.5%"),
+        (1, "0%", "100%"),
+        (0.125, "0.##", "0.13"),
+        (0.5, "0.##", "0.5"),
+        (1234.5, '#,##0.0;[Red]-#,##0.0;"-"', "1,234.5"),
+        (dt.datetime(2024, 10, 1), "mmm-yy", "Oct-24"),
+        (dt.datetime(2024, 10, 1), "mmmm yyyy", "October 2024"),
+        (dt.datetime(2024, 10, 1), "General", "2024-10-01"),
+        ("1,234", "@", "1,234"),
+        (None, None, ""),
+        (True, "General", "TRUE"),
+    ],
+)
+def test_a_workbook_cell_reads_as_excel_shows_it(value, number_format, text):
+    assert cell_text(value, number_format) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "number_format"),
+    [
+        ("1,234", 1234, "#,##0"),
+        ("45.2%", 0.452, "0.0%"),
+        ("23.40", 23.4, "0.00"),
+        ("23.4", 23.4, "General"),
+        ("0", 0, "General"),
+        ("-3.0", -3.0, "0.0"),
+    ],
+)
+def test_a_number_typed_as_text_reads_as_the_numeric_cell(typed, value, number_format):
+    assert parse_number(typed) == parse_number(cell_text(value, number_format))
