@@ -17,7 +17,7 @@ NBCONVERT_TEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/kccperf
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	$(BIN)/kccperf kernel
 	touch $(STAMP)
 

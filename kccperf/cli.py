@@ -15,27 +15,39 @@ LATEST_HELP = "scorecard edition, e.g. 2024-10 (default: the newest on disk)"
 
 
 def _cmd_report(args) -> int:
-    from .publish.batch import Interrupted, build_reports, print_progress
+    from .publish.batch import Interrupted, build_backfill, build_reports, print_progress
 
-    try:
-        run = build_reports(
-            args.period, args.areas, out_dir=args.out, jobs=args.jobs, timeout=args.timeout, progress=print_progress
+    if args.periods is not None and args.period is not None:
+        raise ParameterError(
+            "parameter '--periods' cannot be given with '--period'; expected one edition with --period or a list with --periods."
         )
+    options = {"out_dir": args.out, "jobs": args.jobs, "timeout": args.timeout, "progress": print_progress}
+    try:
+        if args.periods is not None:
+            runs = build_backfill(args.periods, args.areas, scheduler=args.scheduler, **options)
+        else:
+            runs = [build_reports(args.period, args.areas, scheduler=args.scheduler, **options)]
     except Interrupted as stop:
         print(
             f"kccperf: interrupted by {stop}; reports that finished are in place and listed in the index, the others were not built",
             file=sys.stderr,
         )
         return 128 + stop.signum
+    for run in runs:
+        _report_summary(run, len(runs) > 1)
+    return 1 if any(run.failed for run in runs) else 0
+
+
+def _report_summary(run, name_edition: bool) -> None:
+    """One line per edition on stdout; one line per failed report on stderr."""
     ok = len(run.results) - len(run.failed)
     print(f"{ok} of {len(run.results)} reports written to {run.out_dir}; index: {run.index}")
     for r in run.failed:
         print(
-            f"kccperf: report for {r.area} failed: {r.error}"
+            f"kccperf: report for {r.area}{f' ({run.period})' if name_edition else ''} failed: {r.error}"
             + (f" (executed notebook kept at {r.notebook})" if r.notebook else ""),
             file=sys.stderr,
         )
-    return 1 if run.failed else 0
 
 
 def _cmd_validate(args) -> int:
@@ -260,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--period", default=None, help=LATEST_HELP)
     rep.add_argument(
+        "--periods",
+        default=None,
+        help="build several editions, each into OUT/PERIOD/: 'all' (every edition on disk) or editions separated by commas",
+    )
+    rep.add_argument(
         "--areas",
         default="all",
         help="'all' (every area, the county view and budget views) or area names/slugs separated by commas (default %(default)s)",
@@ -268,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output folder (default: the repository's outputs/)")
     rep.add_argument(
         "--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run (default %(default)s)"
+    )
+    rep.add_argument(
+        "--scheduler",
+        default=None,
+        help="run the reports on the Dask cluster whose scheduler is at this address, e.g. tcp://10.0.0.5:8786 "
+        "(default: local worker processes, --jobs of them)",
     )
     rep.set_defaults(func=_cmd_report)
 

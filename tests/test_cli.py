@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -39,6 +40,12 @@ def test_validate_strict_fails_on_anomalies():
         (["report", "--period", "2031-01"], "period '2031-01' is not available"),
         (["report", "--areas", "Narnia"], "area 'Narnia' is not known"),
         (["quality", "--period", "nope"], "period 'nope' is not available"),
+        (["report", "--periods", "2024-10,2031-01"], "parameter '--periods' names '2031-01', which is not an edition on disk"),
+        (["report", "--periods", "all", "--period", "2024-10"], "parameter '--periods' cannot be given with '--period'"),
+        (
+            ["report", "--areas", "dover", "--scheduler", "tcp://127.0.0.1:1"],
+            "parameter '--scheduler': no Dask scheduler answers",
+        ),
     ],
 )
 def test_bad_input_is_one_line_without_traceback(tmp_path, args, needle):
@@ -149,3 +156,36 @@ def test_report_output_is_progress_lines_only(tmp_path):
     assert res.stdout.strip().splitlines() == [
         f"2 of 2 reports written to {tmp_path / '2024-10'}; index: {tmp_path / '2024-10' / 'index.html'}"
     ]
+
+
+BACKFILL = """
+import sys
+from kccperf.cli import main
+code = main(["report", "--periods", "all", "--areas", "dover", "--jobs", "2", "--out", sys.argv[1]])
+print("cluster imported:", sorted({"distributed", "kccperf.publish.cluster"} & set(sys.modules)))
+sys.exit(code)
+"""
+
+
+def test_report_periods_all_builds_every_edition_locally_without_a_cluster(history_data, tmp_path):
+    # pandera imports dask.dataframe when dask is installed; the cluster client (distributed) is kccperf's own choice.
+    env = {**os.environ, "KCCPERF_DATA": str(history_data)}
+    res = subprocess.run(
+        [sys.executable, "-c", BACKFILL, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=end_with_this_process(),
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines() == [
+        *(f"1 of 1 reports written to {tmp_path / p}; index: {tmp_path / p / 'index.html'}" for p in ("2024-10", "2024-11")),
+        "cluster imported: []",
+    ]
+    # One progress line per report, counted over the whole backfill and naming the edition.
+    line = re.compile(r"^\[([12])/2\] (2024-1[01]) Dover: written .*/\2/dover\.html \(\d+\.\d s\)$")
+    found = [line.match(text) for text in res.stderr.strip().splitlines()]
+    assert all(found) and len(found) == 2, res.stderr
+    assert sorted(m.group(1) for m in found) == ["1", "2"] and sorted(m.group(2) for m in found) == ["2024-10", "2024-11"]
+    assert (tmp_path / "2024-11" / "dover.html").exists() and (tmp_path / "2024-10" / "dover.html").exists()

@@ -14,11 +14,16 @@ def _name(spec: str) -> str:
     return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _runtime(pyproject: dict) -> list[str]:
+    """The runtime packages: the dependencies and the optional 'cluster' extra (the analysts' environment has both)."""
+    return pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["cluster"]
+
+
 def test_environment_yml_and_pyproject_declare_the_same_runtime_packages():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    pip = {_name(d) for d in pyproject["project"]["dependencies"]}
+    pip = {_name(d) for d in _runtime(pyproject)}
     assert conda == pip, f"only in environment.yml: {conda - pip}; only in pyproject.toml: {pip - conda}"
     assert "conda-forge" in env["channels"]
 
@@ -64,7 +69,7 @@ def _lower_bounds(specs) -> dict[str, str]:
 
 
 def test_minimum_pins_are_the_declared_lower_bounds_and_ci_tests_them():
-    declared = _lower_bounds(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    declared = _lower_bounds(_runtime(tomllib.loads((ROOT / "pyproject.toml").read_text())))
     pins = {}
     for line in (ROOT / "constraints" / "minimum.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):

@@ -19,8 +19,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,11 +32,21 @@ from ..errors import KernelSetupError, ParameterError
 from ..judge.since import EditionChanges, since_last_edition
 from ..schemas import Area
 from ..scorecard.catalogue import load_catalogue
-from ..scorecard.editions import load_edition_info, load_published, load_scorecard, resolve_period
+from ..scorecard.editions import (
+    available_periods,
+    latest_period,
+    load_edition_info,
+    load_published,
+    load_scorecard,
+    resolve_period,
+)
 from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
 from .page import generated_at, report_html
 from .parameters import check_notebook_parameters
+
+if TYPE_CHECKING:
+    from .cluster import DaskPool
 
 AREA_TEMPLATE = "district_report.ipynb"
 COUNTY_TEMPLATE = "kent_scorecard.ipynb"
@@ -144,49 +157,67 @@ class ReportTask:
     area: str
 
 
-_KERNEL = None  # this worker's warm kernel manager, started on first use
+class KernelSlot:
+    """A place for one warm kernel: started on first use, reused report after report, ended on request."""
+
+    def __init__(self) -> None:
+        self.km = None
+
+    def get(self, kernel: str, cwd: str):
+        """The slot's kernel manager, starting the kernel (in ``cwd``) if none is running."""
+        if self.km is None:
+            from jupyter_client.manager import KernelManager
+
+            km = KernelManager(kernel_name=kernel)
+            # The kernel's own stderr only repeats what reaches the notebook (and a transport warning).
+            km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
+            self.km = km
+        return self.km
+
+    def stop(self) -> None:
+        """Shut the kernel down (the next report starts a fresh one)."""
+        if self.km is not None:
+            self.km.shutdown_kernel(now=True)
+            self.km = None
+
+    def kill(self) -> None:
+        """End the kernel at once (its own process group, so anything it started ends too); safe in a signal handler."""
+        km, self.km = self.km, None
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.killpg(pid, signal.SIGKILL)  # jupyter_client starts the kernel in a new session: pgid == pid
+            except OSError:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            km.cleanup_connection_file()
+        except Exception:  # noqa: S110 - a left connection file in the runtime folder is harmless
+            pass
+
+
+_SLOT = KernelSlot()  # this worker process's warm kernel
 
 
 def _warm_kernel(kernel: str, cwd: str):
     """Start (once per worker process) a kernel whose imports and caches serve every report the worker builds."""
-    global _KERNEL
-    if _KERNEL is None:
+    if _SLOT.km is None:
         from multiprocessing import util
 
-        from jupyter_client.manager import KernelManager
-
-        km = KernelManager(kernel_name=kernel)
-        # The kernel's own stderr only repeats what reaches the notebook (and a transport warning).
-        km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
-        _KERNEL = km
+        _SLOT.get(kernel, cwd)
         # Shut the kernel down when the worker process exits.
         util.Finalize(None, _stop_kernel, exitpriority=10)
-    return _KERNEL
+    return _SLOT.km
 
 
 def _stop_kernel() -> None:
-    global _KERNEL
-    if _KERNEL is not None:
-        _KERNEL.shutdown_kernel(now=True)
-        _KERNEL = None
+    _SLOT.stop()
 
 
 def _kill_kernel() -> None:
-    """End this worker's kernel at once (its own process group, so anything it started ends too); safe in a signal handler."""
-    km = _KERNEL
-    pid = getattr(getattr(km, "provisioner", None), "pid", None)
-    if pid:
-        try:
-            os.killpg(pid, signal.SIGKILL)  # jupyter_client starts the kernel in a new session: pgid == pid
-        except OSError:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-    try:
-        km.cleanup_connection_file()
-    except Exception:  # noqa: S110 - a left connection file in the runtime folder is harmless
-        pass
+    _SLOT.kill()
 
 
 def _worker_exit(status: int) -> None:
@@ -244,11 +275,13 @@ def _reset_namespace(km) -> None:
         kc.stop_channels()
 
 
-def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: str) -> ReportResult:
-    """Execute and export one report in a worker process; never raises.
+def _render(
+    task: ReportTask, work: str, kernel: str, timeout: int, generated: str, slot: KernelSlot | None = None
+) -> ReportResult:
+    """Execute and export one report in a worker; never raises.
 
-    Papermill runs each notebook on the worker's warm kernel, whose namespace is reset first, so
-    every report starts from a clean namespace but not from a cold import of pandas and matplotlib.
+    Papermill runs each notebook on the worker's warm kernel (this process's, or ``slot``), whose namespace is
+    reset first, so every report starts from a clean namespace but not from a cold import of pandas and matplotlib.
     """
     import papermill as pm
 
@@ -257,10 +290,11 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
     executed = work_dir / f"{task.slug}.ipynb"
     page = work_dir / f"{task.slug}.html"
     try:
-        km = _warm_kernel(kernel, str(Path(task.template).parent))
+        cwd = str(Path(task.template).parent)
+        km = _warm_kernel(kernel, cwd) if slot is None else slot.get(kernel, cwd)
         _reset_namespace(km)
     except Exception as exc:
-        _stop_kernel()
+        (slot or _SLOT).stop()
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return ReportResult(task.area, task.slug, False, time.perf_counter() - start, error=why, setup=True)
     try:
@@ -271,7 +305,7 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
             kernel_name=kernel,
             km=km,
             request_save_on_cell_execute=False,  # written once at the end (or on error), not twice per cell
-            cwd=str(Path(task.template).parent),
+            # No cwd: the kernel runs already (in the notebook's folder), and a chdir would move every thread of a worker.
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
@@ -284,7 +318,7 @@ def _render(task: ReportTask, work: str, kernel: str, timeout: int, generated: s
         message = evalue if ename in expected else f"{ename}: {evalue}"
         first = str(message).strip().splitlines()[0] if str(message).strip() else ename
         # A failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one.
-        _stop_kernel()
+        (slot or _SLOT).stop()
         return ReportResult(
             task.area,
             task.slug,
@@ -308,6 +342,7 @@ def build_reports(
     template: str | os.PathLike | None = None,
     data_dir=None,
     keep_notebooks: str | os.PathLike | None = None,
+    scheduler: str | None = None,
 ) -> ReportRun:
     """Execute the report notebooks and write ``<out>/<period>/<slug>.html`` (with ``.csv`` and ``.xlsx``) and ``index.html``.
 
@@ -321,7 +356,7 @@ def build_reports(
     out_dir : path, optional
         Output root; defaults to the repository's ``outputs/``.
     jobs : int
-        Worker processes executing notebooks in parallel.
+        Worker processes executing notebooks in parallel (the local pool; ignored with ``scheduler``).
     timeout : int
         Seconds any one notebook cell may run.
     suppress_threshold : int
@@ -333,51 +368,166 @@ def build_reports(
     keep_notebooks : path, optional
         A folder to keep each built report's executed notebook in, as ``<slug>.ipynb`` (its ``title`` metadata
         holds the page title), for example to export it again with ``jupyter nbconvert --template kccperf``.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://HOST:PORT``) whose workers execute the notebooks instead
+        of the local pool; its workers need kccperf and the same data (``KCCPERF_DATA``).
 
     Returns
     -------
     ReportRun
         Results per report; ``failed`` lists reports that did not complete.
     """
+    return _build(
+        [resolve_period(period, data_dir)],
+        areas,
+        _Options(jobs, timeout, suppress_threshold, progress, template, data_dir, keep_notebooks, scheduler),
+        out_dir,
+    )[0]
+
+
+def build_backfill(
+    periods: str | list[str] = "all",
+    areas: str | list[str] | None = "all",
+    *,
+    out_dir: str | os.PathLike | None = None,
+    scheduler: str | None = None,
+    **options,
+) -> list[ReportRun]:
+    """Build the reports of several editions, each into ``<out>/<period>/`` with its own index, as one batch.
+
+    Every report of every edition is an independent task for the same workers (the local pool, or the Dask
+    cluster at ``scheduler``); everything is checked and every edition loaded before anything is written.
+
+    Parameters
+    ----------
+    periods : str or list of str
+        ``"all"`` (every edition on disk) or editions, comma-separated or a list, e.g. ``"2024-10,2024-11"``.
+    areas, out_dir, scheduler
+        As for :func:`build_reports`.
+    **options
+        ``jobs``, ``timeout``, ``suppress_threshold``, ``progress``, ``template``, ``data_dir`` and
+        ``keep_notebooks`` as for :func:`build_reports` (kept notebooks go to ``<keep_notebooks>/<period>/``).
+
+    Returns
+    -------
+    list of ReportRun
+        One per edition, oldest first.
+
+    Examples
+    --------
+    >>> build_backfill("2031-01", "Dover")
+    Traceback (most recent call last):
+    ...
+    kccperf.errors.ParameterError: parameter '--periods' names '2031-01', which is not an edition on disk; ...
+    """
+    periods = resolve_periods(periods, options.get("data_dir"))
+    return _build(periods, areas, _Options(scheduler=scheduler, **options), out_dir)
+
+
+def resolve_periods(periods: str | list[str], data_dir=None) -> list[str]:
+    """``"all"`` to every edition on disk; otherwise the editions named (comma-separated or a list), oldest first.
+
+    Examples
+    --------
+    >>> resolve_periods("2024-10, 2024-10")
+    ['2024-10']
+    """
+    known = available_periods(data_dir)
+    if isinstance(periods, str) and periods.strip().casefold() == "all":
+        return known or [latest_period(data_dir)]  # none on disk: latest_period says where it looked
+    items = [p.strip() for p in periods.split(",")] if isinstance(periods, str) else [str(p).strip() for p in periods]
+    items = [p for p in items if p]
+    if not items:
+        raise ParameterError(
+            "parameter '--periods' is empty; expected 'all' or editions separated by commas, e.g. 2024-10,2024-11."
+        )
+    for p in items:
+        if p not in known:
+            raise ParameterError(
+                f"parameter '--periods' names '{p}', which is not an edition on disk; expected 'all' or some of: {', '.join(known)}."
+            )
+    return sorted(set(items))
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How a run builds: the keyword parameters of :func:`build_reports` besides the editions, areas and output."""
+
+    jobs: int = 1
+    timeout: int = 600
+    suppress_threshold: int = 5
+    progress: Callable[[str], None] | None = None
+    template: str | os.PathLike | None = None
+    data_dir: object = None
+    keep_notebooks: str | os.PathLike | None = None
+    scheduler: str | None = None
+
+
+def _build(periods: list[str], areas, opt: _Options, out_dir) -> list[ReportRun]:
+    """Check everything, lock each edition's folder, then build every edition's reports as one batch."""
     from .suppress import check_threshold
 
-    if not isinstance(jobs, int) or jobs < 1:
-        raise ParameterError(f"parameter '--jobs' is {jobs!r}; expected a whole number of 1 or more.")
-    if not isinstance(timeout, int) or timeout < 1:
-        raise ParameterError(f"parameter '--timeout' is {timeout!r}; expected a whole number of seconds, 1 or more.")
-    threshold = check_threshold(suppress_threshold)
-    say = progress or (lambda _line: None)
-    jobs = _cap_jobs(jobs, say)
-    period = resolve_period(period, data_dir)
+    if not isinstance(opt.jobs, int) or opt.jobs < 1:
+        raise ParameterError(f"parameter '--jobs' is {opt.jobs!r}; expected a whole number of 1 or more.")
+    if not isinstance(opt.timeout, int) or opt.timeout < 1:
+        raise ParameterError(f"parameter '--timeout' is {opt.timeout!r}; expected a whole number of seconds, 1 or more.")
+    threshold = check_threshold(opt.suppress_threshold)
+    say = opt.progress or (lambda _line: None)
     every = areas is None or (isinstance(areas, str) and areas.strip().casefold() == "all")
-    names = resolve_areas(areas, data_dir)
-    area_template = Path(template) if template is not None else project_root() / "notebooks" / AREA_TEMPLATE
+    names = resolve_areas(areas, opt.data_dir)
+    area_template = Path(opt.template) if opt.template is not None else project_root() / "notebooks" / AREA_TEMPLATE
     if not area_template.is_file():
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
     root = _output_root(out_dir)
     kernel = kernel_name()
     check_kernel(kernel)
-    dest = root / period
-    keep = Path(keep_notebooks).resolve() if keep_notebooks is not None else None
-    created = not dest.exists()
-    lock = _lock_folder(dest)
+    keep = Path(opt.keep_notebooks).resolve() if opt.keep_notebooks is not None else None
+    runs = [ReportRun(period=p, out_dir=root / p, kernel=kernel) for p in periods]
+    plans = [partial(_plan, p, names, every, area_template, threshold, opt.data_dir) for p in periods]
+    pool = _open_pool(opt.scheduler, opt.jobs, say)  # an unreachable scheduler stops the run here
+    warm = every or len(names) * len(periods) > pool.jobs
+    settings = _Settings(pool.jobs, kernel, opt.timeout, str(area_template.parent), warm, keep, opt.data_dir, len(periods) > 1)
     try:
-        _sweep(dest)
-        with _StopRequest() as stop:
-            run = _run_batch(
-                ReportRun(period=period, out_dir=dest, kernel=kernel),
-                lambda: _plan(period, names, every, area_template, threshold, data_dir),
-                _Settings(jobs, kernel, timeout, str(area_template.parent), every or len(names) > jobs, keep, data_dir),
-                say,
-                stop,
-            )
+        with _locked([run.out_dir for run in runs]), _StopRequest() as stop:
+            return _run_batch(runs, plans, settings, say, stop, pool)
+    finally:
+        pool.shutdown()
+
+
+@contextmanager
+def _locked(dests: list[Path]) -> Iterator[None]:
+    """Hold the lock on every edition's folder (taken in order, so two backfills cannot deadlock) and sweep each."""
+    locks: list[int] = []
+    created: list[Path] = []
+    try:
+        for dest in dests:
+            fresh = not dest.exists()
+            locks.append(_lock_folder(dest))
+            created += [dest] if fresh else []
+        for dest in dests:
+            _sweep(dest)
+        yield
     except BaseException:
-        if created:
+        for dest in created:
             _remove_if_only_lock(dest)  # a run stopped by bad data or a signal before writing leaves no empty folder
         raise
     finally:
-        os.close(lock)  # releases the lock; the file stays, so that no second run can lock a different inode
-    return run
+        for fd in locks:
+            os.close(fd)  # releases the lock; the file stays, so that no second run can lock a different inode
+
+
+def _open_pool(scheduler: str | None, jobs: int, say) -> _LocalPool | DaskPool:
+    """The workers: a Dask cluster's when ``scheduler`` is given (dask is imported only then), else local processes."""
+    if scheduler is None:
+        return _LocalPool(_cap_jobs(jobs, say))
+    try:
+        from .cluster import DaskPool
+    except ImportError:
+        raise ParameterError(
+            "parameter '--scheduler' needs the Dask distributed client, which is not installed; "
+            "expected it installed with pip install 'kccperf[cluster]'."
+        ) from None
+    return DaskPool(scheduler)
 
 
 def _remove_if_only_lock(dest: Path) -> None:
@@ -433,56 +583,91 @@ class _Settings:
     warm: bool
     keep: Path | None
     data_dir: object
+    many_editions: bool = False
 
 
-def _run_batch(run: ReportRun, plan_fn, st: _Settings, say, stop: _StopRequest) -> ReportRun:
-    """Render every planned report in worker processes and write the index; on any stop, end the workers first."""
-    # Worker processes own their warm kernels, which end with them (even with --jobs 1). They start
-    # warming up (imports, the edition in the kernel's caches) while this process loads the data.
-    pool = ProcessPoolExecutor(
-        max_workers=st.jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_init,
-        initargs=(os.getpid(),),
-    )
-    work = plan = None
+class _LocalPool:
+    """Worker processes on this machine, each with its own warm kernel (the default: no cluster needed)."""
+
+    def __init__(self, jobs: int) -> None:
+        # Worker processes own their warm kernels, which end with them (even with --jobs 1).
+        self.jobs = jobs
+        self._pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+
+    def warm_up(self, st: _Settings, period: str) -> list[Future]:
+        return [self._pool.submit(_warm_up, st.kernel, st.cwd, period) for _ in range(self.jobs)]
+
+    def render(self, task: ReportTask, work: Path, st: _Settings, generated: str) -> Future:
+        return self._pool.submit(_render, task, str(work), st.kernel, st.timeout, generated)
+
+    def completed(self, futures: list[Future], stop: _StopRequest) -> Iterator[tuple[Future, object]]:
+        """Each future with its result as it finishes, checking between them for a stop request."""
+        pending = set(futures)
+        while pending:
+            stop.check()
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f, f.result()
+
+    def stop(self) -> None:
+        _stop_workers(self._pool)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: _StopRequest, pool) -> list[ReportRun]:
+    """Render every planned report of every edition on the pool and write each index; on any stop, end the workers first."""
+    works: list[Path] = []
+    plans: list[_Plan] = []
     generated = generated_at()
     try:
-        # A single report gains nothing from warming a kernel first.
-        warm = [pool.submit(_warm_up, st.kernel, st.cwd, run.period) for _ in range(st.jobs)] if st.warm else []
-        # Load (and validate) the edition before writing anything, so bad data stops the run cleanly;
+        # The workers start warming up (imports, the edition in the kernel's caches) while this process loads the data;
+        # a single report gains nothing from warming a kernel first.
+        warm = pool.warm_up(st, runs[0].period) if st.warm else []
+        # Load (and validate) every edition before writing anything, so bad data stops the run cleanly;
         # a signal during the load (seconds on a busy machine) stops it at once, as nothing is written yet.
         stop.at_once = True
-        plan = plan_fn()
+        plans.extend(fn() for fn in plan_fns)
         stop.at_once = False
         stop.check()
-        work = _work_folder(run.out_dir)
-        for _ in _completed(warm, stop):
+        works.extend(_work_folder(run.out_dir) for run in runs)
+        for _ in pool.completed(warm, stop):
             pass  # a warm-up failure is only a missed head start; the reports still run
-        futures = [pool.submit(_render, t, str(work), st.kernel, st.timeout, generated) for t in plan.tasks]
-        _collect(_completed(futures, stop), run, len(plan.tasks), say, plan.downloads, st.keep)
-        _write_index(run, plan, generated, st.data_dir)
+        owner = {}
+        for run, plan, work in zip(runs, plans, works):
+            owner.update({pool.render(t, work, st, generated): (run, plan) for t in plan.tasks})
+        for done, (future, r) in enumerate(pool.completed(list(owner), stop), start=1):
+            run, plan = owner[future]
+            # A backfill names the edition: the same area appears once per edition.
+            step = f"[{done}/{len(owner)}]" + (f" {run.period}" if st.many_editions else "")
+            _place(r, run, step, say, plan.downloads, _keep_for(st, run))
+        for run, plan in zip(runs, plans):
+            _write_index(run, plan, generated, st.data_dir)
     except BaseException:
-        _stop_workers(pool)
-        if plan is not None and run.results:
-            _write_index(run, plan, generated, st.data_dir)  # what finished is in place: list it
+        pool.stop()
+        for run, plan in zip(runs, plans):
+            if run.results:
+                _write_index(run, plan, generated, st.data_dir)  # what finished is in place: list it
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if work is not None:
+        pool.shutdown()
+        for work in works:
             shutil.rmtree(work, ignore_errors=True)
     stop.check()  # a signal after the last report still says the run was interrupted
-    return run
+    return runs
 
 
-def _completed(futures: list[Future], stop: _StopRequest) -> Iterator:
-    """The futures' results as they finish, checking between them for a stop request."""
-    pending = set(futures)
-    while pending:
-        stop.check()
-        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-        for f in done:
-            yield f.result()
+def _keep_for(st: _Settings, run: ReportRun) -> Path | None:
+    """Where a run keeps its executed notebooks: per edition when a backfill builds several."""
+    if st.keep is None:
+        return None
+    return st.keep / run.period if st.many_editions else st.keep
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
@@ -657,38 +842,38 @@ def _write_downloads(frame, dest: Path, slug: str) -> None:
     write_xlsx(frame, dest / f"{slug}.xlsx")
 
 
-def _collect(results, run: ReportRun, total: int, say, downloads: dict, keep: Path | None) -> None:
+def _place(r: ReportResult, run: ReportRun, step: str, say, downloads: dict, keep: Path | None) -> None:
+    """Move one finished report into place (or clear its stale page), record it in ``run`` and say so after ``step``."""
+    if r.setup:  # the environment, not the report: keep its published page and stop
+        raise KernelSetupError(_setup_message(run.kernel, r.error))
     dest = run.out_dir
-    for done, r in enumerate(results, start=1):
-        if r.setup:  # the environment, not the report: keep its published page and stop
-            raise KernelSetupError(_setup_message(run.kernel, r.error))
-        final = dest / f"{r.slug}.html"
-        failed_nb = dest / "failed" / f"{r.slug}.ipynb"
-        if r.ok:
-            if r.slug in downloads:
-                _write_downloads(downloads[r.slug], dest, r.slug)
-            os.replace(r.html, final)
-            if failed_nb.exists():
-                failed_nb.unlink()
-            kept = None
-            if keep is not None:
-                keep.mkdir(parents=True, exist_ok=True)
-                kept = Path(shutil.move(r.notebook, keep / f"{r.slug}.ipynb"))
-            r = ReportResult(r.area, r.slug, True, r.seconds, html=final, notebook=kept)
-            say(f"[{done}/{total}] {r.area}: written {final} ({r.seconds:.1f} s)")
-        else:
-            # No stale report may look current: remove last run's page and downloads for this report.
-            for stale in (final, dest / f"{r.slug}.csv", dest / f"{r.slug}.xlsx"):
-                if stale.exists():
-                    stale.unlink()
-            kept = None
-            if r.notebook is not None and r.notebook.exists():
-                failed_nb.parent.mkdir(exist_ok=True)
-                os.replace(r.notebook, failed_nb)
-                kept = failed_nb
-            r = ReportResult(r.area, r.slug, False, r.seconds, error=r.error, notebook=kept)
-            say(f"[{done}/{total}] {r.area}: FAILED: {r.error}")
-        run.results.append(r)
+    final = dest / f"{r.slug}.html"
+    failed_nb = dest / "failed" / f"{r.slug}.ipynb"
+    if r.ok:
+        if r.slug in downloads:
+            _write_downloads(downloads[r.slug], dest, r.slug)
+        os.replace(r.html, final)
+        if failed_nb.exists():
+            failed_nb.unlink()
+        kept = None
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            kept = Path(shutil.move(r.notebook, keep / f"{r.slug}.ipynb"))
+        r = ReportResult(r.area, r.slug, True, r.seconds, html=final, notebook=kept)
+        say(f"{step} {r.area}: written {final} ({r.seconds:.1f} s)")
+    else:
+        # No stale report may look current: remove last run's page and downloads for this report.
+        for stale in (final, dest / f"{r.slug}.csv", dest / f"{r.slug}.xlsx"):
+            if stale.exists():
+                stale.unlink()
+        kept = None
+        if r.notebook is not None and r.notebook.exists():
+            failed_nb.parent.mkdir(exist_ok=True)
+            os.replace(r.notebook, failed_nb)
+            kept = failed_nb
+        r = ReportResult(r.area, r.slug, False, r.seconds, error=r.error, notebook=kept)
+        say(f"{step} {r.area}: FAILED: {r.error}")
+    run.results.append(r)
 
 
 def _index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> str:

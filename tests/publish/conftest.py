@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 
-from ..conftest import end_with_this_process
+from ..conftest import ROOT, end_with_this_process
 
 KCCPERF = Path(sys.executable).with_name("kccperf")
 # The batch promises to stop its workers and kernels within 10 s of a signal; a loaded machine gets 5 s more.
@@ -77,3 +79,21 @@ def start_report() -> Iterator[Callable[[Path], subprocess.Popen]]:
     yield start
     for proc in started:
         stop(proc)
+
+
+@pytest.fixture
+def failing_template(tmp_path) -> Path:
+    """The district notebook with a planted failure for Dover only."""
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    raise RuntimeError("planted failure")'))
+    path = tmp_path / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A local TCP port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

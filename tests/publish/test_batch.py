@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -102,21 +101,13 @@ def test_runs_are_deterministic_apart_from_the_generated_line(tmp_path):
     assert pages[0] == pages[1]
 
 
-def _failing_template(tmp_path):
-    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    raise RuntimeError("planted failure")'))
-    path = tmp_path / "failing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def test_one_failure_does_not_stop_the_others(tmp_path):
+def test_one_failure_does_not_stop_the_others(tmp_path, failing_template):
     out = tmp_path / "out"
     stale = out / "2024-10" / "dover.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("last month's report")
     (out / "2024-10" / "dover.csv").write_text("old")
-    run = build_reports("2024-10", "Dover,Thanet", out_dir=out, jobs=2, template=_failing_template(tmp_path))
+    run = build_reports("2024-10", "Dover,Thanet", out_dir=out, jobs=2, template=failing_template)
     assert [r.area for r in run.failed] == ["Dover"]
     assert "planted failure" in run.failed[0].error
     assert not stale.exists() and not (out / "2024-10" / "dover.csv").exists(), "no stale report may look current"

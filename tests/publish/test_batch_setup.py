@@ -41,7 +41,7 @@ def test_a_kernel_that_fails_in_a_worker_stops_the_run_without_deleting(tmp_path
     run = ReportRun("2024-10", dest, kernel="kccperf")
     failed = ReportResult("Dover", "dover", False, 0.1, error="Kernel died before replying to kernel_info", setup=True)
     with pytest.raises(KernelSetupError, match=r"'kccperf' could not start \(Kernel died .*\); run `make setup`"):
-        batch._collect([failed], run, 1, lambda _line: None, {}, None)
+        batch._place(failed, run, "[1/1]", lambda _line: None, {}, None)
     assert (dest / "dover.html").read_text() == "good" and not run.results
 
 
