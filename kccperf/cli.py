@@ -103,6 +103,15 @@ def _validate_folder(args) -> int:
         f"{folder}: {check.files} files, {check.rows} rows, {len(log)} anomalies, "
         f"{len(new)} new ({against}); {time.perf_counter() - start:.1f} s"
     )
+    if args.strict and len(new):
+        from .schemas import Anomaly
+
+        kinds = ", ".join(f"{n} {kind}" for kind, n in new[Anomaly.category].value_counts().items())
+        print(
+            f"strict check failed: {len(new)} anomalies are new ({kinds}), listed above. Look at each: correct a mistake in "
+            "the catalogue or the import, never in the printed figures; once this edition is on disk, what it prints "
+            "is accepted when the next edition is checked against it."
+        )
     return 1 if args.strict and len(new) else 0
 
 

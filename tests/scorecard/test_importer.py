@@ -261,8 +261,9 @@ def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, m
     code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-10")
     lines = out.strip().splitlines()
     # Over 100%, and a figure printed differently from the accepted edition: a revision of it.
-    assert code == 1 and ", 2 new (against 2024-10)" in lines[-1]
-    assert len(lines) == 3 and all("swale__ics_monthly__2.tsv" in x for x in lines[:2])
+    assert code == 1 and ", 2 new (against 2024-10)" in lines[-2]
+    assert lines[-1].startswith("strict check failed: 2 anomalies are new (1 percent_over_100, 1 revised_figure), listed above")
+    assert len(lines) == 4 and all("swale__ics_monthly__2.tsv" in x for x in lines[:2])
     assert [x.split("[")[1].split("]")[0] for x in lines[:2]] == ["percent_over_100", "revised_figure"]
 
 
