@@ -322,7 +322,7 @@ def test_previous_year_finds_each_planted_outturn_across_its_target(frames, k, s
     by_row = rows.set_index(["source_file", "source_row"])
     expected = chosen.set_index(["source_file", "source_row"])
     assert set(by_row.index) == set(expected.index)
-    assert by_row["published"].to_dict() == (expected["prev_rag"] + " for " + expected["prev_year"]).to_dict()
+    assert by_row["published"].to_dict() == (expected["prev_rag"].astype(str) + " for " + expected["prev_year"]).to_dict()
     assert by_row["computed"].to_dict() == dict(zip(expected.index, np.where(green, "not GREEN", "GREEN")))
     assert agreed == agreed_clean - k  # each planted rating moves from agreeing to disagreeing, nothing else
 

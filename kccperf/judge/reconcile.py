@@ -322,7 +322,7 @@ def _floor_interval_findings(published: pd.DataFrame, scorecard: pd.DataFrame, t
             F.block: bad[J.block],
             F.indicator: bad[J.indicator],
             F.category: "floor_interval",
-            F.published: bad[J.rag],
+            F.published: bad[J.rag].astype(str),  # text, as every finding's (the rating is a categorical)
             F.computed: np.where(bad[J.rag] == "RED", "AMBER", "RED"),
             F.explanation: explanation,
             F.source_file: bad[J.source_file],
