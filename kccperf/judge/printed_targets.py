@@ -19,26 +19,22 @@ from ..schemas import Target as T
 _PRINTED = ((P.target_year, P.target), (P.prev_year, P.prev_target), (P.next_target_year, P.next_target))
 
 
+def _long(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each printed row once per target it carries: its columns, ``year`` and ``target`` (printed targets only)."""
+    parts = [rows.assign(**{T.year: rows[year], T.target: rows[value].astype(float)}) for year, value in _PRINTED]
+    long = pd.concat(parts, ignore_index=True)
+    return long[np.isfinite(long[T.target].to_numpy(float)) & (long[T.year] != "")]
+
+
 def printed_targets(published: pd.DataFrame, county: str = "Kent") -> pd.DataFrame:
     """One printed target per indicator and reporting year (the county's printing first), with where it was printed.
 
     Returns a frame with ``indicator, year, target, provenance``.
     """
     rows = published.assign(_county=published[P.area] == county).sort_values("_county", ascending=False, kind="stable")
-    parts = [
-        pd.DataFrame(
-            {
-                T.indicator: rows[P.indicator].to_numpy(object),
-                T.year: rows[year].to_numpy(object),
-                T.target: rows[value].to_numpy(float),
-                T.provenance: (rows[P.source_file] + " row " + rows[P.source_row].astype(str)).to_numpy(object),
-            }
-        )
-        for year, value in _PRINTED
-    ]
-    long = pd.concat(parts, ignore_index=True)
-    long = long[np.isfinite(long[T.target].to_numpy(float)) & (long[T.year] != "")]
-    return long.drop_duplicates([T.indicator, T.year]).reset_index(drop=True)
+    long = _long(rows).drop_duplicates([T.indicator, T.year])
+    where = long[P.source_file] + " row " + long[P.source_row].astype(str)
+    return long.assign(**{T.provenance: where})[[T.indicator, T.year, T.target, T.provenance]].reset_index(drop=True)
 
 
 def row_targets(published: pd.DataFrame) -> pd.Series:
@@ -47,23 +43,8 @@ def row_targets(published: pd.DataFrame) -> pd.Series:
     A district's table may print a target of its own (or N/A where the target is the county's alone); the
     figure on that row is rated against it.
     """
-    parts = [
-        pd.DataFrame(
-            {
-                P.area: published[P.area].to_numpy(object),
-                P.block: published[P.block].to_numpy(object),
-                P.indicator: published[P.indicator].to_numpy(object),
-                T.year: published[year].to_numpy(object),
-                T.target: published[value].to_numpy(float),
-            }
-        )
-        for year, value in _PRINTED
-    ]
-    long = pd.concat(parts, ignore_index=True)
-    long = long[np.isfinite(long[T.target].to_numpy(float)) & (long[T.year] != "")]
-    return long.drop_duplicates([P.area, P.block, P.indicator, T.year]).set_index([P.area, P.block, P.indicator, T.year])[
-        T.target
-    ]
+    key = [P.area, P.block, P.indicator, T.year]
+    return _long(published).drop_duplicates(key).set_index(key)[T.target]
 
 
 def with_printed_targets(targets: pd.DataFrame, published: pd.DataFrame, county: str = "Kent") -> pd.DataFrame:
