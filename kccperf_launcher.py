@@ -1,38 +1,69 @@
-"""The ``kccperf`` console command's entry point: Ctrl-C stops it quietly, even while it is still importing.
+"""The ``kccperf`` console command's entry point: Ctrl-C or SIGTERM stops it quietly, even while it is importing.
 
 Importing ``kccperf`` loads numpy, pandas and pandera, which takes about a second. A
 KeyboardInterrupt raised then would escape ``kccperf.cli.main`` as a traceback, so this module sits outside the
-package (importing anything inside it runs ``kccperf/__init__.py`` first) and imports nothing but ``sys`` before
-it is ready to catch the interrupt. Only Python's own start-up, some 20 ms before this module runs, is out of reach.
+package (importing anything inside it runs ``kccperf/__init__.py`` first) and imports nothing but ``sys`` and
+``signal`` before it is ready to catch the interrupt. Only Python's own start-up, some 20 ms before this module
+runs, is out of reach.
+
+SIGTERM would otherwise kill the process outright (status -15, no message) whenever no part of the command is
+handling it, for instance while a finished batch closes its workers. Here it is handled all the time, the way
+Ctrl-C is: the command stops with one line and status 143. Once the command has returned, a signal changes nothing:
+its exit status stands.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 
-# A shell's exit status for a command stopped by SIGINT: 128 + 2.
-INTERRUPTED = 130
+
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM (``signum``) arrived; ``kccperf.cli`` turns it into status 128 + ``signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Signals:
+    """Raise :class:`Stopped` on SIGINT and SIGTERM until the command has returned, then ignore them."""
+
+    def __init__(self) -> None:
+        self.finished = False
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self.handle)
+
+    def handle(self, signum: int, _frame) -> None:
+        if not self.finished:
+            raise Stopped(signum)
 
 
 def main() -> int:
-    """Run ``kccperf.cli.main``; a Ctrl-C during its imports or its work ends with one line and status 130.
+    """Run ``kccperf.cli.main``; a signal during its imports or its work ends with one line and status 128 + signum.
 
     Returns
     -------
     int
         The command's exit status.
     """
+    signals = _Signals()
+    signals.install()
     started = False
     try:
         from kccperf.cli import main as run_command
 
         started = True
-        return run_command()
-    except KeyboardInterrupt:
-        # The command handles Ctrl-C while it works; this catches the moments around it, above all the imports.
+        code = run_command()
+    except KeyboardInterrupt as stop:
+        # The command handles signals while it works; this catches the moments around it, above all the imports.
         when = "" if started else " before it started; nothing was changed"
         print(f"kccperf: interrupted{when}", file=sys.stderr)
-        return INTERRUPTED
+        code = 128 + getattr(stop, "signum", signal.SIGINT)
+    signals.finished = True  # exiting: closing files and threads must not be cut short, nor the status changed
+    return code
 
 
 if __name__ == "__main__":

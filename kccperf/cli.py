@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -373,9 +374,10 @@ def main(argv: list[str] | None = None) -> int:
     except KccperfError as exc:
         print(f"kccperf: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        # The console script (kccperf_launcher) raises a KeyboardInterrupt carrying the signal's number.
         print("kccperf: interrupted", file=sys.stderr)
-        return 130
+        return 128 + getattr(stop, "signum", signal.SIGINT)
     except BrokenPipeError:
         # The reader of our output went away (e.g. `kccperf qa | head`): stop quietly.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115

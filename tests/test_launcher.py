@@ -56,16 +56,45 @@ def wait_until_mapped(proc: subprocess.Popen, library: str, limit: float = 60) -
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to see how far the imports are")
-@pytest.mark.parametrize(("library", "then"), [(NUMPY, 0.0), (PANDAS, 0.0), (PANDAS, 0.2)])
-def test_ctrl_c_during_the_imports_gives_one_line_and_status_130(tmp_path, library, then):
+@pytest.mark.parametrize(
+    ("library", "then", "sig"),
+    [(NUMPY, 0.0, signal.SIGINT), (PANDAS, 0.0, signal.SIGINT), (PANDAS, 0.2, signal.SIGINT), (PANDAS, 0.0, signal.SIGTERM)],
+)
+def test_a_signal_during_the_imports_gives_one_line_and_its_status(tmp_path, library, then, sig):
     proc = start(console_script(tmp_path), "periods")
     wait_until_mapped(proc, library)
     time.sleep(then)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.splitlines() == ["kccperf: interrupted before it started; nothing was changed"], err
-    assert (proc.returncode, out) == (130, "")
+    assert (proc.returncode, out) == (128 + sig, "")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signals_stop_the_command_until_it_returns_then_change_nothing(sig):
+    # A SIGTERM while a finished batch closed its workers used to kill the process (status -15).
+    import kccperf_launcher
+
+    signals = kccperf_launcher._Signals()
+    with pytest.raises(kccperf_launcher.Stopped) as stopped:
+        signals.handle(sig, None)
+    assert stopped.value.signum == sig and isinstance(stopped.value, KeyboardInterrupt)
+    signals.finished = True
+    assert signals.handle(sig, None) is None
+
+
+def test_sigterm_while_the_command_works_gives_status_143(monkeypatch, capsys):
+    # The command's own handler sees the launcher's exception and keeps the signal's number in the status.
+    import kccperf.cli
+    import kccperf_launcher
+
+    def stopped(_args):
+        raise kccperf_launcher.Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(kccperf.cli, "_cmd_periods", stopped)
+    assert kccperf.cli.main(["periods"]) == 143
+    assert capsys.readouterr().err == "kccperf: interrupted\n"
 
 
 def test_the_command_runs_and_keeps_its_exit_status(tmp_path):
