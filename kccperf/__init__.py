@@ -31,6 +31,7 @@ from .judge.reconcile import Reconciliation, floor_inference, reconcile
 from .judge.since import EditionChanges, since_last_edition
 from .publish.main_points import main_points
 from .publish.parameters import check_notebook_parameters, check_parameters
+from .publish.prepared import load_assessed, load_series, prepare_edition
 from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
 from .publish.suppress import suppress
 from .scorecard.catalogue import Catalogue, load_catalogue
@@ -96,6 +97,9 @@ __all__ = [
     "latest_period",
     "league_table",
     "load_edition_info",
+    "load_assessed",
+    "load_series",
+    "prepare_edition",
     "rag_counts",
     "load_catalogue",
     "load_headline",

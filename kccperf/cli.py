@@ -54,6 +54,11 @@ def _report_summary(run, name_edition: bool) -> None:
 def _cmd_validate(args) -> int:
     if Path(args.path).is_dir():
         return _validate_folder(args)
+    if not Path(args.path).exists():
+        raise ParameterError(
+            f"{args.path}: no such file or folder; expected an edition folder such as data/raw/scorecard/2024-10 "
+            "or one of its table files (.tsv, .csv or .xlsx)."
+        )
     from .scorecard.editions import read_scorecard
 
     table = read_scorecard(args.path, area=args.area, edition=args.edition)

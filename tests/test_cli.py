@@ -36,7 +36,8 @@ def test_validate_strict_fails_on_anomalies():
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["validate", "missing.tsv"], "missing.tsv: file not found"),
+        (["validate", "missing.tsv"], "missing.tsv: no such file or folder; expected an edition folder"),
+        (["validate", "data/raw/scorecard/2024-1"], "2024-1: no such file or folder; expected an edition folder"),
         (["report", "--period", "2031-01"], "period '2031-01' is not available"),
         (["report", "--areas", "Narnia"], "area 'Narnia' is not known"),
         (["quality", "--period", "nope"], "period 'nope' is not available"),

@@ -32,8 +32,9 @@ from ..schemas import Target as T
 from ..schemas import TargetCheck as TC
 from ..schemas import TruePeriod as TP
 from ..schemas import UnexplainedRag as UR
+from ..scorecard.cache import read_derived, write_derived
 from ..scorecard.catalogue import _read_reference, load_catalogue
-from ..scorecard.editions import load_published, load_quality_log, load_scorecard
+from ..scorecard.editions import load_published, load_quality_log, load_scorecard, resolve_period, results_key
 from ..scorecard.metadata import load_indicator_info
 from .assess import assess
 from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
@@ -652,7 +653,9 @@ def reconcile_frames(
 def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     """Compare every published figure and judgement of an edition with the computed one.
 
-    ``period`` defaults to the newest edition on disk.
+    ``period`` defaults to the newest edition on disk. The result is kept in the cache of derived results
+    (Parquet, keyed by the raw files, the reference files and the library's source), so a batch reconciles an
+    edition once and every report reads it back.
 
     Returns
     -------
@@ -666,6 +669,18 @@ def reconcile(period: str | None = None, *, data_dir=None) -> Reconciliation:
     >>> "rag" in set(rec.findings["category"])
     True
     """
+    period = resolve_period(period, data_dir)
+    name, key = f"{period}-reconcile", results_key(period, data_dir=data_dir)
+    cached = read_derived(name, key, ("findings", "agreed", "titles"), data_dir)
+    if cached is not None:
+        findings, agreed, titles = cached
+        return Reconciliation(findings, agreed, titles.set_index(I.indicator)[I.title])
+    rec = _reconcile(period, data_dir)
+    write_derived(name, key, {"findings": rec.findings, "agreed": rec.agreed, "titles": rec.titles.reset_index()}, data_dir)
+    return rec
+
+
+def _reconcile(period: str, data_dir) -> Reconciliation:
     cat = load_catalogue(data_dir)
     scorecard = load_scorecard(period, data_dir=data_dir)
     published = load_published(period, data_dir=data_dir)

@@ -36,8 +36,6 @@ from ..scorecard.editions import (
     available_periods,
     latest_period,
     load_edition_info,
-    load_published,
-    load_scorecard,
     resolve_period,
 )
 from .downloads import write_csv, write_text, write_xlsx
@@ -239,8 +237,12 @@ def _watch_parent(parent: int) -> None:
     _worker_exit(1)
 
 
-def _warm_up(kernel: str, cwd: str, period: str) -> None:
-    """Start this worker's kernel and load the library and the edition into it; never raises."""
+def _warm_up(kernel: str, cwd: str) -> None:
+    """Start this worker's kernel and import the library and its charts into it; never raises.
+
+    The edition's shared work is not done here: this process does it once (:func:`_plan`) while the workers
+    warm up, and each report reads it from the cache.
+    """
     try:
         km = _warm_kernel(kernel, cwd)
         kc = km.client()
@@ -249,7 +251,7 @@ def _warm_up(kernel: str, cwd: str, period: str) -> None:
             kc.wait_for_ready(timeout=120)
             # Nothing the kernel prints may reach the command's output: the result is bound, and output dropped.
             kc.execute_interactive(
-                f"import kccperf\nfrom kccperf.publish import figures, scorecard_views\n_ = kccperf.reconcile({period!r})",
+                "import kccperf\nfrom kccperf.publish import figures, scorecard_views",
                 timeout=300,
                 silent=True,
                 output_hook=_drop,
@@ -484,9 +486,11 @@ def _build(periods: list[str], areas, opt: _Options, out_dir) -> list[ReportRun]
     keep = Path(opt.keep_notebooks).resolve() if opt.keep_notebooks is not None else None
     runs = [ReportRun(period=p, out_dir=root / p, kernel=kernel) for p in periods]
     plans = [partial(_plan, p, names, every, area_template, threshold, opt.data_dir) for p in periods]
-    pool = _open_pool(opt.scheduler, opt.jobs, say)  # an unreachable scheduler stops the run here
-    warm = every or len(names) * len(periods) > pool.jobs
-    settings = _Settings(pool.jobs, kernel, opt.timeout, str(area_template.parent), warm, keep, opt.data_dir, len(periods) > 1)
+    # No more workers than reports (at least one per area and edition; the county and budget views come with every
+    # area): an idle worker would only hold a kernel. Each worker warms its kernel while this process loads.
+    reports = (len(names) + every) * len(periods)
+    pool = _open_pool(opt.scheduler, opt.jobs, say, reports)  # an unreachable scheduler stops the run here
+    settings = _Settings(pool.jobs, kernel, opt.timeout, str(area_template.parent), keep, opt.data_dir, len(periods) > 1)
     try:
         with _locked([run.out_dir for run in runs]), _StopRequest() as stop:
             return _run_batch(runs, plans, settings, say, stop, pool)
@@ -516,10 +520,10 @@ def _locked(dests: list[Path]) -> Iterator[None]:
             os.close(fd)  # releases the lock; the file stays, so that no second run can lock a different inode
 
 
-def _open_pool(scheduler: str | None, jobs: int, say) -> _LocalPool | DaskPool:
+def _open_pool(scheduler: str | None, jobs: int, say, reports: int) -> _LocalPool | DaskPool:
     """The workers: a Dask cluster's when ``scheduler`` is given (dask is imported only then), else local processes."""
     if scheduler is None:
-        return _LocalPool(_cap_jobs(jobs, say))
+        return _LocalPool(min(_cap_jobs(jobs, say), reports))
     try:
         from .cluster import DaskPool
     except ImportError:
@@ -580,7 +584,6 @@ class _Settings:
     kernel: str
     timeout: int
     cwd: str
-    warm: bool
     keep: Path | None
     data_dir: object
     many_editions: bool = False
@@ -599,8 +602,8 @@ class _LocalPool:
             initargs=(os.getpid(),),
         )
 
-    def warm_up(self, st: _Settings, period: str) -> list[Future]:
-        return [self._pool.submit(_warm_up, st.kernel, st.cwd, period) for _ in range(self.jobs)]
+    def warm_up(self, st: _Settings) -> list[Future]:
+        return [self._pool.submit(_warm_up, st.kernel, st.cwd) for _ in range(self.jobs)]
 
     def render(self, task: ReportTask, work: Path, st: _Settings, generated: str) -> Future:
         return self._pool.submit(_render, task, str(work), st.kernel, st.timeout, generated)
@@ -627,9 +630,9 @@ def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: 
     plans: list[_Plan] = []
     generated = generated_at()
     try:
-        # The workers start warming up (imports, the edition in the kernel's caches) while this process loads the data;
-        # a single report gains nothing from warming a kernel first.
-        warm = pool.warm_up(st, runs[0].period) if st.warm else []
+        # The workers start their kernels and imports while this process loads the editions and does their shared
+        # work (assessment, suppression, reconciliation) once, into the cache every report reads.
+        warm = pool.warm_up(st)
         # Load (and validate) every edition before writing anything, so bad data stops the run cleanly;
         # a signal during the load (seconds on a busy machine) stops it at once, as nothing is written yet.
         stop.at_once = True
@@ -771,14 +774,14 @@ class _Plan:
 
 def _plan(period: str, names: list[str], every: bool, area_template: Path, threshold: int, data_dir) -> _Plan:
     """The reports to build: one per area, and with ``every`` the county view and the budget views."""
-    from ..judge.assess import assess
+    from .prepared import prepare_edition
     from .summary import area_view
-    from .suppress import suppress
 
     cat = load_catalogue(data_dir)
     nb_dir = project_root() / "notebooks"
-    published = load_published(period, data_dir=data_dir)
-    assessed = suppress(assess(load_scorecard(period, data_dir=data_dir), published=published), threshold)
+    # Once per edition, for every report: the assessed edition, its series and its reconciliation, kept in the
+    # cache of derived results that each report reads back (the work no longer grows with areas times reports).
+    assessed = prepare_edition(period, threshold, data_dir=data_dir)
     info = load_edition_info(period, data_dir=data_dir)
     label = info.get("edition_label", period)
     tasks = [

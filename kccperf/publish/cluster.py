@@ -114,7 +114,7 @@ class DaskPool:
         self._futures: list[Future] = []
         self._closed = False
 
-    def warm_up(self, st, period: str) -> list[Future]:
+    def warm_up(self, st) -> list[Future]:
         return []  # each worker warms its kernel on its first report and keeps it
 
     def render(self, task: ReportTask, work: Path, st, generated: str) -> Future:

@@ -12,6 +12,7 @@ written (a read-only folder) editions are simply parsed each time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from functools import lru_cache
@@ -21,7 +22,17 @@ import pandas as pd
 
 from .._paths import cache_root
 
-__all__ = ["edition_key", "history_key", "read_cached", "read_history", "write_cached", "write_history"]
+__all__ = [
+    "derived_key",
+    "edition_key",
+    "history_key",
+    "read_cached",
+    "read_derived",
+    "read_history",
+    "write_cached",
+    "write_derived",
+    "write_history",
+]
 
 PARTS = ("values", "published", "anomalies")
 # Whole histories kept on disk: every edition, and the editions before each recent one (load_scorecard).
@@ -40,6 +51,32 @@ def _code_digest() -> str:
             h.update(f.name.encode())
             h.update(f.read_bytes())
     return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _package_digest() -> str:
+    # Derived results (assessments, reconciliations) depend on any module of the library: all of it is in their key.
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")):
+        h.update(str(f.relative_to(package)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def derived_key(edition_keys: tuple[str, ...], *extra: object) -> str:
+    """A key for results computed from the editions on disk: their :func:`edition_key`, the library's source, ``extra``.
+
+    A new or changed edition, reference file or module gives a new key, so no result is ever served stale.
+
+    Examples
+    --------
+    >>> derived_key(("a", "b"), 5) == derived_key(("a", "b"), 5) != derived_key(("a", "b"), 0)
+    True
+    """
+    # pandas' version too: frames written by one pandas are read back by the same one.
+    parts = [_package_digest(), pd.__version__, *edition_keys, *map(repr, extra)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
 def edition_key(folder: Path, reference: Path) -> str:
@@ -127,3 +164,60 @@ def write_history(key: str, frame: pd.DataFrame, data_dir=None) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         return
+
+
+def _dtypes(frame: pd.DataFrame) -> bytes:
+    return json.dumps({str(c): str(t) for c, t in frame.dtypes.items()}).encode()
+
+
+def _write_typed(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` whole or not at all, recording its dtypes (Parquet reads text columns back as ``str``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame)  # the index too: a frame read back equals the one written
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kccperf.dtypes": _dtypes(frame)})
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _read_typed(path: Path) -> pd.DataFrame | None:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+        wanted = json.loads(table.schema.metadata[b"kccperf.dtypes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, damaged or written otherwise: compute again and overwrite it
+    frame = table.to_pandas()
+    # Text columns built as ``object`` come back as ``str`` under pandas 3: give them back their own dtype.
+    for col in [c for c, t in wanted.items() if t == "object" and str(frame[c].dtype) != "object"]:
+        frame[col] = frame[col].astype(object)
+    return frame
+
+
+def read_derived(name: str, key: str, parts: tuple[str, ...], data_dir=None) -> tuple[pd.DataFrame, ...] | None:
+    """The frames ``parts`` of the result ``name`` stored under ``key`` (see :func:`derived_key`), or ``None``."""
+    folder = cache_root(data_dir) / "derived"
+    frames = tuple(_read_typed(folder / f"{name}-{key}-{part}.parquet") for part in parts)
+    return None if any(f is None for f in frames) else frames
+
+
+def write_derived(name: str, key: str, frames: dict[str, pd.DataFrame], data_dir=None) -> None:
+    """Store the frames of the result ``name`` under ``key``, removing that result's entries under older keys."""
+    folder = cache_root(data_dir) / "derived"
+    keep = {folder / f"{name}-{key}-{part}.parquet" for part in frames}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{name}-*.parquet"):
+            if old not in keep and old.name[len(name) + 1 :].count("-") == 1:  # this name's, not a longer name's
+                old.unlink(missing_ok=True)
+        for part, frame in frames.items():
+            _write_typed(frame, folder / f"{name}-{key}-{part}.parquet")
+    except OSError:
+        return  # read-only or full: the cache is only a speed-up

@@ -14,7 +14,7 @@ from .. import schemas
 from .._paths import data_root
 from ..errors import ParameterError, ScorecardFileError, read_utf8
 from ..schemas import Anomaly, Headline, History, Published, PublishedHistory, Revision, Scorecard, ScorecardEdition, Table
-from .cache import edition_key, history_key, read_cached, read_history, write_cached, write_history
+from .cache import derived_key, edition_key, history_key, read_cached, read_history, write_cached, write_history
 from .catalogue import load_catalogue
 from .history import extend_series, revision_anomalies, revisions
 from .reader import ScorecardTable, read_scorecard
@@ -84,6 +84,17 @@ def resolve_period(period: str | None, data_dir=None) -> str:
         return latest_period(data_dir)
     scorecard_dir(period, data_dir)
     return period
+
+
+def results_key(period: str, *extra: object, data_dir=None) -> str:
+    """The cache key of a result computed for ``period`` (with ``extra`` settings) from the editions on disk.
+
+    It hashes every edition's files (an edition extends the series of the ones after it), the reference
+    files and the library's source, so any change to them gives a new key.
+    """
+    root = data_root(data_dir).resolve()
+    keys = tuple(p + ":" + edition_key(root / "raw" / "scorecard" / p, root / "reference") for p in available_periods(data_dir))
+    return derived_key(keys, period, *extra)
 
 
 def previous_period(period: str | None = None, data_dir=None) -> str | None:

@@ -68,9 +68,7 @@ def test_quiet_section_has_no_table(previous):
     ],
 )
 def test_a_change_to_a_withheld_figure_is_not_shown(withheld, shown, note):
-    view = pd.DataFrame(
-        {"area": "Kent", "block": "", "indicator": ["cswt_re_referrals", "ehe"], "suppressed": [False, False]}
-    )
+    view = pd.DataFrame({"area": "Kent", "block": "", "indicator": ["cswt_re_referrals", "ehe"], "suppressed": [False, False]})
     view["suppressed"] = view["indicator"].isin(withheld)
     html = since_last_edition_section(_changes("2024-10", [REVISED, TARGET]), view).data
     for title in ("Re-referrals", "EHE contact"):

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import kccperf
+from kccperf._paths import cache_root
 from kccperf.scorecard import editions
-from kccperf.scorecard.cache import edition_key, read_cached
+from kccperf.scorecard.cache import derived_key, edition_key, read_cached, read_derived, write_derived
 
 
 @pytest.fixture
@@ -64,3 +65,32 @@ def test_an_unwritable_cache_is_only_slower(data, monkeypatch, tmp_path):
     blocker.write_text("x")
     monkeypatch.setenv("KCCPERF_CACHE", str(blocker))
     assert len(kccperf.load_scorecard("2024-10", data_dir=data)) > 0
+
+
+def _frame() -> pd.DataFrame:
+    rag = pd.Categorical(["RED", "GREEN", None], categories=["RED", "AMBER", "GREEN"], ordered=True)
+    text = pd.Series(["a", "", "=b"], dtype=object)
+    return pd.DataFrame({"text": text, "rag": rag, "value": [1.5, None, 3.0], "ok": [True, False, True]}, index=[4, 7, 9])
+
+
+def test_a_derived_frame_reads_back_equal_with_its_dtypes_and_index(tmp_path):
+    write_derived("2024-10-x", "k1", {"all": _frame()}, tmp_path)
+    (back,) = read_derived("2024-10-x", "k1", ("all",), tmp_path)
+    pd.testing.assert_frame_equal(back, _frame(), check_exact=True)
+    assert back["text"].dtype == object and back["rag"].cat.ordered
+
+
+def test_a_new_key_replaces_only_its_own_results_entries(tmp_path):
+    write_derived("2024-10-assessed-5", "k1", {"all": _frame()}, tmp_path)
+    write_derived("2024-10-assessed-50", "k1", {"all": _frame()}, tmp_path)
+    write_derived("2024-10-assessed-5", "k2", {"all": _frame()}, tmp_path)
+    names = sorted(p.name for p in (cache_root(tmp_path) / "derived").glob("*.parquet"))
+    assert names == ["2024-10-assessed-5-k2-all.parquet", "2024-10-assessed-50-k1-all.parquet"]
+    assert read_derived("2024-10-assessed-5", "k1", ("all",), tmp_path) is None
+
+
+@pytest.mark.parametrize("extra", [(5,), (0,), (5, "Dover"), ()])
+def test_derived_keys_differ_with_the_editions_and_the_settings(extra):
+    keys = {derived_key(editions_, *extra) for editions_ in [("a:1",), ("a:2",), ("a:1", "b:1")]}
+    assert len(keys) == 3
+    assert derived_key(("a:1",), *extra) != derived_key(("a:1",), *extra, 1)
