@@ -58,6 +58,9 @@ def test_notebook_executes(tmp_path, path, params):
     )
     nb = nbformat.read(out, as_version=4)
     assert nb.metadata.papermill.parameters == params
+    # Each chart is kept once, as the PNG inside its HTML figure, not again as a separate image/png output.
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if "image/png" in o.get("data", {})]
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
 

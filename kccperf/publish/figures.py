@@ -37,16 +37,13 @@ class Chart:
     """A matplotlib chart as a PNG, with alt text, a visible caption and, optionally, its data as a small table.
 
     In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the image, the caption
-    beneath, the table inside ``<details>``), and also carries ``image/png`` for other front ends. The
-    caption is plain text unless ``caption_html`` is given (already escaped).
+    beneath, the table inside ``<details>``). It offers no separate ``image/png``: the executed notebook would
+    then keep every image twice. The caption is plain text unless ``caption_html`` is given (already escaped).
     """
 
     def __init__(self, png: bytes, alt: str, caption: str, table: str = "", *, caption_html: str = "") -> None:
         self.png, self.alt, self.caption, self.table = png, alt, caption, table
         self.caption_html = caption_html or html.escape(caption)
-
-    def _repr_png_(self) -> bytes:
-        return self.png
 
     def _figure(self, cls: str) -> str:
         data = base64.b64encode(self.png).decode("ascii")

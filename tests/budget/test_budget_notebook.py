@@ -39,9 +39,10 @@ def test_budget_notebook_executes(tmp_path, directorate):
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    charts = [o for o in outputs if "image/png" in o.get("data", {})]
+    charts = [o for o in outputs if "data:image/png;base64," in o.get("data", {}).get("text/html", "")]
     assert len(charts) == 3
     assert all('alt="' in o["data"]["text/html"] and "<figcaption" in o["data"]["text/html"] for o in charts)
+    assert not [o for o in outputs if "image/png" in o.get("data", {})], "each image is kept once, in its figure"
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert '<th scope="col">' in html and "do not add up" in html
     assert ("relies on unsecured funding" in html) == (directorate == "CYPE")
