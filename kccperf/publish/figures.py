@@ -65,12 +65,17 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     """The figure as PNG bytes, with no software tag or timestamp so identical data gives identical files.
 
     The image is reduced to a palette of 96 colours (no dithering): charts hold few colours, and a
-    report of many charts stays well under its size limit.
+    report of many charts stays well under its size limit. ``dpi`` (default the figure's own) becomes the
+    figure's dpi.
     """
     buf = io.BytesIO()
-    kwargs = {"dpi": dpi} if dpi else {}
-    fig.savefig(buf, format="png", metadata={"Software": None}, **kwargs)
-    image = Image.open(buf).convert("RGB").quantize(96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # The raw pixels, not a PNG: the image is encoded once, below, after quantising. At the figure's own
+    # dpi, the canvas gives their size.
+    fig.set_dpi(dpi or fig.dpi)
+    fig.savefig(buf, format="raw", dpi=fig.dpi)
+    size = fig.canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, buf.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+    image = image.quantize(96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
