@@ -15,6 +15,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -61,12 +62,17 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     """The figure as PNG bytes, with no software tag or timestamp so identical data gives identical files.
 
     The image is reduced to a palette of 96 colours (no dithering): charts hold few colours, and a
-    report of many charts stays well under its size limit.
+    report of many charts stays well under its size limit. ``dpi`` (default the figure's own) becomes the
+    figure's dpi.
     """
     buf = io.BytesIO()
-    kwargs = {"dpi": dpi} if dpi else {}
-    fig.savefig(buf, format="png", metadata={"Software": None}, **kwargs)
-    image = Image.open(buf).convert("RGB").quantize(96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # The raw pixels, not a PNG: the image is encoded once, below, after quantising. At the figure's own
+    # dpi, the canvas gives their size.
+    fig.set_dpi(dpi or fig.dpi)
+    fig.savefig(buf, format="raw", dpi=fig.dpi)
+    size = fig.canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, buf.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+    image = image.quantize(96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -119,8 +125,65 @@ class ChartSet:
 
 
 def _panel_figure(width: float = 2.8, height: float = 2.1) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    # No layout engine: _fit_panel sets the margins from the text instead. Constrained layout measures every
+    # artist in a layout-only draw before each save, which cost as much as the drawing itself.
+    fig = Figure(figsize=(width, height))
     return fig, fig.subplots()
+
+
+# The text around a panel, in points (7 pt text, 6.5 pt legend, matplotlib's default ticks and pads).
+_EDGE = 3.0  # a gap between any text and the edge of the image
+_TITLE_LINE = 9.1  # each line of a 7 pt title (line spacing 1.2, with its descent)
+_TITLE_PAD = 6.0
+_TICKS = 7.0  # tick length and the pad between tick and label
+_TEXT = 8.5  # one line of 7 pt text, with its descent
+_LABEL_PAD = 4.0  # between the tick labels and the axis label
+_LEGEND_EDGE = 3.25  # the legend's border pad from the bottom of the figure
+_LEGEND_ROW = 10.9  # each row of a 6.5 pt legend, with its spacing and border
+_GAP = 4.0  # between the legend and the x tick labels
+
+
+def _text_width(text: str, size: float = 7.0) -> float:
+    """The width of a line of text in points, from DejaVu Sans' advances rounded up (no renderer needed)."""
+    return size * sum(0.34 if c in ".,:;' " else 0.84 if c in "−%" else 0.64 for c in text)
+
+
+def _widest_tick_label(axis) -> float:
+    """The widest label among the ticks the axis will draw, in points: its locator and formatter, without a draw."""
+    lo, hi = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(hi - lo, 1.0)
+    locs = [v for v in axis.get_major_locator()() if lo - slack <= v <= hi + slack]
+    return max((_text_width(label) for label in axis.get_major_formatter().format_ticks(locs)), default=0.0)
+
+
+def _fit_panel(fig: Figure, ax, title: str, *, legend_rows: int, x_label: bool = False) -> None:
+    """Place the axes between the title above and the legend below, without a layout pass.
+
+    The margins come from what the text needs: the lines of ``title`` (already wrapped), the rows of the figure
+    legend placed at the bottom centre, the widest y tick label (the ticks are known once the data are plotted)
+    and, with ``x_label``, an x axis label. The y label and the title are placed by hand too: left to themselves,
+    matplotlib measures every tick label again at each draw to place them. The title starts at the left edge,
+    above the y label, so it has the panel's whole width.
+    """
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # no offset text above the axis
+    width, height = (72 * v for v in fig.get_size_inches())
+    below = _TICKS + _TEXT + (_LABEL_PAD + _TEXT if x_label else 0.0)
+    bottom = _LEGEND_EDGE + legend_rows * _LEGEND_ROW + _GAP + below
+    top = _EDGE + (title.count("\n") + 1) * _TITLE_LINE + _TITLE_PAD
+    # The number of ticks follows the length of the axis: set the height before reading the y ticks, and the
+    # left margin before reading the x ticks (the last x label may be centred on the right end of the axis).
+    fig.subplots_adjust(bottom=bottom / height, top=1 - top / height)
+    y_ticks = _widest_tick_label(ax.yaxis)
+    left = _EDGE + _TEXT + _LABEL_PAD + y_ticks + _TICKS
+    fig.subplots_adjust(left=left / width)
+    right = _EDGE + _widest_tick_label(ax.xaxis) / 2
+    fig.subplots_adjust(right=1 - right / width)
+    ax_width, ax_height = width - left - right, height - top - bottom
+    ax.yaxis.set_label_coords(-(y_ticks + _TICKS + _LABEL_PAD) / ax_width, 0.5)
+    if x_label:
+        ax.xaxis.set_label_coords(0.5, -(_TICKS + _TEXT + _LABEL_PAD) / ax_height)
+    # Setting y tells matplotlib the title is placed: it no longer checks at each draw for text above the axes.
+    ax.set_title(title, fontsize=7, loc="left", x=-(left - _EDGE) / ax_width, y=1.0, pad=_TITLE_PAD)
 
 
 def _full_title(title: str, block: str, width: int = 38) -> str:
@@ -172,8 +235,9 @@ def trend_figure(s: pd.DataFrame, row: pd.Series, block: str = "") -> tuple[Figu
     ax.set_xlim(-0.4, max(len(x) - 0.6, 0.4))
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel(AXIS_UNITS.get(unit, ""), fontsize=7)
-    ax.set_title(_full_title(row[S.title], block), fontsize=7, loc="left")
-    fig.legend(loc="outside lower center", ncol=4, fontsize=6.5, frameon=False, handlelength=2.2)
+    # At most three entries: one row, at a fixed place (an "outside" legend needs constrained layout).
+    fig.legend(loc="lower center", ncol=4, fontsize=6.5, frameon=False, handlelength=2.2)
+    _fit_panel(fig, ax, _full_title(row[S.title], block), legend_rows=1)
     alt = f"Line chart: {row[S.title]}{f' ({block})' if block else ''} {_trend_words(y, labels, unit)}"
     alt += (", against a " + " and a ".join(lines) if lines else "") + "."
     return fig, alt
@@ -213,25 +277,34 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
 
 
 def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str) -> Figure:
-    """One funnel plot: the districts' values against their denominators, the county line and the 95% and 99.8% limits."""
+    """One funnel plot: the districts' values against their denominators, the county line and the 95% and 99.8% limits.
+
+    ``pts`` holds every district's point and ``me`` the chosen area's; ``title`` is already wrapped.
+    """
     fig, ax = _panel_figure(3.4, 2.6)
     p0 = pts[A.county_value].iloc[0]
     n = np.linspace(max(pts[S.denominator].min() * 0.8, 1), pts[S.denominator].max() * 1.1, 120)
+    limits = []
     for z, style, label in ((Z_95, "--", "95% limits"), (Z_998, ":", "99.8% limits")):
+        # Each pair of limits is one artist: a line collection of the lower and the upper curve.
         lo, hi = funnel_limits(p0, n, z)
-        ax.plot(n, lo, color="#505a5f", linestyle=style, linewidth=1, label=label)
-        ax.plot(n, hi, color="#505a5f", linestyle=style, linewidth=1)
-    ax.axhline(p0, color="#0b0c0c", linewidth=1, label="county")
+        curves = LineCollection([np.column_stack([n, lo]), np.column_stack([n, hi])], label=label)
+        curves.set(colors="#505a5f", linestyles=style, linewidths=1)
+        limits.append(ax.add_collection(curves))
+    county = ax.axhline(p0, color="#0b0c0c", linewidth=1, label="county")
     others = pts.drop(index=me.index)
-    ax.scatter(
+    grey = ax.scatter(
         others[S.denominator], others[A.value], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3, label="other districts"
     )
-    ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area)
-    ax.set_title(title, fontsize=7, loc="left")
+    mine = ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area)
     ax.set_xlabel("cases in the denominator", fontsize=7)
     ax.set_ylabel("%", fontsize=7)
     ax.tick_params(labelsize=7)
-    fig.legend(loc="outside lower center", ncol=3, fontsize=6.5, frameon=False)
+    ax.ticklabel_format(axis="x", style="plain", useOffset=False)
+    # Two rows, filled down the columns: the points (the long names share a column), the limits, the county.
+    handles = [mine, grey, *limits, county]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=6.5, frameon=False, columnspacing=1.5)
+    _fit_panel(fig, ax, title, legend_rows=2, x_label=True)
     return fig
 
 

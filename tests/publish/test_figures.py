@@ -66,8 +66,8 @@ from kccperf import budget  # noqa: E402
 from kccperf.publish import budget_views  # noqa: E402
 
 
-def clipped_texts(fig: Figure) -> list[str]:
-    """Every drawn, non-empty text artist whose extent leaves the figure (by more than a pixel).
+def _drawn_texts(fig: Figure) -> tuple[list[Text], object]:
+    """The figure drawn, and every drawn, non-empty text artist in it, with the renderer to measure them.
 
     Tick labels count only for the ticks the axis draws (matplotlib keeps labels for ticks outside the view).
     """
@@ -82,14 +82,38 @@ def clipped_texts(fig: Figure) -> list[str]:
             for tick in axis._update_ticks():
                 drawn += [label for label in (tick.label1, tick.label2) if label.get_visible()]
     texts = [t for t in fig.findobj(Text) if id(t) not in tick_labels and t.get_visible()] + drawn
+    return [t for t in texts if t.get_text().strip()], renderer
+
+
+def clipped_texts(fig: Figure) -> list[str]:
+    """Every drawn, non-empty text artist whose extent leaves the figure (by more than a pixel)."""
+    texts, renderer = _drawn_texts(fig)
     width, height = fig.bbox.width, fig.bbox.height
     out = []
     for t in texts:
-        if not t.get_text().strip():
-            continue
         box = t.get_window_extent(renderer)
         if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
             out.append(t.get_text())
+    return out
+
+
+def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose extents overlap (by more than a pixel each way), and texts over an axes.
+
+    Each legend counts as one box (its entries are laid out by the legend); so does each axes' plotting area.
+    """
+    texts, renderer = _drawn_texts(fig)
+    legend_texts = {id(t) for legend in fig.legends for t in legend.get_texts()}
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if id(t) not in legend_texts]
+    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
+    areas = [("axes", ax.bbox) for ax in fig.axes]
+    out = []
+    for i, (name, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1 :] + areas:
+            dx = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+            dy = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+            if dx > 1 and dy > 1:
+                out.append((name, other))
     return out
 
 
@@ -99,6 +123,18 @@ def test_the_extent_check_finds_clipped_text():
     assert clipped_texts(fig) == []
     fig.text(0.9, 0.5, "a label running off the edge")
     assert clipped_texts(fig) == ["a label running off the edge"]
+
+
+def test_the_overlap_check_finds_text_on_text_and_on_the_axes():
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot([0, 1], [1, 0])
+    ax.set_ylabel("cases per worker")
+    assert overlapping_texts(fig) == []
+    ax.yaxis.set_label_coords(-0.05, 0.5)  # the y label over the tick labels
+    fig.text(0.5, 0.5, "over the plot")
+    found = overlapping_texts(fig)
+    assert ("over the plot", "axes") in found and any(label == "cases per worker" for label, _ in found), found
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +253,71 @@ def test_a_repeated_figure_is_not_drawn_at_the_later_period(scorecard):
     printed = kent[(kent[S.indicator] == row[A.indicator]) & (kent[S.block] == row[A.block])]
     assert row[A.period] < printed[S.period].max()
     assert points[S.period].max() == row[A.period] and len(points) == len(printed) - 1
+
+
+@pytest.fixture
+def saved(monkeypatch):
+    """The figures the chart sets save as PNGs while the test runs."""
+    figs: list[Figure] = []
+    original = figures.png_bytes
+
+    def record(fig, *args, **kwargs):
+        figs.append(fig)
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "png_bytes", record)
+    return figs
+
+
+@pytest.mark.parametrize("area", ["Sevenoaks", "Kent"])
+def test_no_trend_panel_clips_or_overlaps_its_text(area, assessed, saved):
+    """Every panel of the trend grids with the most panels and the longest titles (Sevenoaks' teams, up to 5 lines)."""
+    series = kccperf.suppress(kccperf.load_scorecard("2024-10", area=area), 5)
+    figures.trend_grid(series, kccperf.area_view(assessed, area), area=area)
+    assert len(saved) > 20
+    for fig in saved:
+        title = fig.axes[0].get_title(loc="left")
+        assert (clipped_texts(fig), overlapping_texts(fig)) == ([], []), title
+
+
+@pytest.mark.parametrize("area", ["Folkestone and Hythe", "Tunbridge Wells", "Sevenoaks"])
+def test_no_funnel_plot_clips_or_overlaps_its_text(area, assessed, saved):
+    """The longest district names in the legend, and titles of up to three lines."""
+    figures.funnel_grid(assessed, area=area)
+    assert saved
+    for fig in saved:
+        title = fig.axes[0].get_title(loc="left")
+        assert (clipped_texts(fig), overlapping_texts(fig)) == ([], []), title
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert legend == [area, "other districts", "95% limits", "99.8% limits", "county"]
+
+
+_LONG = (
+    "Percentage of children and young people with an Education, Health and Care Plan issued within 20 weeks "
+    "excluding exceptions, of all plans issued in the rolling twelve months"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "block", "polarity", "unit", "values"),
+    [
+        (_LONG, "Sevenoaks South & Tunbridge Wells CSWT", "T", "percent", [18.0, 21.5, 22.4]),
+        (_LONG, "", "H", "count", [12500.0, 14250.0, 13900.0]),
+        ("Net change", "", "L", "count", [-1250.0, -40.0, 310.0]),
+        ("One point", "A team", "L", "caseload", [21.5]),
+    ],
+)
+def test_worst_case_trend_panels_keep_their_text_inside_and_apart(title, block, polarity, unit, values):
+    """Titles of five and six lines, a team, a target range, wide and negative tick labels, a single point."""
+    s = pd.DataFrame({S.value: values, S.period_label: [f"P{i}" for i in range(len(values))]})
+    low, high = (17.5, 22.5) if polarity == "T" else (float("nan"), float("nan"))
+    target, floor = (float("nan"), float("nan")) if polarity == "T" else (values[0] * 1.1, values[0] * 0.8)
+    row = pd.Series(
+        {S.title: title, "unit": unit, A.polarity: polarity, A.target: target, A.floor: floor}
+        | {"range_low": low, "range_high": high}
+    )
+    fig, _alt = figures.trend_figure(s, row, block)
+    assert fig.axes[0].get_title(loc="left").count("\n") >= (4 if title == _LONG else 0)
+    assert (clipped_texts(fig), overlapping_texts(fig)) == ([], [])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == (["value", "target range"] if polarity == "T" else ["value", "target", "floor"])
