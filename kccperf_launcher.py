@@ -27,10 +27,15 @@ class Stopped(KeyboardInterrupt):
 
 
 class _Signals:
-    """Raise :class:`Stopped` on SIGINT and SIGTERM until the command has returned, then ignore them."""
+    """Raise :class:`Stopped` on SIGINT and SIGTERM until the command has returned, then ignore them.
+
+    Each signal is also remembered: the exception can be lost when it is raised inside an extension module's
+    start-up code that clears errors (numpy and pandas do, while they import), and the command must still stop.
+    """
 
     def __init__(self) -> None:
         self.finished = False
+        self.received = 0
 
     def install(self) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -38,7 +43,13 @@ class _Signals:
 
     def handle(self, signum: int, _frame) -> None:
         if not self.finished:
+            self.received = self.received or signum
             raise Stopped(signum)
+
+    def check(self) -> None:
+        """Raise :class:`Stopped` for a signal whose exception was lost."""
+        if self.received:
+            raise Stopped(self.received)
 
 
 def main() -> int:
@@ -55,8 +66,11 @@ def main() -> int:
     try:
         from kccperf.cli import main as run_command
 
+        signals.check()
         started = True
         code = run_command()
+        if signals.received and code != 128 + signals.received:
+            signals.check()  # the command ran on after the signal's exception was lost: its status says so
     except KeyboardInterrupt as stop:
         # The command handles signals while it works; this catches the moments around it, above all the imports.
         when = "" if started else " before it started; nothing was changed"

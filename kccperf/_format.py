@@ -1,9 +1,11 @@
-"""Number formatting shared by the commentary and the display layer."""
+"""Number and time formatting shared by the commentary, the display layer and the report batch."""
 
 from __future__ import annotations
 
 import math
+import time
 
+GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
 _UNIT_DECIMALS = {"percent": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
 
 
@@ -23,3 +25,14 @@ def format_value(value: float | None, unit: str) -> str:
         return text[:-1] if text.endswith("0") else text
     text = f"{value:,.{_UNIT_DECIMALS.get(unit, 1)}f}"
     return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)
+
+
+def generated_at(when: float | None = None) -> str:
+    """The generated-at time as pages and the index print it (UTC, to the minute).
+
+    Examples
+    --------
+    >>> generated_at(0)
+    '1970-01-01 00:00 UTC'
+    """
+    return time.strftime(GENERATED_FORMAT, time.gmtime(when))

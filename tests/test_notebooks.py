@@ -119,3 +119,35 @@ def test_reports_default_to_the_newest_edition_and_say_what_changed_since_the_la
     assert "Since the 2024-10 edition:" in shown and "Sep-24 revised from 23.4 to 23.9" in shown
     if name == "district_report.ipynb":  # its data-quality section lists the revision
         assert "Figure revised since an earlier edition" in shown
+
+
+def _template(tmp_path, source: str):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "template.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'area: str = "Kent"\nperiod = ""\nlimit: int = 5  # a comment',
+        "a = 1\n\nb: float = 2.5\nc = d = 3",
+        "",
+    ],
+)
+def test_the_parameter_check_reads_the_names_papermill_reads(tmp_path, source):
+    # The check reads the cell's syntax (importing papermill would cost a runner a second): it must agree with papermill.
+    path = _template(tmp_path, source)
+    declared = list(pm.inspect_notebook(str(path)))
+    check_notebook_parameters(path, dict.fromkeys(declared, 1))
+    with pytest.raises(ParameterError) as err:
+        check_notebook_parameters(path, {"nope": 1})
+    assert str(err.value).endswith(f"expected {', '.join(declared)}.")
+
+
+def test_a_parameters_cell_that_is_not_python_is_named(tmp_path):
+    path = _template(tmp_path, "area = 'Kent'\nperiod = (")
+    with pytest.raises(ParameterError, match=r"template.ipynb: the parameters cell is not valid Python \(its line 2\)"):
+        check_notebook_parameters(path, {"area": "Dover"})

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._format import generated_at
 from .._paths import project_root
 from ..errors import KernelSetupError, ParameterError
 from ..judge.since import EditionChanges, since_last_edition
@@ -40,7 +41,6 @@ from ..scorecard.editions import (
 )
 from .downloads import write_csv, write_text, write_xlsx
 from .index import earlier_rows, index_html, result_rows
-from .page import generated_at, report_html
 from .parameters import check_notebook_parameters
 
 if TYPE_CHECKING:
@@ -137,6 +137,8 @@ def kernel_name() -> str:
 def _export_html(notebook: Path, target: Path, title: str, generated: str) -> None:
     """Record the page title in the executed notebook's ``title`` metadata, then write its page with the kccperf template."""
     import nbformat
+
+    from .page import report_html  # nbconvert: imported where pages are made, not by every process that runs a batch
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
@@ -245,6 +247,12 @@ def _warm_up(kernel: str, cwd: str) -> None:
     """
     try:
         km = _warm_kernel(kernel, cwd)
+        # While the kernel process boots, this one imports what running and exporting a report need (about two
+        # seconds of papermill, nbformat and nbconvert), so that neither waits for the other.
+        import papermill  # noqa: F401
+
+        from . import page  # noqa: F401
+
         kc = km.client()
         kc.start_channels()
         try:

@@ -13,9 +13,9 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from .._format import generated_at
 from ..judge.since import EditionChanges
 from ..schemas import Area, Assessed, Suppression
-from .page import generated_at
 from .since_views import since_summary
 from .summary import rag_counts
 

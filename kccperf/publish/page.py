@@ -10,7 +10,6 @@ time, the section headings and a markdown renderer that gives headings ids but n
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,20 +20,10 @@ from nbconvert.filters import add_anchor, html2text
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 
+from .._format import generated_at
+
 TEMPLATE_NAME = "kccperf"
 TEMPLATE_DIRS = Path(__file__).parent / "templates" / "nbconvert"
-GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
-
-
-def generated_at(when: float | None = None) -> str:
-    """The generated-at time as pages and the index print it (UTC, to the minute).
-
-    Examples
-    --------
-    >>> generated_at(0)
-    '1970-01-01 00:00 UTC'
-    """
-    return time.strftime(GENERATED_FORMAT, time.gmtime(when))
 
 
 class _SectionRenderer(IPythonRenderer):
