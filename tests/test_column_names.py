@@ -32,6 +32,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("kccperf/budget/read.py", "edition_info", "title"): (
         "a key of the edition-facts dict load_edition returns (a value of BudgetEdition.key), not a column"
     ),
+    ("kccperf/publish/parameters.py", "_declared", "source"): "a key of a notebook cell's JSON (nbformat), not a column",
     ("kccperf/publish/batch.py", "_export_html", "title"): (
         "a key of the executed notebook's metadata, where the kccperf nbconvert template reads the page title"
     ),
