@@ -114,7 +114,7 @@ def _validate_folder(args) -> int:
 
         kinds = ", ".join(f"{n} {kind}" for kind, n in new[Anomaly.category].value_counts().items())
         print(
-            f"strict check failed: {len(new)} anomalies are new ({kinds}), listed above. Look at each: correct a mistake in "
+            f"strict check failed: {len(new)} {'anomaly is' if len(new) == 1 else 'anomalies are'} new ({kinds}), listed above. Look at each: correct a mistake in "
             "the catalogue or the import, never in the printed figures; once this edition is on disk, what it prints "
             "is accepted when the next edition is checked against it."
         )
