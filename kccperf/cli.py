@@ -114,7 +114,7 @@ def _validate_folder(args) -> int:
 
         kinds = ", ".join(f"{n} {kind}" for kind, n in new[Anomaly.category].value_counts().items())
         print(
-            f"strict check failed: {len(new)} anomalies are new ({kinds}), listed above. Look at each: correct a mistake in "
+            f"strict check failed: {len(new)} {'anomaly is' if len(new) == 1 else 'anomalies are'} new ({kinds}), listed above. Look at each: correct a mistake in "
             "the catalogue or the import, never in the printed figures; once this edition is on disk, what it prints "
             "is accepted when the next edition is checked against it."
         )
@@ -166,6 +166,29 @@ def _cmd_revisions(args) -> int:
         )
     scope = f"edition {args.period}" if args.period else "every edition on disk"
     print(f"{len(revised)} revision{'' if len(revised) == 1 else 's'} ({scope})")
+    return 0
+
+
+def _cmd_since(args) -> int:
+    from .judge.since import since_last_edition
+    from .scorecard.catalogue import load_catalogue
+
+    found = since_last_edition(args.period)
+    if args.area:
+        found = found.for_area(load_catalogue().area_name(args.area))  # a misspelt area is named
+    if args.out:
+        print(f"{len(found.changes)} changes written to {_write_table(found.changes, args.out)}")
+        return 0
+    if found.previous is None:
+        print(f"{found.period} is the first edition on disk: there is no earlier edition to compare it with")
+        return 0
+    for r in found.changes.itertuples(index=False):
+        where = " / ".join(x for x in (r.area, r.block) if x)
+        print(f"{where}, {r.title}: {r.description}")
+    n = len(found.changes)
+    print(
+        f"{n} change{'' if n == 1 else 's'} in {found.period} since {found.previous}" + (f" for {args.area}" if args.area else "")
+    )
     return 0
 
 
@@ -348,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--area", default=None, help="one area's revisions only (default: every area)")
     rev.add_argument("--out", default=None, help="write them here (.csv, or .xlsx for Excel) instead of printing")
     rev.set_defaults(func=_cmd_revisions)
+
+    since = sub.add_parser(
+        "since", help="list what changed since the edition before: ratings, revised figures, indicators and targets"
+    )
+    since.add_argument("--period", default=None, help=LATEST_HELP)
+    since.add_argument("--area", default=None, help="one area's changes only (default: every area)")
+    since.add_argument("--out", default=None, help="write them here (.csv, or .xlsx for Excel) instead of printing")
+    since.set_defaults(func=_cmd_since)
 
     qua = sub.add_parser("quality", help="print or export the data-quality log of an edition")
     qua.add_argument("--period", default=None, help=LATEST_HELP)

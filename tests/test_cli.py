@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from .conftest import RAW, end_with_this_process
@@ -98,6 +99,29 @@ def test_revisions_lists_each_revised_figure(history_data, tmp_path):
     assert res.returncode == 0 and (tmp_path / "rev.csv").read_text().startswith("area,block,indicator,title,period")
     bad = run_on(history_data, "revisions", "--period", "2023-01")
     assert bad.returncode == 2 and "period '2023-01' is not available" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_since_lists_what_changed_since_the_edition_before(history_data, tmp_path):
+    res = run_on(history_data, "since", "--area", "kent")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == [
+        "Kent, Percentage of Case File Audits graded good or outstanding: rated AMBER in Nov-24, GREEN in Sep-24",
+        "Kent, Percentage re-referrals to Children's Social Work Services within 12 months of a previous referral (R12M): "
+        "Sep-24 revised from 23.4 to 23.9",
+        "Kent, Percentage of CYP registered to EHE who receive contact and additional information within 10 school days "
+        "of them being brought to our attention: target 2024-25 60 → 75",
+        "Kent, Percentage of Child and Family Assessments completed within 45 working days: first printed in this edition",
+        "Kent, Percentage of EH Unit Case Audits rated good or outstanding: no longer printed",
+        "5 changes in 2024-11 since 2024-10 for kent",
+    ]
+    first = run_on(history_data, "since", "--period", "2024-10")
+    assert first.stdout == "2024-10 is the first edition on disk: there is no earlier edition to compare it with\n"
+    res = run_on(history_data, "since", "--out", str(tmp_path / "since.xlsx"))
+    assert res.returncode == 0 and res.stdout.endswith(f"written to {tmp_path / 'since.xlsx'}\n")
+    changes = pd.read_excel(tmp_path / "since.xlsx")
+    assert changes["change"].eq("rating").sum() == 1 and len(changes) > 5
+    bad = run_on(history_data, "since", "--area", "Narnia")
+    assert bad.returncode == 2 and "area 'Narnia' is not known" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_bad_jobs_value_is_rejected_by_argparse():

@@ -17,7 +17,14 @@ from ..schemas import Published as P
 from ..schemas import PublishedHistory
 from ..schemas import Revision as R
 from ..scorecard.catalogue import load_catalogue
-from ..scorecard.editions import load_published_history, load_revisions, load_scorecard, previous_period, resolve_period
+from ..scorecard.editions import (
+    load_published,
+    load_published_history,
+    load_revisions,
+    load_scorecard,
+    previous_period,
+    resolve_period,
+)
 from .assess import assess
 from .ratings import standing
 
@@ -56,10 +63,12 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _standing(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rating, or, where no stated floor decides AMBER against RED, that the figure missed its target."""
+    """The rating each edition's reports show (``rating``: the printed one where printed, else the computed ``rag``),
+    or, where neither rates the figure and no stated floor decides AMBER against RED, that it missed its target."""
+    shown = frame[A.rating] if A.rating in frame else frame[A.rag]
     if A.value not in frame or A.target not in frame:
-        return frame  # only ratings to compare
-    return frame.assign(**{A.rag: standing(frame[A.rag], frame[A.value], frame[A.target])})
+        return frame.assign(**{A.rag: shown})  # only ratings to compare
+    return frame.assign(**{A.rag: standing(shown, frame[A.value], frame[A.target])})
 
 
 def _ratings(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -156,7 +165,8 @@ def edition_changes(
     Parameters
     ----------
     current, previous : DataFrame
-        :func:`kccperf.assess` of the two editions (``rating``: computed RAGs that differ; ``added`` and
+        :func:`kccperf.assess` of the two editions (``rating``: the ratings each edition's reports show that
+        differ, its printed rating where it printed one, given ``assess(..., published=)``; ``added`` and
         ``dropped``: series in one and not the other).
     revised : DataFrame
         The revisions the newer edition printed (:func:`kccperf.load_revisions`).
@@ -209,7 +219,9 @@ def since_last_edition(period: str | None = None, *, data_dir=None) -> EditionCh
     cat = load_catalogue(data_dir)
 
     def judged(p: str) -> pd.DataFrame:
-        return assess(load_scorecard(p, data_dir=data_dir), targets=cat.targets, indicators=cat.indicators)
+        # The ratings each edition printed, as its reports showed them (the computed one where none was printed).
+        printed = load_published(p, data_dir=data_dir)
+        return assess(load_scorecard(p, data_dir=data_dir), targets=cat.targets, indicators=cat.indicators, published=printed)
 
     published = load_published_history(data_dir=data_dir, editions=[before, period])
     edition = published[PublishedHistory.edition]

@@ -175,6 +175,7 @@ POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest
 # Plain-English names for the reader's data-quality categories.
 QUALITY_LABELS = {
     "wrong_code": "Code does not match the indicator",
+    "edition_date": "Publication date impossible for the month reported",
     "missing_code": "No code printed",
     "reused_code": "One code on two indicators",
     "unknown_title": "Indicator title not recognised",

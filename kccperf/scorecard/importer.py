@@ -159,6 +159,9 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     checked = schemas.validate(pd.concat(values, ignore_index=True), schema, str(folder))
     rows = len(checked) + _check_headline(folder / "headline.tsv")
     logs.append(metadata_anomalies(folder, data_dir))
+    dates = edition_date_anomalies(folder)
+    if len(dates):  # an empty frame in the concat would blur the log's dtypes (a pandas FutureWarning)
+        logs.append(dates)
     log = pd.concat(logs, ignore_index=True)
     log[Anomaly.row] = log[Anomaly.row].astype("Int64")
     log[Anomaly.source_file] = _relative(log[Anomaly.source_file], data_dir)
@@ -166,6 +169,45 @@ def check_edition(folder: str | Path, *, data_dir=None) -> EditionCheck:
     figures[Scorecard.source_file] = _relative(figures[Scorecard.source_file], data_dir)
     extra = sum(1 for p in folder.iterdir() if p.is_file() and p not in files)
     return EditionCheck(folder, len(files) + extra, rows, log, figures=figures)
+
+
+def edition_date_anomalies(folder: Path) -> pd.DataFrame:
+    """A quality-log row when ``edition.csv`` gives a publication date that is not a date, or one before the end of
+    the month the edition reports (a scorecard is published after its month, so the date or the folder is wrong).
+
+    Examples
+    --------
+    >>> edition_date_anomalies(Path("data/raw/scorecard/2024-10")).empty
+    True
+    """
+    path = folder / "edition.csv"
+    columns = list(Anomaly.to_schema().columns)
+    if not path.is_file() or not _PERIOD.match(folder.name):
+        return pd.DataFrame(columns=columns)
+    facts = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = facts.index[facts.iloc[:, 0] == "publication_date"]
+    if not len(rows) or facts.iloc[rows[0], 1] == "not recorded":
+        return pd.DataFrame(columns=columns)
+    text = facts.iloc[rows[0], 1]
+    date = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    month_end = pd.Period(folder.name, freq="M").end_time.normalize()
+    if pd.notna(date) and date > month_end:
+        return pd.DataFrame(columns=columns)
+    label = pd.Period(folder.name, freq="M").strftime("%B %Y")
+    why = "is not a date" if pd.isna(date) else f"is not after {label}, the month the edition reports"
+    row = {
+        Anomaly.source_file: str(path),
+        Anomaly.row: int(rows[0]) + 2,  # the file's line: the header is line 1
+        Anomaly.column: "value",
+        Anomaly.area: "",
+        Anomaly.block: "",
+        Anomaly.indicator: "",
+        Anomaly.category: "edition_date",
+        Anomaly.found: text,
+        Anomaly.expected: f"a date (YYYY-MM-DD) after {label}",
+        Anomaly.message: f"publication date {text} {why}; expected a date (YYYY-MM-DD) after {label}.",
+    }
+    return pd.DataFrame([row], columns=columns)
 
 
 def edition_revisions(check: EditionCheck, earlier: list[str], data_dir=None) -> pd.DataFrame:

@@ -120,11 +120,43 @@ def test_the_test_edition_against_october(november, history_data):
     assert counts["dropped"] == len(audits) and counts["added"] == 1 and counts["revised"] == 1 and counts["target"] == 1
 
 
-def test_a_figure_falling_below_its_target_changes_the_rating(november):
+def test_a_figure_falling_below_its_target_changes_the_printed_rating(november):
     kent = november.for_area("Kent").changes
     audits = kent[(kent.change == "rating") & (kent.indicator == "case_audits_good")]
-    # October printed September's 86.7 again, so October's rating is for its true period, Sep-24. November's 82.3
-    # misses the target; with no stated floor it is not rated AMBER or RED, but the change is still listed.
+    # October printed September's 86.7 again, so October's rating is for its true period, Sep-24. November prints
+    # 82.3 and AMBER against the target of 85.0: the change is between the ratings the two editions printed.
     assert audits[["before", "after", "description"]].values.tolist() == [
-        ["GREEN", "target missed (floor not published)", "rated target missed (floor not published) in Nov-24, GREEN in Sep-24"]
+        ["GREEN", "AMBER", "rated AMBER in Nov-24, GREEN in Sep-24"]
     ]
+
+
+def test_only_printed_ratings_that_changed_are_listed(november, history_data):
+    # Every other rating November reprints as October printed it: none is listed, although some computed standings
+    # differ (a printed AMBER with no stated floor was shown as "target missed (floor not published)" before).
+    key = ["area", "block", "indicator"]
+    printed = {}
+    for p in ("2024-10", "2024-11"):
+        published = kccperf.load_published(p, data_dir=history_data)
+        printed[p] = published[~published.duplicated(key, keep=False)].set_index(key)["rag"]  # once-printed rows
+    both = pd.concat(printed, axis=1, join="inner").dropna()
+    differ = both[(both["2024-10"] != both["2024-11"]) & (both["2024-10"] != "") & (both["2024-11"] != "")]
+    listed = november.changes[november.changes.change == "rating"]
+    assert len(listed) == len(differ) == 1
+    assert set(listed[["before", "after"]].stack()) <= {"RED", "AMBER", "GREEN"}
+
+
+@pytest.mark.parametrize(
+    ("printed", "computed", "expected"),
+    [
+        (("AMBER", "GREEN"), ("", "GREEN"), [("rating", "AMBER", "GREEN")]),  # the printed AMBER, not "target missed"
+        (("GREEN", "GREEN"), ("GREEN", "RED"), []),  # the figures disagree with a printed GREEN: not a change
+        ((None, "RED"), ("GREEN", "RED"), [("rating", "GREEN", "RED")]),  # nothing printed before: the computed one
+    ],
+)
+def test_the_rating_compared_is_the_one_each_report_showed(printed, computed, expected):
+    def rows(i: int, label: str) -> pd.DataFrame:
+        frame = _assessed([("x", computed[i])], label).assign(value=80.0, target=85.0)
+        return frame.assign(rating=pd.Categorical([printed[i] or computed[i]], categories=["RED", "AMBER", "GREEN"]))
+
+    out = edition_changes(rows(1, "Nov-24"), rows(0, "Oct-24"), NO_REVISIONS, _published([]), _published([]))
+    assert [tuple(r) for r in out[["change", "before", "after"]].values] == expected

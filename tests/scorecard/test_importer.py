@@ -13,7 +13,7 @@ import pytest
 
 from kccperf.cli import main
 from kccperf.scorecard.editions import load_scorecard
-from kccperf.scorecard.importer import check_edition, import_pack, new_anomalies
+from kccperf.scorecard.importer import check_edition, edition_date_anomalies, import_pack, new_anomalies
 
 from .conftest import ROOT, SEED
 
@@ -265,6 +265,42 @@ def test_strict_fails_only_on_anomalies_new_against_the_accepted_log(tmp_path, m
     assert lines[-1].startswith("strict check failed: 2 anomalies are new (1 percent_over_100, 1 revised_figure), listed above")
     assert len(lines) == 4 and all("swale__ics_monthly__2.tsv" in x for x in lines[:2])
     assert [x.split("[")[1].split("]")[0] for x in lines[:2]] == ["percent_over_100", "revised_figure"]
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2024-12-09", None),  # the real one: published after October
+        ("not recorded", None),
+        ("2024-10-31", "publication date 2024-10-31 is not after October 2024, the month the edition reports"),
+        ("2024-09-30", "publication date 2024-09-30 is not after October 2024, the month the edition reports"),
+        ("9 December 2024", "publication date 9 December 2024 is not a date"),
+    ],
+)
+def test_a_publication_date_the_month_could_not_have_is_logged(tmp_path, date, message):
+    folder = tmp_path / "2024-10"
+    shutil.copytree(EDITION, folder)
+    path = folder / "edition.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("publication_date,2024-12-09", f"publication_date,{date}"), encoding="utf-8"
+    )
+    found = edition_date_anomalies(folder)
+    assert list(found.columns) == list(check_edition(EDITION).anomalies.columns)
+    if message is None:
+        assert found.empty
+        return
+    assert found[["row", "column", "category", "found"]].values.tolist() == [[4, "value", "edition_date", date]]
+    assert found["message"].item().startswith(message)
+
+
+def test_strict_validation_fails_on_an_impossible_publication_date(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "2024-10"
+    shutil.copytree(EDITION, folder)
+    path = folder / "edition.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2024-12-09", "2024-09-30"), encoding="utf-8")
+    code, out, _ = _run(ROOT / "data", monkeypatch, capsys, "validate", str(folder), "--strict", "--against", "2024-10")
+    assert code == 1 and "row 4, column value: [edition_date] publication date 2024-09-30" in out
+    assert out.strip().splitlines()[-1].startswith("strict check failed: 1 anomaly is new (1 edition_date)")
 
 
 def test_a_single_file_is_still_validated_alone(monkeypatch, capsys):
