@@ -16,6 +16,7 @@ from ..schemas import EditionChange as C
 from ..schemas import Published as P
 from ..schemas import PublishedHistory
 from ..schemas import Revision as R
+from ..scorecard.cache import read_derived, write_derived
 from ..scorecard.catalogue import load_catalogue
 from ..scorecard.editions import (
     load_published,
@@ -24,6 +25,7 @@ from ..scorecard.editions import (
     load_scorecard,
     previous_period,
     resolve_period,
+    results_key,
 )
 from .assess import assess
 from .ratings import standing
@@ -216,6 +218,18 @@ def since_last_edition(period: str | None = None, *, data_dir=None) -> EditionCh
     before = previous_period(period, data_dir)
     if before is None:
         return EditionChanges(period, None, _frame())
+    # Kept with the other results every report of an edition shares (see kccperf.publish.prepared): assessing two
+    # editions takes a second or more with a long history, and a batch would otherwise do it once per report.
+    name, key = f"{period}-since", results_key(period, data_dir=data_dir)
+    cached = read_derived(name, key, ("changes",), data_dir)
+    if cached is not None:
+        return EditionChanges(period, before, cached[0])
+    changes = _changes(period, before, data_dir)
+    write_derived(name, key, {"changes": changes}, data_dir)
+    return EditionChanges(period, before, changes)
+
+
+def _changes(period: str, before: str, data_dir) -> pd.DataFrame:
     cat = load_catalogue(data_dir)
 
     def judged(p: str) -> pd.DataFrame:
@@ -225,11 +239,10 @@ def since_last_edition(period: str | None = None, *, data_dir=None) -> EditionCh
 
     published = load_published_history(data_dir=data_dir, editions=[before, period])
     edition = published[PublishedHistory.edition]
-    changes = edition_changes(
+    return edition_changes(
         judged(period),
         judged(before),
         load_revisions(period, data_dir=data_dir),
         published[edition == period],
         published[edition == before],
     )
-    return EditionChanges(period, before, changes)

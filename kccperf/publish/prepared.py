@@ -16,6 +16,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..judge.assess import assess
 from ..judge.reconcile import reconcile
+from ..judge.since import since_last_edition
 from ..schemas import Area
 from ..schemas import Scorecard as S
 from ..scorecard.cache import read_derived, write_derived
@@ -97,7 +98,8 @@ def _store_series(period: str, threshold: int, name: str, key: str, data_dir) ->
 
 
 def prepare_edition(period: str | None = None, suppress_threshold: int = 5, *, data_dir=None) -> pd.DataFrame:
-    """Compute and keep what the reports of an edition share: the assessed edition, its series and its reconciliation.
+    """Compute and keep what the reports of an edition share: the assessed edition, its series, its reconciliation and
+    what changed since the edition before.
 
     The batch calls this once per edition before its workers start. Returns the assessed edition.
     """
@@ -105,4 +107,5 @@ def prepare_edition(period: str | None = None, suppress_threshold: int = 5, *, d
     assessed = load_assessed(period, threshold, data_dir=data_dir)
     load_series(period, threshold, area=assessed[S.area].iloc[0], data_dir=data_dir)
     reconcile(period, data_dir=data_dir)
+    since_last_edition(period, data_dir=data_dir)
     return assessed

@@ -154,3 +154,20 @@ def test_a_report_from_the_cache_is_byte_identical_to_one_that_computes(tmp_path
     read = _page(tmp_path, "read")
     assert _derived(cache) == stored, "the second report read the cache and wrote nothing"
     assert read == computed
+
+
+def test_changes_since_the_last_edition_read_back_equal_the_computed_ones(tmp_path, monkeypatch, history_data):
+    from kccperf.judge.since import _changes
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KCCPERF_CACHE", str(cache))
+    computed = _changes("2024-11", "2024-10", history_data)
+    first = kccperf.since_last_edition("2024-11", data_dir=history_data)
+    stored = _derived(cache)
+    assert [n for n in stored if "-since-" in n], "the changes are kept with the other shared results"
+    read = kccperf.since_last_edition("2024-11", data_dir=history_data)
+    assert _derived(cache) == stored, "the second call reads, it does not write"
+    assert (read.period, read.previous) == (first.period, first.previous) == ("2024-11", "2024-10")
+    for frame in (first.changes, read.changes):
+        pd.testing.assert_frame_equal(frame, computed, check_exact=True)
+    assert read.for_area("Kent").changes.equals(first.for_area("Kent").changes)
