@@ -5,11 +5,13 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
 import kccperf
 
@@ -37,6 +39,33 @@ def end_with_this_process() -> Callable[[], None] | None:
             os._exit(128 + signal.SIGTERM)
 
     return request
+
+
+def run_benchmark(module: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m benchmarks.<module> ARGS`` from the repository (its smoke tests' smallest runs)."""
+    return subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+        preexec_fn=end_with_this_process(),
+    )
+
+
+@pytest.fixture
+def saved_figures(monkeypatch) -> list[Figure]:
+    """The matplotlib figures saved while the test runs (every chart is saved once, as its PNG is made)."""
+    saved: list[Figure] = []
+    original = Figure.savefig
+
+    def record(self, *args, **kwargs):
+        saved.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    return saved
 
 
 MONTHLY_HEADER = [

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-from .conftest import ROOT, end_with_this_process
+from .conftest import run_benchmark
 
 
 def test_the_smallest_run_prints_each_chart_set_time():
-    res = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_charts", "--areas", "Dover", "--repeat", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
-        preexec_fn=end_with_this_process(),
-    )
+    res = run_benchmark("bench_charts", "--areas", "Dover", "--repeat", "1")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     assert lines[0].split() == ["area", "chart", "panels", "wall", "s", "CPU", "s", "ms/panel", "PNG", "KB"]

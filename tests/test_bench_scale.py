@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
-import sys
 
 import kccperf
 from benchmarks.bench_scale import configurations, make_data
 
-from .conftest import ROOT, end_with_this_process
+from .conftest import run_benchmark
 
 
 def test_synthetic_districts_load_like_the_district_they_copy(tmp_path):
@@ -32,15 +29,7 @@ def test_configurations_are_two_series_or_the_grid():
 
 
 def test_the_smallest_run_prints_load_assess_and_report_times():
-    res = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_scale", "--areas", "12", "--editions", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
-        preexec_fn=end_with_this_process(),
-    )
+    res = run_benchmark("bench_scale", "--areas", "12", "--editions", "1")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     assert lines[0].split() == [

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -104,15 +105,19 @@ def _folder(data_dir) -> Path:
     return cache_root(data_dir) / "scorecard"
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    # Whole or not at all: a temporary file in the same folder, moved into place.
+def _replace(path: Path, write: Callable[[str], None]) -> None:
+    """Write ``path`` whole or not at all: ``write`` fills a temporary file in the same folder, moved into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     os.close(fd)
     try:
-        frame.to_parquet(tmp, index=False)
+        write(tmp)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    _replace(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _read(path: Path) -> pd.DataFrame | None:
@@ -177,13 +182,7 @@ def _write_typed(frame: pd.DataFrame, path: Path) -> None:
 
     table = pa.Table.from_pandas(frame)  # the index too: a frame read back equals the one written
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kccperf.dtypes": _dtypes(frame)})
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    _replace(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _read_typed(path: Path) -> pd.DataFrame | None:

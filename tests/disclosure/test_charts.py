@@ -32,20 +32,6 @@ def raw():
     return s.assign(unit=unit, series_den=den).sort_values("period")
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """The figures saved while the test runs."""
-    saved: list[Figure] = []
-    original = Figure.savefig
-
-    def record(self, *args, **kwargs):
-        saved.append(self)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", record)
-    return saved
-
-
 def _trend_leaks(fig: Figure, series: pd.DataFrame) -> list[str]:
     """Small counts a trend panel reveals: each marked line matched to the printed series it draws."""
     groups = {k: g for k, g in series.groupby(["block", "indicator"])}
@@ -92,22 +78,22 @@ def _draw(area: str, threshold: int):
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_charts_draw_nothing_that_reveals_a_small_count(area, raw, drawn):
+def test_charts_draw_nothing_that_reveals_a_small_count(area, raw, saved_figures):
     _draw(area, 5)
-    assert len(drawn) >= 1
+    assert len(saved_figures) >= 1
     mine = raw[raw.area == area]
-    leaks = [leak for fig in drawn for leak in _trend_leaks(fig, mine) + _funnel_leaks(fig)]
+    leaks = [leak for fig in saved_figures for leak in _trend_leaks(fig, mine) + _funnel_leaks(fig)]
     assert leaks == []
 
 
-def test_the_chart_check_finds_the_leaks_of_unsuppressed_charts(raw, drawn):
+def test_the_chart_check_finds_the_leaks_of_unsuppressed_charts(raw, saved_figures):
     assessed = kccperf.assess(kccperf.load_scorecard(PERIOD))
     figures.trend_grid(
         kccperf.load_scorecard(PERIOD, area="Sevenoaks"), kccperf.area_view(assessed, "Sevenoaks"), area="Sevenoaks"
     )
-    trends = list(drawn)  # the trend charts (one figure per indicator, or one grid)
+    trends = list(saved_figures)  # the trend charts (one figure per indicator, or one grid)
     figures.funnel_grid(assessed, area="Sevenoaks")
-    funnels = drawn[len(trends) :]
+    funnels = saved_figures[len(trends) :]
     # Sevenoaks' EHCP trend ends at 87.5% of 8 (1 late); its funnel diamond sits at 87.5% and 8 cases.
     mine = raw[raw.area == "Sevenoaks"]
     assert any("ehcp_issued_20wk): 1" in leak for fig in trends for leak in _trend_leaks(fig, mine))

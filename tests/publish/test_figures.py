@@ -255,37 +255,23 @@ def test_a_repeated_figure_is_not_drawn_at_the_later_period(scorecard):
     assert points[S.period].max() == row[A.period] and len(points) == len(printed) - 1
 
 
-@pytest.fixture
-def saved(monkeypatch):
-    """The figures the chart sets save as PNGs while the test runs."""
-    figs: list[Figure] = []
-    original = figures.png_bytes
-
-    def record(fig, *args, **kwargs):
-        figs.append(fig)
-        return original(fig, *args, **kwargs)
-
-    monkeypatch.setattr(figures, "png_bytes", record)
-    return figs
-
-
 @pytest.mark.parametrize("area", ["Sevenoaks", "Kent"])
-def test_no_trend_panel_clips_or_overlaps_its_text(area, assessed, saved):
+def test_no_trend_panel_clips_or_overlaps_its_text(area, assessed, saved_figures):
     """Every panel of the trend grids with the most panels and the longest titles (Sevenoaks' teams, up to 5 lines)."""
     series = kccperf.suppress(kccperf.load_scorecard("2024-10", area=area), 5)
     figures.trend_grid(series, kccperf.area_view(assessed, area), area=area)
-    assert len(saved) > 20
-    for fig in saved:
+    assert len(saved_figures) > 20
+    for fig in saved_figures:
         title = fig.axes[0].get_title(loc="left")
         assert (clipped_texts(fig), overlapping_texts(fig)) == ([], []), title
 
 
 @pytest.mark.parametrize("area", ["Folkestone and Hythe", "Tunbridge Wells", "Sevenoaks"])
-def test_no_funnel_plot_clips_or_overlaps_its_text(area, assessed, saved):
+def test_no_funnel_plot_clips_or_overlaps_its_text(area, assessed, saved_figures):
     """The longest district names in the legend, and titles of up to three lines."""
     figures.funnel_grid(assessed, area=area)
-    assert saved
-    for fig in saved:
+    assert saved_figures
+    for fig in saved_figures:
         title = fig.axes[0].get_title(loc="left")
         assert (clipped_texts(fig), overlapping_texts(fig)) == ([], []), title
         legend = [t.get_text() for t in fig.legends[0].get_texts()]
