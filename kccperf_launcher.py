@@ -41,6 +41,17 @@ class _Signals:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.handle)
 
+    def finish(self) -> None:
+        """The command has returned: from now on SIGINT and SIGTERM are ignored.
+
+        Ignored at the C level, not by a Python handler: Python puts its own handlers back to the default while it
+        shuts down (after the atexit handlers, while it tears modules down), and a SIGTERM then would kill the
+        process with status -15 however the command ended.
+        """
+        self.finished = True
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
     def handle(self, signum: int, _frame) -> None:
         if not self.finished:
             self.received = self.received or signum
@@ -76,7 +87,7 @@ def main() -> int:
         when = "" if started else " before it started; nothing was changed"
         print(f"kccperf: interrupted{when}", file=sys.stderr)
         code = 128 + getattr(stop, "signum", signal.SIGINT)
-    signals.finished = True  # exiting: closing files and threads must not be cut short, nor the status changed
+    signals.finish()  # exiting: closing files and threads must not be cut short, nor the status changed
     return code
 
 

@@ -115,3 +115,31 @@ def test_the_command_runs_and_keeps_its_exit_status(tmp_path):
     refused = start(script, "report", "--areas", "Narnia")
     _, err = refused.communicate(timeout=120)
     assert refused.returncode == 2 and "area 'Narnia' is not known" in err
+
+
+# Run as the console script runs it: the launcher's main, then Python's shutdown, during which an object's finaliser
+# sends the signal (the soak test saw this as status -15 after a batch had finished and returned 0).
+LATE_SIGNAL = """
+import os, signal, sys, time
+import kccperf_launcher
+
+class SignalDuringShutdown:
+    def __del__(self):
+        os.kill(os.getpid(), signal.{sig})
+        time.sleep(0.2)
+        print("shutdown finished", file=sys.stderr)
+
+late = SignalDuringShutdown()
+sys.argv = ["kccperf", "periods"]
+sys.exit(kccperf_launcher.main())
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_python_shutdown_changes_nothing(tmp_path, sig):
+    script = tmp_path / "late.py"
+    script.write_text(LATE_SIGNAL.format(sig=sig), encoding="utf-8")
+    done = start(script)
+    out, err = done.communicate(timeout=120)
+    assert (done.returncode, err) == (0, "shutdown finished\n")
+    assert "2024-10" in out
