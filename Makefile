@@ -38,7 +38,8 @@ test: setup
 # the cluster module, whose optional extra (distributed) the minimum environment does not install.
 MIN_VENV := .venv-min
 MIN_TESTS := kccperf tests/judge tests/scorecard tests/budget/test_read.py tests/budget/test_calculate.py \
-	tests/budget/test_reconcile.py tests/publish/test_summary.py tests/publish/test_suppress.py tests/publish/test_downloads.py
+	tests/budget/test_reconcile.py tests/publish/test_summary.py tests/publish/test_suppress.py tests/publish/test_downloads.py \
+	tests/publish/test_inprocess.py
 
 test-minimum:
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)

@@ -149,10 +149,9 @@ with tempfile.TemporaryDirectory() as tmp:
     for i in range({reports}):
         area = areas[i % len(areas)]
         task = batch.ReportTask({str(ROOT / "notebooks" / "district_report.ipynb")!r}, {{"area": area, "period": {period!r}}}, f"r{{i}}", area, area)
-        r = batch._render(task, tmp, batch.kernel_name(), 600, "growth")
+        r = batch._render(task, tmp, 600, "growth")
         assert r.ok, r.error
         seen.append(tree_memory_mb(psutil.Process()))
-batch._stop_kernel()
 print(seen[4], seen[-1])
 """
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT).stdout.split()

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -63,7 +64,7 @@ class ReportResult:
     html: Path | None = None
     error: str = ""
     notebook: Path | None = None
-    setup: bool = False  # the kernel could not start: the report never ran
+    setup: bool = False  # the kernel or the worker's shell could not start: the report never ran
 
 
 @dataclass
@@ -74,7 +75,7 @@ class ReportRun:
     out_dir: Path
     results: list[ReportResult] = field(default_factory=list)
     index: Path | None = None
-    kernel: str = KERNEL_NAME
+    kernel: str | None = None  # the Jupyter kernel the reports run on (a cluster), or None (local workers)
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -101,6 +102,10 @@ def resolve_areas(areas: str | list[str] | None, data_dir=None) -> list[str]:
 
 def _setup_message(kernel: str, why: str) -> str:
     return f"the Jupyter kernel '{kernel}' could not start ({why}); run `make setup`"
+
+
+def _worker_message(why: str) -> str:
+    return f"the report workers could not start ({why}); run `make setup`"
 
 
 def check_kernel(kernel: str) -> None:
@@ -198,37 +203,10 @@ class KernelSlot:
             pass
 
 
-_SLOT = KernelSlot()  # this worker process's warm kernel
-
-
-def _warm_kernel(kernel: str, cwd: str):
-    """Start (once per worker process) a kernel whose imports and caches serve every report the worker builds."""
-    if _SLOT.km is None:
-        from multiprocessing import util
-
-        _SLOT.get(kernel, cwd)
-        # Shut the kernel down when the worker process exits.
-        util.Finalize(None, _stop_kernel, exitpriority=10)
-    return _SLOT.km
-
-
-def _stop_kernel() -> None:
-    _SLOT.stop()
-
-
-def _kill_kernel() -> None:
-    _SLOT.kill()
-
-
-def _worker_exit(status: int) -> None:
-    _kill_kernel()
-    os._exit(status)
-
-
 def _worker_init(parent: int) -> None:
-    """Prepare a worker: the parent coordinates Ctrl-C; SIGTERM or the parent's death ends the worker and its kernel."""
+    """Prepare a worker: the parent coordinates Ctrl-C; SIGTERM or the parent's death ends the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: _worker_exit(128 + signal.SIGTERM))
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: os._exit(128 + signal.SIGTERM))
     threading.Thread(target=_watch_parent, args=(parent,), name="kccperf-parent-watch", daemon=True).start()
 
 
@@ -236,42 +214,28 @@ def _watch_parent(parent: int) -> None:
     """Exit when the parent dies, even by ``kill -9``: an orphaned worker would render on for minutes."""
     while os.getppid() == parent:
         time.sleep(0.5)
-    _worker_exit(1)
+    os._exit(1)
 
 
-def _warm_up(kernel: str, cwd: str) -> None:
-    """Start this worker's kernel and import the library and its charts into it; never raises.
+def _warm_up() -> None:
+    """Import what running and exporting a report need into this worker, and start its shell; never raises.
 
     The edition's shared work is not done here: this process does it once (:func:`_plan`) while the workers
     warm up, and each report reads it from the cache.
     """
     try:
-        km = _warm_kernel(kernel, cwd)
-        # While the kernel process boots, this one imports what running and exporting a report need (about two
-        # seconds of papermill, nbformat and nbconvert), so that neither waits for the other.
         import papermill  # noqa: F401
 
-        from . import page  # noqa: F401
+        from . import figures, page, scorecard_views  # noqa: F401
+        from .inprocess import shell
 
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=120)
-            # Nothing the kernel prints may reach the command's output: the result is bound, and output dropped.
-            kc.execute_interactive(
-                "import kccperf\nfrom kccperf.publish import figures, scorecard_views",
-                timeout=300,
-                silent=True,
-                output_hook=_drop,
-            )
-        finally:
-            kc.stop_channels()
+        shell()
     except Exception:  # noqa: S110 - warming is an optimisation only
         pass
 
 
 def _drop(_message) -> None:
-    """An output hook that keeps a kernel's output out of the command's (warm-up and reset print nothing)."""
+    """An output hook that keeps a kernel's output out of the command's (the reset prints nothing)."""
 
 
 def _reset_namespace(km) -> None:
@@ -285,13 +249,28 @@ def _reset_namespace(km) -> None:
         kc.stop_channels()
 
 
+def _engine(kernel: str, cwd: str, slot: KernelSlot | None) -> dict:
+    """Papermill's engine arguments: this process's shell (a local worker), or the slot's kernel, reset (a Dask worker)."""
+    if slot is None:
+        from .inprocess import registered
+
+        # The cells run in this worker, in the notebook's folder, as a kernel started there would run them.
+        return {"engine_name": registered(), "cwd": cwd}
+    km = slot.get(kernel, cwd)
+    _reset_namespace(km)
+    # No cwd: the kernel runs already (in the notebook's folder), and a chdir would move every thread of a worker.
+    return {"kernel_name": kernel, "km": km}
+
+
 def _render(
-    task: ReportTask, work: str, kernel: str, timeout: int, generated: str, slot: KernelSlot | None = None
+    task: ReportTask, work: str, timeout: int, generated: str, slot: KernelSlot | None = None, kernel: str = KERNEL_NAME
 ) -> ReportResult:
     """Execute and export one report in a worker; never raises.
 
-    Papermill runs each notebook on the worker's warm kernel (this process's, or ``slot``), whose namespace is
-    reset first, so every report starts from a clean namespace but not from a cold import of pandas and matplotlib.
+    In a local worker (no ``slot``) papermill runs the cells in the worker's own IPython shell
+    (:mod:`.inprocess`), whose namespace is emptied first: every report starts clean, but not from a cold import
+    of pandas and matplotlib. A Dask worker runs tasks in threads, so there each report runs on ``slot``'s warm
+    ``kernel`` instead, reset first.
     """
     import papermill as pm
 
@@ -300,11 +279,11 @@ def _render(
     executed = work_dir / f"{task.slug}.ipynb"
     page = work_dir / f"{task.slug}.html"
     try:
-        cwd = str(Path(task.template).parent)
-        km = _warm_kernel(kernel, cwd) if slot is None else slot.get(kernel, cwd)
-        _reset_namespace(km)
+        _started_marker(task, work).touch()
+        engine = _engine(kernel, str(Path(task.template).parent), slot)
     except Exception as exc:
-        (slot or _SLOT).stop()
+        if slot is not None:
+            slot.stop()
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return ReportResult(task.area, task.slug, False, time.perf_counter() - start, error=why, setup=True)
     try:
@@ -312,23 +291,21 @@ def _render(
             task.template,
             str(executed),
             parameters=task.parameters,
-            kernel_name=kernel,
-            km=km,
             request_save_on_cell_execute=False,  # written once at the end (or on error), not twice per cell
-            # No cwd: the kernel runs already (in the notebook's folder), and a chdir would move every thread of a worker.
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
+            **engine,
         )
         _export_html(executed, page, task.title, generated)
     except Exception as exc:  # a report's failure is recorded, the batch goes on
         ename = getattr(exc, "ename", type(exc).__name__)
         evalue = getattr(exc, "evalue", str(exc))
-        expected = ("ParameterError", "ScorecardFileError", "InputError", "ValidationError", "BudgetFileError")
+        expected = ("ParameterError", "ScorecardFileError", "InputError", "ValidationError", "BudgetFileError", "CellTimeout")
         message = evalue if ename in expected else f"{ename}: {evalue}"
         first = str(message).strip().splitlines()[0] if str(message).strip() else ename
-        # A failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one.
-        (slot or _SLOT).stop()
+        if slot is not None:
+            slot.stop()  # a failed or timed-out notebook may leave the kernel busy: the next report gets a fresh one
         return ReportResult(
             task.area,
             task.slug,
@@ -489,13 +466,15 @@ def _build(periods: list[str], areas, opt: _Options, out_dir) -> list[ReportRun]
     if not area_template.is_file():
         raise ParameterError(f"report template {area_template} does not exist; expected a notebook file.")
     root = _output_root(out_dir)
-    kernel = kernel_name()
-    check_kernel(kernel)
+    kernel = None  # local workers run the cells themselves; only a cluster's workers run kernels
+    if opt.scheduler:
+        kernel = kernel_name()
+        check_kernel(kernel)
     keep = Path(opt.keep_notebooks).resolve() if opt.keep_notebooks is not None else None
     runs = [ReportRun(period=p, out_dir=root / p, kernel=kernel) for p in periods]
     plans = [partial(_plan, p, names, every, area_template, threshold, opt.data_dir) for p in periods]
     # No more workers than reports (at least one per area and edition; the county and budget views come with every
-    # area): an idle worker would only hold a kernel. Each worker warms its kernel while this process loads.
+    # area): an idle worker would only cost its start-up. Each worker warms up while this process loads.
     reports = (len(names) + every) * len(periods)
     pool = _open_pool(opt.scheduler, opt.jobs, say, reports)  # an unreachable scheduler stops the run here
     settings = _Settings(pool.jobs, kernel, opt.timeout, str(area_template.parent), keep, opt.data_dir, len(periods) > 1)
@@ -589,7 +568,7 @@ class _StopRequest:
 @dataclass(frozen=True)
 class _Settings:
     jobs: int
-    kernel: str
+    kernel: str | None
     timeout: int
     cwd: str
     keep: Path | None
@@ -598,32 +577,75 @@ class _Settings:
 
 
 class _LocalPool:
-    """Worker processes on this machine, each with its own warm kernel (the default: no cluster needed)."""
+    """Worker processes on this machine, each running report after report in its own shell (no cluster needed).
+
+    A report that ends its worker process (a crash, or the out-of-memory killer) breaks the whole process pool.
+    The pool is then replaced: the reports that had not started run again as before, and each that had started
+    runs again alone, so that only a report that ends its worker again fails ("failure isolation", as a kernel
+    that died would give).
+    """
 
     def __init__(self, jobs: int) -> None:
-        # Worker processes own their warm kernels, which end with them (even with --jobs 1).
+        # Even with --jobs 1 the reports run in a worker: its imports overlap this process's loading.
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(
-            max_workers=jobs,
+        self._pool = self._open()
+        self._calls: dict[Future, tuple] = {}
+
+    def _open(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
             initargs=(os.getpid(),),
         )
 
     def warm_up(self, st: _Settings) -> list[Future]:
-        return [self._pool.submit(_warm_up, st.kernel, st.cwd) for _ in range(self.jobs)]
+        return [self._pool.submit(_warm_up) for _ in range(self.jobs)]
 
     def render(self, task: ReportTask, work: Path, st: _Settings, generated: str) -> Future:
-        return self._pool.submit(_render, task, str(work), st.kernel, st.timeout, generated)
+        return self._submit((task, str(work), st.timeout, generated))
+
+    def _submit(self, call: tuple) -> Future:
+        future = self._pool.submit(_render, *call)
+        self._calls[future] = call
+        return future
 
     def completed(self, futures: list[Future], stop: _StopRequest) -> Iterator[tuple[Future, object]]:
         """Each future with its result as it finishes, checking between them for a stop request."""
-        pending = set(futures)
+        pending, broken = set(futures), []
         while pending:
             stop.check()
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for f in done:
-                yield f, f.result()
+                if isinstance(f.exception(), BrokenProcessPool):
+                    broken.append(f)
+                else:
+                    yield f, f.result()
+            if broken and all(f.done() for f in pending):  # a broken pool fails every future it holds at once
+                pending, rerun = set(), broken + [f for f in pending if isinstance(f.exception(), BrokenProcessPool)]
+                yield from self._recover([f for f in rerun if f in self._calls], stop)
+
+    def _recover(self, broken: list[Future], stop: _StopRequest) -> Iterator[tuple[Future, object]]:
+        """Replace the broken pool; run again what had not started, then each report that had started, alone."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._open()
+        started = [f for f in broken if _started_marker(*self._calls[f][:2]).exists()]
+        again = {self._submit(self._calls[f]): f for f in broken if f not in started}
+        for new, r in self.completed(list(again), stop):
+            yield again[new], r
+        for f in started:
+            task = self._calls[f][0]
+            alone = self._pool.submit(_render, *self._calls[f])
+            while not alone.done():
+                stop.check()
+                wait([alone], timeout=0.2)
+            if isinstance(alone.exception(), BrokenProcessPool):
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._open()
+                r = ReportResult(task.area, task.slug, False, 0.0, error="its worker process ended abruptly while building it")
+            else:
+                r = alone.result()
+            yield f, r
 
     def stop(self) -> None:
         _stop_workers(self._pool)
@@ -632,13 +654,18 @@ class _LocalPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _started_marker(task: ReportTask, work: str) -> Path:
+    """A file a worker writes as it starts a report: after a crash, the reports that were running have one."""
+    return Path(work) / f"{task.slug}.started"
+
+
 def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: _StopRequest, pool) -> list[ReportRun]:
     """Render every planned report of every edition on the pool and write each index; on any stop, end the workers first."""
     works: list[Path] = []
     plans: list[_Plan] = []
     generated = generated_at()
     try:
-        # The workers start their kernels and imports while this process loads the editions and does their shared
+        # The workers import the library while this process loads the editions and does their shared
         # work (assessment, suppression, reconciliation) once, into the cache every report reads.
         warm = pool.warm_up(st)
         # Load (and validate) every edition before writing anything, so bad data stops the run cleanly;
@@ -682,7 +709,7 @@ def _keep_for(st: _Settings, run: ReportRun) -> Path | None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
-    """SIGTERM every worker (each kills its kernel and exits), then SIGKILL any still alive after ``grace`` seconds."""
+    """SIGTERM every worker, then SIGKILL any still alive after ``grace`` seconds."""
     procs = list((pool._processes or {}).values())
     for p in procs:
         if p.is_alive():
@@ -703,7 +730,7 @@ def _write_index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> None:
 
 
 def _cap_jobs(jobs: int, say: Callable[[str], None]) -> int:
-    """At most one worker (and one kernel) per CPU: more only compete for the same cores and memory."""
+    """At most one worker per CPU: more only compete for the same cores and memory."""
     cpus = os.cpu_count() or 1
     if jobs > cpus:
         say(f"kccperf: --jobs {jobs} capped at {cpus}, the number of CPUs")
@@ -856,7 +883,7 @@ def _write_downloads(frame, dest: Path, slug: str) -> None:
 def _place(r: ReportResult, run: ReportRun, step: str, say, downloads: dict, keep: Path | None) -> None:
     """Move one finished report into place (or clear its stale page), record it in ``run`` and say so after ``step``."""
     if r.setup:  # the environment, not the report: keep its published page and stop
-        raise KernelSetupError(_setup_message(run.kernel, r.error))
+        raise KernelSetupError(_setup_message(run.kernel, r.error) if run.kernel else _worker_message(r.error))
     dest = run.out_dir
     final = dest / f"{r.slug}.html"
     failed_nb = dest / "failed" / f"{r.slug}.ipynb"

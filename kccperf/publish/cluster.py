@@ -83,7 +83,7 @@ def render_on_worker(
     plugin = get_worker().plugins[PLUGIN]
     template = plugin.notebook(Path(task.template).name, notebook)
     with plugin.kernel() as slot, tempfile.TemporaryDirectory(prefix="kccperf-report-") as work:
-        r = _render(replace(task, template=str(template)), work, kernel, timeout, generated, slot=slot)
+        r = _render(replace(task, template=str(template)), work, timeout, generated, slot=slot, kernel=kernel)
         page = r.html.read_bytes() if r.html is not None and r.html.exists() else None
         executed = r.notebook.read_bytes() if r.notebook is not None and r.notebook.exists() else None
     return replace(r, html=None, notebook=None), page, executed

@@ -15,7 +15,7 @@ import pytest
 from ..conftest import ROOT, end_with_this_process
 
 KCCPERF = Path(sys.executable).with_name("kccperf")
-# The batch promises to stop its workers and kernels within 10 s of a signal; a loaded machine gets 5 s more.
+# The batch promises to stop its workers within 10 s of a signal; a loaded machine gets 5 s more.
 STOP_SECONDS = 15
 
 
@@ -39,10 +39,10 @@ def alive(procs: list[psutil.Process]) -> list[psutil.Process]:
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """End a run that is still going: SIGTERM, which stops its workers and kernels; then SIGKILL whatever is left."""
+    """End a run that is still going: SIGTERM, which stops its workers; then SIGKILL whatever is left."""
     if proc.poll() is not None:
         return
-    # The kernels run in sessions of their own: note them now, while they are still the batch's descendants.
+    # Note them now, while they are still the batch's descendants.
     kids = descendants(proc)
     proc.terminate()
     try:
@@ -97,3 +97,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def crashing_template(tmp_path) -> Path:
+    """The district notebook whose Dover report ends the process running it, as a crash or the OOM killer would."""
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    import os\n    os._exit(9)'))
+    path = tmp_path / "crashing.ipynb"
+    nbformat.write(nb, path)
+    return path

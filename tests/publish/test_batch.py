@@ -117,6 +117,19 @@ def test_one_failure_does_not_stop_the_others(tmp_path, failing_template):
     assert "Failed: RuntimeError: planted failure" in index
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_report_that_ends_its_worker_fails_alone(tmp_path, crashing_template, jobs):
+    # The reports run in the workers' own processes: a crash there breaks the pool, which is replaced.
+    lines = []
+    run = build_reports(
+        "2024-10", "Dover,Thanet,Ashford", out_dir=tmp_path, jobs=jobs, template=crashing_template, progress=lines.append
+    )
+    assert [(r.area, r.error) for r in run.failed] == [("Dover", "its worker process ended abruptly while building it")]
+    assert sorted(p.name for p in run.out_dir.glob("*.html")) == ["ashford.html", "index.html", "thanet.html"]
+    assert len(lines) == 3 and "[3/3]" in lines[-1] and sum("Dover: FAILED" in line for line in lines) == 1
+    assert not list(run.out_dir.glob(".work-*")), "the work folder goes once the batch ends"
+
+
 def test_partial_run_keeps_earlier_reports_in_the_index(tmp_path):
     build_reports("2024-10", "Thanet", out_dir=tmp_path)
     run = build_reports("2024-10", "Dover", out_dir=tmp_path)
@@ -155,10 +168,7 @@ def test_a_report_notebook_is_written_once_not_after_every_cell(tmp_path, monkey
     monkeypatch.setattr(papermill.execute, "write_ipynb", lambda nb, path, **kw: (writes.append(path), real(nb, path, **kw)))
     template = str(ROOT / "notebooks" / "district_report.ipynb")
     task = batch.ReportTask(template, {"area": "Dover", "period": "2024-10"}, "dover", "Dover", "Dover")
-    try:
-        result = batch._render(task, str(tmp_path), batch.kernel_name(), 600, "2024-12-01 09:00")
-    finally:
-        batch._stop_kernel()
+    result = batch._render(task, str(tmp_path), 600, "2024-12-01 09:00")
     assert result.ok, result.error
     assert writes == [str(tmp_path / "dover.ipynb")]
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kccperf.publish import batch
-from kccperf.publish.batch import KernelSetupError, ReportResult, ReportRun, build_reports
+from kccperf.publish.batch import KernelSetupError, ReportResult, ReportRun, build_backfill, build_reports
 
 
 @pytest.fixture
@@ -20,13 +20,14 @@ def broken_kernel(tmp_path, monkeypatch):
     return argv[0]
 
 
-def test_a_missing_interpreter_stops_the_run_and_keeps_the_published_page(tmp_path, broken_kernel):
+def test_a_missing_interpreter_stops_a_cluster_run_and_keeps_the_published_page(tmp_path, broken_kernel):
+    # A cluster's workers run the reports on kernels: the kernel is checked before the scheduler is even called.
     dest = tmp_path / "out" / "2024-10"
     dest.mkdir(parents=True)
     good = dest / "dover.html"
     good.write_text("<html>last month's good report</html>")
     with pytest.raises(KernelSetupError) as info:
-        build_reports("2024-10", "Dover", out_dir=tmp_path / "out")
+        build_reports("2024-10", "Dover", out_dir=tmp_path / "out", scheduler="tcp://127.0.0.1:9")
     assert str(info.value) == (
         f"the Jupyter kernel 'kccperf' could not start (its interpreter {broken_kernel} is missing); run `make setup`"
     )
@@ -34,13 +35,25 @@ def test_a_missing_interpreter_stops_the_run_and_keeps_the_published_page(tmp_pa
     assert sorted(p.name for p in dest.iterdir()) == ["dover.html"]
 
 
-def test_a_kernel_that_fails_in_a_worker_stops_the_run_without_deleting(tmp_path):
+def test_local_reports_need_no_kernel(tmp_path, broken_kernel):
+    (run,) = build_backfill("2024-10", "Dover", out_dir=tmp_path / "out")
+    assert not run.failed and (run.out_dir / "dover.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("kernel", "error", "message"),
+    [
+        ("kccperf", "Kernel died before replying to kernel_info", r"the Jupyter kernel 'kccperf' could not start \(Kernel died "),
+        (None, "No module named 'IPython'", r"the report workers could not start \(No module named 'IPython'\)"),
+    ],
+)
+def test_a_worker_that_cannot_start_stops_the_run_without_deleting(tmp_path, kernel, error, message):
     dest = tmp_path / "2024-10"
     dest.mkdir()
     (dest / "dover.html").write_text("good")
-    run = ReportRun("2024-10", dest, kernel="kccperf")
-    failed = ReportResult("Dover", "dover", False, 0.1, error="Kernel died before replying to kernel_info", setup=True)
-    with pytest.raises(KernelSetupError, match=r"'kccperf' could not start \(Kernel died .*\); run `make setup`"):
+    run = ReportRun("2024-10", dest, kernel=kernel)
+    failed = ReportResult("Dover", "dover", False, 0.1, error=error, setup=True)
+    with pytest.raises(KernelSetupError, match=message + r".*; run `make setup`$"):
         batch._place(failed, run, "[1/1]", lambda _line: None, {}, None)
     assert (dest / "dover.html").read_text() == "good" and not run.results
 

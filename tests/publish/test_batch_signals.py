@@ -16,23 +16,15 @@ import pytest
 from .conftest import STOP_SECONDS, alive, descendants
 
 
-def is_kernel(p: psutil.Process) -> bool:
-    try:
-        return "ipykernel" in " ".join(p.cmdline())
-    except psutil.Error:
-        return False
-
-
-def wait_for_kernels(proc: subprocess.Popen, count: int = 2, limit: float = 180) -> list[psutil.Process]:
-    """The parent's descendants once ``count`` worker kernels exist."""
+def wait_for_reports(proc: subprocess.Popen, dest: Path, count: int = 2, limit: float = 180) -> list[psutil.Process]:
+    """The parent's descendants once its workers are building ``count`` reports (each report's start marker exists)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        kids = descendants(proc)
-        if sum(is_kernel(k) for k in kids) >= count:
-            return kids
+        if len(list(dest.glob(".work-*/*.started"))) >= count:
+            return descendants(proc)
         assert proc.poll() is None, proc.communicate()
-        time.sleep(0.2)
-    raise AssertionError(f"no {count} kernels within {limit} s")
+        time.sleep(0.1)
+    raise AssertionError(f"no {count} reports started within {limit} s")
 
 
 def wait_gone(procs: list[psutil.Process], limit: float = STOP_SECONDS) -> float:
@@ -62,9 +54,9 @@ def assert_consistent(folder: Path, *, work_allowed: bool = False) -> None:
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_workers_and_kernels(tmp_path, sig, code, start_report):
+def test_a_signal_stops_the_workers(tmp_path, sig, code, start_report):
     proc = start_report(tmp_path)
-    kids = wait_for_kernels(proc)
+    kids = wait_for_reports(proc, tmp_path / "2024-10")
     os.kill(proc.pid, sig)
     out, err = proc.communicate(timeout=STOP_SECONDS)
     assert proc.returncode == code
@@ -76,7 +68,7 @@ def test_a_signal_stops_workers_and_kernels(tmp_path, sig, code, start_report):
 
 def test_ctrl_c_to_the_whole_process_group_is_enough(tmp_path, start_report):
     proc = start_report(tmp_path)
-    kids = wait_for_kernels(proc)
+    kids = wait_for_reports(proc, tmp_path / "2024-10")
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends: the workers ignore it, the parent coordinates
     proc.communicate(timeout=STOP_SECONDS)
     assert proc.returncode == 130
@@ -84,9 +76,9 @@ def test_ctrl_c_to_the_whole_process_group_is_enough(tmp_path, start_report):
     assert_consistent(tmp_path / "2024-10")
 
 
-def test_workers_and_kernels_end_when_the_parent_is_killed_and_the_next_run_sweeps(tmp_path, start_report):
+def test_the_workers_end_when_the_parent_is_killed_and_the_next_run_sweeps(tmp_path, start_report):
     proc = start_report(tmp_path)
-    kids = wait_for_kernels(proc)
+    kids = wait_for_reports(proc, tmp_path / "2024-10")
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=STOP_SECONDS)
     wait_gone(kids)
