@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -89,8 +90,36 @@ def edition_key(folder: Path, reference: Path) -> str:
     >>> len(edition_key(data_root() / "raw" / "scorecard" / "2024-10", data_root() / "reference"))
     24
     """
-    h = hashlib.sha256(_code_digest().encode())
     files = sorted(p for p in folder.iterdir() if p.is_file()) + sorted(reference.glob("*.csv"))
+    # Hashing every file again is slow with a long history (each report asks for several keys): a file whose
+    # size, inode, modification and change times are all unchanged is taken to be unchanged within this process.
+    # As git does for its index, files changed in the last two seconds are not trusted to their times: a second
+    # write within one clock tick would keep them, so such a folder is hashed every time until it settles.
+    hashed_at = time.time_ns()
+    seen = tuple((str(p), *_stamp(p)) for p in files)
+    if _KEYS.get((folder, reference), (None,))[0] == seen:
+        return _KEYS[folder, reference][1]
+    key = _hash_files(files)
+    if all(hashed_at - stamp[-1] > 2_000_000_000 for stamp in seen):
+        _KEYS[folder, reference] = (seen, key)
+    return key
+
+
+# (edition folder, reference folder) -> (the files' stamps, their key), for this process.
+_KEYS: dict[tuple[Path, Path], tuple[tuple, str]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """Size, inode, modification and change time (last, in ns); a file that cannot be looked at changes every time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, time.time_ns())
+    return (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _hash_files(files: list[Path]) -> str:
+    h = hashlib.sha256(_code_digest().encode())
     for path in files:
         h.update(f"{path.parent.name}/{path.name}\0".encode())
         try:

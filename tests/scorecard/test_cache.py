@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 import kccperf
 from kccperf._paths import cache_root
-from kccperf.scorecard import editions
+from kccperf.scorecard import cache, editions
 from kccperf.scorecard.cache import derived_key, edition_key, read_cached, read_derived, write_derived
 
 
@@ -51,6 +52,29 @@ def test_a_changed_raw_file_is_read_again(data):
     assert (pick(before), pick(after)) == (22.8, 21.7)
     names = [p.name for p in (data / "interim" / "scorecard").glob("2024-11-*-values.parquet")]
     assert names == [f"2024-11-{_key(data, '2024-11')}-values.parquet"], "the stale entry is removed"
+
+
+def test_keys_of_settled_files_are_remembered_and_renewed_when_a_file_changes(data, monkeypatch):
+    hashed = []
+    real = cache._hash_files
+    monkeypatch.setattr(cache, "_hash_files", lambda files: (hashed.append(len(files)), real(files))[1])
+    later = time.time_ns() + 10 * 10**9  # as if the copied files had been left alone for ten seconds
+    monkeypatch.setattr(cache.time, "time_ns", lambda: later)
+    first = _key(data, "2024-11")
+    assert _key(data, "2024-11") == first and len(hashed) == 1, "the second call hashes nothing"
+    path = data / "raw" / "scorecard" / "2024-11" / "kent__ics_monthly.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _key(data, "2024-11") != first and len(hashed) == 2
+
+
+def test_a_file_written_within_the_same_clock_tick_is_hashed_again(data, monkeypatch):
+    # A second write within one tick of the file system's clock keeps size and times: recent files are not trusted.
+    now = time.time_ns()
+    monkeypatch.setattr(cache, "_stamp", lambda _path: (100, 1, now, now))
+    first = _key(data, "2024-11")
+    path = data / "raw" / "scorecard" / "2024-11" / "kent__ics_monthly.tsv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\t22.8\t", "\t21.7\t", 1), encoding="utf-8")
+    assert _key(data, "2024-11") != first
 
 
 def test_a_changed_reference_file_changes_every_key(data):
