@@ -12,7 +12,7 @@ The pack is what ``kccperf report --areas all`` builds: every area report, the c
     no worker (an IPython shell runs the cells; the kccperf exporter writes the pages), so only the work itself counts;
 (d) one report from cold, ``kccperf report --areas dover --jobs 1``, beside ``python -c "import kccperf"``;
 (e) the peak memory (PSS, falling back to RSS) of the batch's whole process tree, sampled every 0.1 s;
-(f) the memory growth of one worker and its kernel over ``--growth`` reports built one after another.
+(f) the memory growth of one worker over ``--growth`` reports built one after another.
 
 Every side starts from the same cache (``KCCPERF_CACHE``, a copy made for it): the editions already parsed, none of
 the work the reports share (the assessed edition, the series, the reconciliation) done yet, as after a new edition.
@@ -201,7 +201,7 @@ def main() -> None:
     print(f"one report from cold: {cold:.2f} s; python -c 'import kccperf': {imp:.2f} s")
     print(f"peak memory of the batch's process tree: {batch_mb:.0f} MB (one report from cold: {cold_mb:.0f} MB)")
     print(
-        f"worker and kernel memory over {args.growth} reports: {first:.0f} MB after 5, {last:.0f} MB after {args.growth}: {per:.2f} MB per report"
+        f"worker memory over {args.growth} reports: {first:.0f} MB after 5, {last:.0f} MB after {args.growth}: {per:.2f} MB per report"
     )
 
 

@@ -16,7 +16,6 @@ tasks run there). A cell that overruns fails with :class:`CellTimeout`, recorded
 from __future__ import annotations
 
 import base64
-import gc
 import signal
 import sys
 import threading
@@ -125,9 +124,8 @@ class _Shell(InteractiveShell):
         ``reset`` also drops names a new shell's namespace holds (the module's ``__spec__``, which multiprocessing
         reads from ``__main__`` when it starts a process, and the output variables ``_``): they are put back.
         """
-        self.reset(new_session=True)
+        self.reset(new_session=True)  # also collects garbage: the last report's frames and figures go now
         self.user_ns.update(self.fresh)
-        gc.collect()  # the last report's frames and figures go now, not whenever the collector next runs
 
     def _showtraceback(self, etype, evalue, stb) -> None:
         self.outputs.items.append(nbformat.v4.new_output("error", ename=etype.__name__, evalue=str(evalue), traceback=list(stb)))

@@ -10,6 +10,7 @@ time, the section headings and a markdown renderer that gives headings ids but n
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -137,5 +138,16 @@ def report_html(nb, *, generated: str | None = None) -> str:
         The generated-at line's time; by default, when papermill finished executing the notebook.
     """
     resources = {"kccperf": {"generated_at": generated}} if generated is not None else {}
-    body, _ = report_exporter().from_notebook_node(nb, resources=resources)
+    body, _ = _thread_exporter().from_notebook_node(nb, resources=resources)
     return body
+
+
+_EXPORTERS = threading.local()
+
+
+def _thread_exporter() -> HTMLExporter:
+    # A batch worker makes page after page: one exporter each (per thread: a Dask worker runs reports in threads)
+    # keeps its compiled templates instead of compiling them for every page.
+    if getattr(_EXPORTERS, "exporter", None) is None:
+        _EXPORTERS.exporter = report_exporter()
+    return _EXPORTERS.exporter
