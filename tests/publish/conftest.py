@@ -81,14 +81,19 @@ def start_report() -> Iterator[Callable[[Path], subprocess.Popen]]:
         stop(proc)
 
 
+def _plant(folder: Path, name: str, dover_only: str) -> Path:
+    """The district notebook with ``dover_only`` run for Dover's report alone (a cell inserted after the imports)."""
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    ' + dover_only))
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.fixture
 def failing_template(tmp_path) -> Path:
     """The district notebook with a planted failure for Dover only."""
-    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    raise RuntimeError("planted failure")'))
-    path = tmp_path / "failing.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return _plant(tmp_path, "failing.ipynb", 'raise RuntimeError("planted failure")')
 
 
 @pytest.fixture
@@ -102,8 +107,4 @@ def free_port() -> int:
 @pytest.fixture
 def crashing_template(tmp_path) -> Path:
     """The district notebook whose Dover report ends the process running it, as a crash or the OOM killer would."""
-    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell('if area == "Dover":\n    import os\n    os._exit(9)'))
-    path = tmp_path / "crashing.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return _plant(tmp_path, "crashing.ipynb", "import os; os._exit(9)")
