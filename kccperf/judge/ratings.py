@@ -218,22 +218,30 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
     printed = rag != ""
     lo = assessed[T.range_low].to_numpy(float) if T.range_low in assessed else np.full(len(assessed), np.nan)
     hi = assessed[T.range_high].to_numpy(float) if T.range_high in assessed else np.full(len(assessed), np.nan)
+    # A figure printed under a later period than it covers was rated against the later year's target, printed
+    # beside it. It is checked against the target of the year it covers, the one the report shows with it.
+    shown = assessed[A.target].to_numpy(float)
+    moved = ~use_own & printed & np.isfinite(shown) & np.isfinite(target) & (np.abs(shown - target) > 1e-9)
     checks = check_ratings(
         np.where(printed, rag, "GREEN"),
         assessed[A.value].to_numpy(float),
         assessed[A.polarity].to_numpy(object),
-        np.where(np.isfinite(target), target, assessed[A.target].to_numpy(float)),
+        np.where(moved | ~np.isfinite(target), shown, target),
         lo,
         hi,
         assessed[A.floor].to_numpy(float),
         assessed[A.floor_source].fillna("").to_numpy(object),
     )
+    why = checks[R.rating_check_reason].to_numpy(object)
+    year = other[P.target_year].fillna("").to_numpy(object) if P.target_year in other else np.full(len(why), "", object)
+    used = "; the scorecard rated it against the target printed with it, " + _fmt(target)
+    why = np.where(moved, why + used + np.where(year != "", " for " + year, ""), why)
     rating = np.where(printed, rag, computed).astype(object)
     return assessed.assign(
         **{
             PR.published_rag: as_rag(rag),
             R.rating_check: np.where(printed, checks[R.rating_check].to_numpy(object), ""),
-            R.rating_check_reason: np.where(printed, checks[R.rating_check_reason].to_numpy(object), ""),
+            R.rating_check_reason: np.where(printed, why, ""),
             A.rating: as_rag(rating),
             A.rating_basis: np.where(printed, "published", np.where(rating != "", "computed", "")),
         }

@@ -136,3 +136,33 @@ def test_a_printed_rating_is_shown_with_its_check():
     assert out[A.rating_basis].tolist() == ["published", "published", "computed"]
     assert out[RatingCheck.rating_check].tolist() == ["cannot be checked", "disagrees", ""]
     assert out[PublishedRating.published_rag].tolist() == ["AMBER", "AMBER", ""]
+
+
+RATED_AGAINST = "the scorecard rated it against the target printed with it, 72 for 2023-24"
+
+
+@pytest.mark.parametrize(
+    ("value", "printed_target", "check", "reason"),
+    [
+        # Shown for 2022-23, the year it covers (target 65, lower is better); printed GREEN beside 2023-24's 72.
+        (66.0, 72.0, "disagrees", "GREEN although the value 66 misses the target 65; " + RATED_AGAINST),
+        (64.0, 72.0, "agrees", "the value 64 meets the target 65; " + RATED_AGAINST),
+        (66.0, 65.0, "disagrees", "GREEN although the value 66 misses the target 65"),
+    ],
+)
+def test_a_figure_printed_under_a_later_period_is_checked_against_its_own_years_target(value, printed_target, check, reason):
+    assessed = _view(**{A.period: ["2022-23"] * 3, A.polarity: ["L"] * 3, A.floor: [math.nan] * 3, A.floor_source: [""] * 3})
+    published = pd.DataFrame(
+        {
+            Published.area: ["X"],
+            Published.block: [""],
+            Published.indicator: ["b"],
+            Published.latest_period: ["2023-24"],
+            Published.rag: ["GREEN"],
+            Published.target: [printed_target],
+            Published.target_year: ["2023-24"],
+        }
+    )
+    out = with_published_ratings(assessed.iloc[[1]].assign(**{A.value: [value]}), published)
+    assert out[RatingCheck.rating_check].tolist() == [check]
+    assert out[RatingCheck.rating_check_reason].tolist() == [reason]
