@@ -535,6 +535,10 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
         c: [format_value(v, u) for v, u in zip(gaps[c], gaps[I.unit])]
         for c in (S.value, A.dot_compared_value, T.target, S.england, S.regional)
     }
+    if A.rating in gaps:  # the printed rating and whether the figures confirm it, as in the indicator tables
+        checks = gaps[RC.rating_check].fillna("").map(lambda c: f" ({CHECK_CELL_WORDS[c]})" if c else "")
+        fmt[A.rating] = gaps[A.rating].astype(object).fillna("").astype(str) + checks
+    rating = A.rating if A.rating in gaps else A.rag
     return data_table(
         gaps.assign(**fmt),
         caption="Vulnerable learners: gaps and Progress 8",
@@ -545,7 +549,7 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
             A.dot_compared_value: "Previous year",
             A.direction: "Direction",
             T.target: "Target",
-            A.rag: "RAG",
+            rating: "RAG",
             S.england: "England",
             S.regional: "Benchmark group",
         },

@@ -11,6 +11,7 @@ from ..schemas import Assessed as A
 from ..schemas import Indicator as I
 from ..schemas import IndicatorSummary as IS
 from ..schemas import LeagueTable as LT
+from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ..scorecard.catalogue import load_catalogue
@@ -268,7 +269,9 @@ def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataF
         (assessed[S.area] == county) & (assessed[I.service] == "Vulnerable learners")
         | (assessed[S.area] == county) & assessed[S.indicator].str.endswith("_fsm_gap")
     ]
-    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.direction, T.target, A.rag, S.england, S.regional, I.unit]
+    # The rating the report shows everywhere: the published one where printed, with its check; else the computed one.
+    rated = [A.rating, RC.rating_check] if A.rating in d and RC.rating_check in d else [A.rag]
+    cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.direction, T.target, *rated, S.england, S.regional, I.unit]
     return d[cols].reset_index(drop=True)
 
 

@@ -233,3 +233,16 @@ def test_a_page_sharing_teams_says_so_in_the_headline_and_beside_each_team(check
     assert "Sevenoaks North &amp; Tonbridge and Malling CSWT, a team shared with Sevenoaks" in table
     dover = kccperf.area_view(checked, "Dover")
     assert "teams shared with" not in scorecard_views.headline_panel(dover).data
+
+
+def test_the_vulnerable_learners_table_shows_the_printed_ratings_with_their_checks():
+    # The computed RAG is blank wherever no floor is published; the table shows what the scorecard printed.
+    gaps = kccperf.vulnerable_gaps(kccperf.load_assessed("2024-10", 5))
+    html = scorecard_views.vulnerable_table(gaps).data
+    shown = [c.split("</td>")[0] for c in html.split('<td data-label="RAG">')[1:]]
+    assert len(shown) == len(gaps) and all(c.split(" (")[0] in {"RED", "AMBER", "GREEN"} for c in shown), shown
+    assert "RED (floor not published)" in shown and "GREEN (confirmed)" in shown
+    # A frame with no published ratings shows the computed RAG.
+    computed = kccperf.vulnerable_gaps(kccperf.load_assessed("2024-10", 5).drop(columns=[A.rating]))
+    assert list(computed.columns).count(A.rag) == 1
+    assert '<td data-label="RAG"></td>' in scorecard_views.vulnerable_table(computed).data
