@@ -46,6 +46,21 @@ MAX_BYTES = 1_500_000
 MAX_PRINTED_PAGES = 8
 
 
+LABEL_OVERFLOWS = """() => [...document.querySelectorAll('td[data-label]')].filter(td => {
+  const cell = td.getBoundingClientRect();
+  const label = getComputedStyle(td, '::before');
+  if (cell.height === 0 || label.content === 'none' || label.content === 'normal') return false;
+  const copy = document.createElement('div');
+  copy.textContent = td.dataset.label;
+  Object.assign(copy.style, {position: 'absolute', visibility: 'hidden', width: label.width, font: label.font,
+    lineHeight: label.lineHeight, overflowWrap: 'break-word'});
+  document.body.appendChild(copy);
+  const needed = copy.getBoundingClientRect().height;
+  copy.remove();
+  return needed > cell.height + 1;
+}).map(td => td.dataset.label)"""
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_report_in_a_browser(full_run, browser, width):
     pages = sorted(full_run.out_dir.glob("*.html"))
@@ -68,13 +83,18 @@ def test_every_report_in_a_browser(full_run, browser, width):
             f"() => [...document.querySelectorAll('td.kcc-rag')].filter(td => {{"
             f"const r = td.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > {w}; }}).length"
         )
+        # On a phone each cell's label sits beside its value: a label that wraps must make its cell taller, never
+        # run into the next cell (measured with a hidden copy of the label at the label's width and font).
+        overlapping = page.evaluate(LABEL_OVERFLOWS)
         results = axe.run(page).response
         serious = [
             (v["id"], v["impact"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
         ]
         too_big = path.stat().st_size > MAX_BYTES
-        if console or failed or broken or missing_alt or serious or sideways or hidden_rag or too_big:
-            problems.append((path.name, console[:3], failed[:3], broken, missing_alt, serious, sideways, hidden_rag, too_big))
+        if console or failed or broken or missing_alt or serious or sideways or hidden_rag or too_big or overlapping:
+            problems.append(
+                (path.name, console[:3], failed[:3], broken, missing_alt, serious, sideways, hidden_rag, too_big, overlapping[:3])
+            )
         page.close()
     assert not problems, problems
 
