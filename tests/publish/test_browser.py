@@ -169,6 +169,19 @@ def test_printed_rag_cells_hold_their_check_words(full_run, browser):
     assert cells and all(scroll <= client for scroll, client in cells)
 
 
+def test_the_printed_district_page_keeps_its_data_quality_table_and_says_where_the_definitions_are(full_run, browser):
+    # The table names indicators and counts, nothing for analysts only; the glossary's folded entries stay on screen.
+    page = browser.new_page(viewport={"width": 718, "height": 1000})
+    page.goto((full_run.out_dir / "dover.html").as_uri())
+    page.emulate_media(media="print")
+    quality = page.evaluate("() => [...document.querySelectorAll('.kcc-quality table')].map(t => t.offsetHeight)")
+    glossary = page.evaluate("() => getComputedStyle(document.querySelector('.kcc-glossary'), '::before').content")
+    entries = page.evaluate("() => [...document.querySelectorAll('.kcc-glossary details')].map(d => d.offsetHeight)")
+    page.close()
+    assert quality and all(h > 0 for h in quality)
+    assert "listed in the page on screen" in glossary and entries and not any(entries)
+
+
 def test_rag_is_never_conveyed_by_colour_alone(full_run, browser):
     page = browser.new_page()
     page.goto((full_run.out_dir / "dover.html").as_uri())
