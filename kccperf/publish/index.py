@@ -6,7 +6,7 @@ The page comes from ``templates/index.html.j2``; this module only gathers its ro
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def since_for(changes: EditionChanges | None, area: str) -> str:
     --------
     >>> from kccperf.schemas import EditionChange
     >>> since_for(EditionChanges("2024-10", None, pd.DataFrame(columns=[EditionChange.area, EditionChange.change])), "Kent")
-    'No earlier edition is on disk to compare 2024-10 with.'
+    '2024-10 is the first edition held: there is none earlier to compare it with.'
     """
     return "" if changes is None else since_summary(changes.for_area(area))
 
@@ -107,5 +107,17 @@ def earlier_rows(out_dir: Path, built: set[str], areas: pd.DataFrame, assessed: 
 
 
 def index_html(rows: list[IndexRow], *, period: str, info: dict[str, str], generated: str) -> str:
-    """The index page: one row per report, the edition's facts from ``info``, one generated-at line."""
-    return _environment().get_template("index.html.j2").render(rows=rows, period=period, info=info, generated_at=generated)
+    """The index page: one row per report, the edition's facts from ``info``, one generated-at line.
+
+    When every area's "since the last edition" line is the same sentence (the first edition held, or nothing
+    changed anywhere), it is said once above the table instead of in every row.
+    """
+    lines = {r.since for r in rows if r.error is None and r.since}
+    areas = sum(1 for r in rows if r.since)
+    note = next(iter(lines)) if len(lines) == 1 and areas > 1 else ""
+    shown = [replace(r, since="") for r in rows] if note else rows
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(rows=shown, note=note, period=period, info=info, generated_at=generated)
+    )

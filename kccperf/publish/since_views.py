@@ -37,10 +37,10 @@ def since_summary(changes: EditionChanges) -> str:
     --------
     >>> import pandas as pd
     >>> since_summary(EditionChanges("2024-10", None, pd.DataFrame(columns=["change"])))
-    'No earlier edition is on disk to compare 2024-10 with.'
+    '2024-10 is the first edition held: there is none earlier to compare it with.'
     """
     if changes.previous is None:
-        return f"No earlier edition is on disk to compare {changes.period} with."
+        return f"{changes.period} is the first edition held: there is none earlier to compare it with."
     counts = {k: n for k, n in changes.counts().items() if n}
     if not counts:
         return f"Nothing changed since the {changes.previous} edition."

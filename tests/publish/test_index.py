@@ -79,7 +79,8 @@ def test_index_page():
         '<a href="dover.xlsx">Excel</a>)</td><td class="num">1</td><td class="num">0</td><td class="num">1</td>'
         '<td class="num">0</td><td>–</td></tr>'
     ) in page
-    assert "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>" in page
+    # Labelled on a phone like the counts (RED, AMBER, ...), never five bare dashes.
+    assert '<td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td>–</td></tr>' in page
     assert 'Failed: RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt;</td><td colspan="5">' in page
     assert "<script" not in page
     assert '<a href="swale.html">Swale</a> (from an earlier run, 2024-11-01 10:00 UTC)</td>' in page
@@ -105,9 +106,20 @@ def test_since_the_last_edition_per_area(assessed):
     )
     assert since_for(changes, "Dover") == "Since the 2024-10 edition: 2 ratings changed, 1 figure revised."
     assert since_for(changes, "Swale") == "Nothing changed since the 2024-10 edition."
-    assert since_for(_changes(None, []), "Dover") == "No earlier edition is on disk to compare 2024-11 with."
+    assert (
+        since_for(_changes(None, []), "Dover") == "2024-11 is the first edition held: there is none earlier to compare it with."
+    )
     rows = result_rows([ReportResult("Thanet", "thanet", True, 1.0)], {"thanet": "Thanet"}, assessed, changes)
     assert rows[0].since == "Since the 2024-10 edition: 1 indicator dropped."
     page = index_html(rows, period="2024-11", info=INFO, generated="x")
     assert '<th scope="col">Since the last edition</th>' in page
     assert "<td>Since the 2024-10 edition: 1 indicator dropped.</td></tr>" in page
+
+
+def test_a_sentence_every_area_shares_is_said_once_above_the_table():
+    first = "2024-10 is the first edition held: there is none earlier to compare it with."
+    rows = [IndexRow("Dover", "dover", "Dover", (1, 2, 3, 0), since=first), IndexRow("Thanet", "thanet", "Thanet", since=first)]
+    page = index_html(rows, period="2024-10", info={}, generated="now")
+    assert page.count(first) == 1 and f"<p>Since the last edition: {first}</p>" in page
+    rows[1] = IndexRow("Thanet", "thanet", "Thanet", since="Since the 2024-09 edition: 1 rating changed.")
+    assert index_html(rows, period="2024-10", info={}, generated="now").count(first) == 1

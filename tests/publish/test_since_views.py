@@ -35,7 +35,7 @@ TARGET = ("Kent", "", "ehe", "EHE contact", "target", "2024-25", "60", "75", "ta
 @pytest.mark.parametrize(
     ("previous", "rows", "sentence"),
     [
-        (None, [], "No earlier edition is on disk to compare 2024-11 with."),
+        (None, [], "2024-11 is the first edition held: there is none earlier to compare it with."),
         ("2024-10", [], "Nothing changed since the 2024-10 edition."),
         ("2024-10", [REVISED], "Since the 2024-10 edition: 1 figure revised."),
         ("2024-10", [REVISED, REVISED, TARGET], "Since the 2024-10 edition: 2 figures revised, 1 target changed."),
