@@ -219,9 +219,14 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
     lo = assessed[T.range_low].to_numpy(float) if T.range_low in assessed else np.full(len(assessed), np.nan)
     hi = assessed[T.range_high].to_numpy(float) if T.range_high in assessed else np.full(len(assessed), np.nan)
     # A figure printed under a later period than it covers was rated against the later year's target, printed
-    # beside it. It is checked against the target of the year it covers, the one the report shows with it.
+    # beside it. It is checked against the target of the year it covers, the one the report shows with it (none,
+    # where that year has none).
     shown = assessed[A.target].to_numpy(float)
-    moved = ~use_own & printed & np.isfinite(shown) & np.isfinite(target) & (np.abs(shown - target) > 1e-9)
+    year = other[P.target_year].fillna("").to_numpy(object) if P.target_year in other else np.full(len(rag), "", object)
+    own_year = assessed[A.target_year].fillna("").to_numpy(object) if A.target_year in assessed else year
+    other_year = (year != "") & (own_year != "") & (year != own_year)
+    differs = np.where(np.isfinite(shown), np.abs(shown - target) > 1e-9, other_year)
+    moved = ~use_own & printed & np.isfinite(target) & differs
     checks = check_ratings(
         np.where(printed, rag, "GREEN"),
         assessed[A.value].to_numpy(float),
@@ -233,7 +238,8 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
         assessed[A.floor_source].fillna("").to_numpy(object),
     )
     why = checks[R.rating_check_reason].to_numpy(object)
-    year = other[P.target_year].fillna("").to_numpy(object) if P.target_year in other else np.full(len(why), "", object)
+    unset = moved & ~np.isfinite(shown)
+    why = np.where(unset, "no target is published for " + own_year + ", the year the figure covers, so it cannot be checked", why)
     used = "; the scorecard rated it against the target printed with it, " + _fmt(target)
     why = np.where(moved, why + used + np.where(year != "", " for " + year, ""), why)
     rating = np.where(printed, rag, computed).astype(object)

@@ -266,6 +266,23 @@ def _titled(r) -> str:
 CHECK_CELL_WORDS = {"agrees": "confirmed", "cannot be checked": "floor not published", "disagrees": "figures disagree"}
 
 
+def check_words(check: str, reason: str) -> str:
+    """The few words a RAG cell gives its check: why a rating cannot be checked, when it is for want of a target.
+
+    Examples
+    --------
+    >>> check_words("cannot be checked", "no target is published, so the rating cannot be checked")
+    'no target published'
+    >>> check_words("cannot be checked", "floor not published: the value 42 misses the target 51"), check_words("", "")
+    ('floor not published', '')
+    """
+    if check == "cannot be checked" and str(reason).startswith("no target range"):
+        return "no target range published"
+    if check == "cannot be checked" and str(reason).startswith("no target"):
+        return "no target published"
+    return CHECK_CELL_WORDS.get(check, "")
+
+
 def _check_summary(shown: pd.DataFrame) -> str:
     """One paragraph: how many printed ratings the figures confirm, cannot check or contradict (named)."""
     if RC.rating_check not in shown or not (shown[RC.rating_check] != "").any():
@@ -407,7 +424,7 @@ def assessment_table(
                 "target": target,
                 "floor": floor,
                 "rating": "Withheld" if withheld else r.rating,
-                "check": "" if withheld else CHECK_CELL_WORDS.get(r.rating_check, ""),
+                "check": "" if withheld else check_words(r.rating_check, r.rating_check_reason),
                 "check_reason": "" if withheld else r.rating_check_reason,
                 "arrow": r.dot_arrow,
                 "versus": [
@@ -536,7 +553,8 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
         for c in (S.value, A.dot_compared_value, T.target, S.england, S.regional)
     }
     if A.rating in gaps:  # the printed rating and whether the figures confirm it, as in the indicator tables
-        checks = gaps[RC.rating_check].fillna("").map(lambda c: f" ({CHECK_CELL_WORDS[c]})" if c else "")
+        words = [check_words(c, why) for c, why in zip(gaps[RC.rating_check].fillna(""), gaps[RC.rating_check_reason].fillna(""))]
+        checks = pd.Series([f" ({w})" if w else "" for w in words], index=gaps.index)
         fmt[A.rating] = gaps[A.rating].astype(object).fillna("").astype(str) + checks
     rating = A.rating if A.rating in gaps else A.rag
     return data_table(

@@ -270,7 +270,7 @@ def vulnerable_gaps(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataF
         | (assessed[S.area] == county) & assessed[S.indicator].str.endswith("_fsm_gap")
     ]
     # The rating the report shows everywhere: the published one where printed, with its check; else the computed one.
-    rated = [A.rating, RC.rating_check] if A.rating in d and RC.rating_check in d else [A.rag]
+    rated = [A.rating, RC.rating_check, RC.rating_check_reason] if A.rating in d and RC.rating_check in d else [A.rag]
     cols = [S.title, S.period_label, S.value, A.dot_compared_value, A.direction, T.target, *rated, S.england, S.regional, I.unit]
     return d[cols].reset_index(drop=True)
 

@@ -148,6 +148,13 @@ RATED_AGAINST = "the scorecard rated it against the target printed with it, 72 f
         (66.0, 72.0, "disagrees", "GREEN although the value 66 misses the target 65; " + RATED_AGAINST),
         (64.0, 72.0, "agrees", "the value 64 meets the target 65; " + RATED_AGAINST),
         (66.0, 65.0, "disagrees", "GREEN although the value 66 misses the target 65"),
+        # No target for the year it covers: nothing to check it against.
+        (
+            66.0,
+            72.0,
+            "cannot be checked",
+            "no target is published for 2022-23, the year the figure covers, so it cannot be checked; " + RATED_AGAINST,
+        ),
     ],
 )
 def test_a_figure_printed_under_a_later_period_is_checked_against_its_own_years_target(value, printed_target, check, reason):
@@ -163,6 +170,8 @@ def test_a_figure_printed_under_a_later_period_is_checked_against_its_own_years_
             Published.target_year: ["2023-24"],
         }
     )
-    out = with_published_ratings(assessed.iloc[[1]].assign(**{A.value: [value]}), published)
+    shown = math.nan if check == "cannot be checked" else 65.0
+    row = assessed.iloc[[1]].assign(**{A.value: [value], A.target: [shown], A.target_year: ["2022-23"]})
+    out = with_published_ratings(row, published)
     assert out[RatingCheck.rating_check].tolist() == [check]
     assert out[RatingCheck.rating_check_reason].tolist() == [reason]

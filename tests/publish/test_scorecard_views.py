@@ -188,11 +188,12 @@ def test_each_printed_rating_cell_carries_its_check(checked, scorecard):
     view = kccperf.area_view(checked, "Dover")
     html = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
     shown = view[view[A.value].notna() & ~view[Suppression.suppressed]]
-    words = scorecard_views.CHECK_CELL_WORDS
-    for check, n in shown["rating_check"].value_counts().items():
-        if check:
-            assert html.count('<span class="kcc-check" title="') >= n
-            assert html.count(f">{words[check]}</span></td>") == n
+    words = [scorecard_views.check_words(c, why) for c, why in zip(shown["rating_check"], shown["rating_check_reason"])]
+    # A rating that cannot be checked says why: the floor, or (for a year with none) the target, is not published.
+    assert {"floor not published", "no target published", "confirmed"} <= set(words)
+    for word, n in pd.Series([w for w in words if w]).value_counts().items():
+        assert html.count(f">{word}</span></td>") == n
+    assert html.count('<span class="kcc-check" title="') >= sum(1 for w in words if w)
 
 
 def test_a_district_count_is_compared_as_its_share_of_the_county_total(assessed, scorecard):
