@@ -370,11 +370,27 @@ def rag_grid(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] |
     return grid[areas], titles
 
 
+def short_title(title: str, width: int = 64) -> str:
+    """A title cut to ``width`` characters in the middle, keeping its end: related indicators differ at the end.
+
+    Examples
+    --------
+    >>> short_title("Percentage of pupils at KS2 achieving age-related expectations in Reading, writing & mathematics - FSM gap")
+    'Percentage of pupils at KS2 achieving… & mathematics - FSM gap'
+    >>> short_title("Average caseloads in the CIC Teams")
+    'Average caseloads in the CIC Teams'
+    """
+    if len(title) <= width:
+        return title
+    head, tail = title[: width * 3 // 5], title[-(width * 2 // 5) :]
+    return head[: head.rfind(" ")].rstrip(" ,-") + "… " + tail[tail.find(" ") + 1 :].lstrip()
+
+
 def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
     """The RAG grid (:func:`rag_grid`) drawn as coloured, lettered cells; full indicator titles, wrapped."""
     areas = list(grid.columns)
     codes = {"RED": 0, "AMBER": 1, "GREEN": 2}
-    fig = Figure(figsize=(1.0 + 0.62 * len(areas) + 4.5, 0.26 * len(grid) + 1.8), layout="tight")
+    fig = Figure(figsize=(1.0 + 0.55 * len(areas) + 4.5, 0.3 * len(grid) + 1.8), layout="tight")
     ax = fig.subplots()
     colours = np.array([[0.69, 0.05, 0.12], [1.0, 0.75, 0.28], [0.0, 0.44, 0.24], [0.95, 0.95, 0.94]])
     img = np.array([[colours[codes.get(v, 3)] for v in row] for row in grid.to_numpy()])
@@ -382,9 +398,9 @@ def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
     for i, row in enumerate(grid.to_numpy()):
         for j, v in enumerate(row):
             if v:
-                ax.text(j, i, v[0], ha="center", va="center", fontsize=7, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
-    ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=7)
-    ax.set_yticks(range(len(grid)), [textwrap.shorten(titles[i], 90, placeholder="…") for i in grid.index], fontsize=6.5)
+                ax.text(j, i, v[0], ha="center", va="center", fontsize=8, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
+    ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=8.5)
+    ax.set_yticks(range(len(grid)), [short_title(titles[i]) for i in grid.index], fontsize=8.5)
     ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -405,7 +421,7 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     chart = figure_html(
         fig,
         alt=alt,
-        caption="RAG by indicator and area, computed from the published figures. Letters R, A, G "
+        caption="RAG by indicator and area, as the scorecard printed it (computed from the figures where it printed none). Letters R, A, G "
         "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.",
     )
     rows = [(titles[i], *grid.loc[i]) for i in grid.index]
