@@ -108,3 +108,16 @@ def free_port() -> int:
 def crashing_template(tmp_path) -> Path:
     """The district notebook whose Dover report ends the process running it, as a crash or the OOM killer would."""
     return _plant(tmp_path, "crashing.ipynb", "import os; os._exit(9)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium for the page tests (shared by the test modules that open pages)."""
+    from playwright.sync_api import sync_playwright
+
+    from ._browser import ARGS, require_chromium
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=require_chromium(), args=ARGS)
+        yield b
+        b.close()

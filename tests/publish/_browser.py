@@ -1,0 +1,56 @@
+"""The headless browser the page tests share: chromium (CI installs it), the widths, and PDF measures."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> str:
+    """Chromium's path; without it, skip the calling test module (CI always has it: .ci/run installs it)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is not installed; .ci/run installs it with apt-get (package 'chromium').")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI always runs these checks", allow_module_level=True)
+    return CHROMIUM
+
+
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+MAX_BYTES = 1_500_000
+MAX_PRINTED_PAGES = 8
+
+
+def pdf_pages_and_split_images(pdf: bytes) -> tuple[int, int]:
+    """The number of pages of a PDF chromium printed, and how many images it draws on more than one page.
+
+    Chromium writes each page's resources in the clear; an image split across a page boundary is drawn,
+    clipped, on both pages, so the same image object is named by two pages' XObject resources.
+    """
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(<<.*?)(?:stream|endobj)", pdf, re.S)}
+    pages = [body for body in objects.values() if re.search(rb"/Type /Page\b(?!s)", body)]
+    images = {n for n, body in objects.items() if b"/Subtype /Image" in body}
+    uses = Counter()
+    for body in pages:
+        found = re.search(rb"/XObject\s*<<(.*?)>>", body, re.S)
+        uses.update({int(n) for n in re.findall(rb"(\d+) 0 R", found[1])} & images if found else set())
+    return len(pages), sum(1 for n in uses.values() if n > 1)
+
+
+def _print(page) -> bytes:
+    return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
