@@ -76,9 +76,15 @@ class Reconciliation:
     def in_words(self, area: str | None = None) -> pd.DataFrame:
         """The findings (about one area, or all) in one plain sentence each, for directors' pages.
 
-        No category id, internal indicator id, file or row number: those stay in :attr:`findings`.
+        No category id, internal indicator id, file or row number: those stay in :attr:`findings`. Each case is
+        said once: a figure printed under a later period (``true_period``) also makes its arrow disagree (``dot``),
+        and its ``true_period`` sentence already gives the printed arrow and the one the figures show.
         """
         f = self.findings if area is None else self.for_area(area)
+        key = [F.area, F.block, F.indicator]
+        moved = f.loc[f[F.category] == "true_period", key].drop_duplicates()
+        said = f[key].merge(moved, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+        f = f[~(said & (f[F.category] == "dot").to_numpy())]
         titles = self.titles if self.titles is not None else pd.Series(dtype=str)
         return finding_sentences(f, titles)
 

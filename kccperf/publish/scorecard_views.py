@@ -403,13 +403,14 @@ def assessment_table(
         .groupby([S.block, S.indicator], sort=False)
         .agg(values=(S.value, list), periods=(S.period_label, list))
     )
-    rows = []
+    rows, floors = [], set()
     withheld_rows = assessed[Suppression.suppressed] if Suppression.suppressed in assessed else pd.Series(False, assessed.index)
     has_figure = assessed[A.value].notna() | withheld_rows.astype(bool)
     for r in assessed[has_figure].itertuples(index=False):
         withheld = bool(getattr(r, Suppression.suppressed, False))
         t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
         target, floor = _target_and_floor(r)
+        floors.add(floor)
         rows.append(
             {
                 "title": r.title,
@@ -443,6 +444,8 @@ def assessment_table(
     table = render_table(
         "assessment_table.html.j2",
         caption=caption,
+        # A column of dashes on every row says nothing (the district pages: floors are published for none of theirs).
+        show_floor=bool(floors - {"–"}),
         comparators=["Against benchmark group" if is_county else f"Against {county}", "Against England"],
         services=services,
         missing_label=f"No figure for {county}" if is_county else "Not reported for districts",

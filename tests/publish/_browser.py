@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -54,3 +55,29 @@ def pdf_pages_and_split_images(pdf: bytes) -> tuple[int, int]:
 
 def _print(page) -> bytes:
     return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+
+
+# What leads into content, as a reader sees it: table captions and header rows, group rows, section headings and
+# their introductions, as printed. None may be the last thing printed on a page, with what it introduces on the next.
+LEADS = """() => [...document.querySelectorAll('caption, thead, tr.kcc-service, h2, h3, .text_cell')]
+  .filter(e => e.getClientRects().length).map(e => e.innerText.replace(/\\s+/g, ' ').trim()).filter(t => t)"""
+
+
+def stranded_leads(pdf: bytes, leads: list[str]) -> list[tuple[int, str]]:
+    """The pages (numbered from 1) whose last printed line belongs to a lead-in, with that line.
+
+    The last line, and the last two joined, are looked for in each lead's text (at least 15 characters, so that a
+    lone word such as a badge's "RED" does not count); the final page has nothing after it and is not checked.
+    """
+    from pypdf import PdfReader
+
+    found = []
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    for number, page in enumerate(pages[:-1], start=1):
+        lines = [" ".join(line.split()) for line in page.extract_text().splitlines() if line.strip()]
+        for tail in (lines[-1:], lines[-2:]):
+            text = " ".join(tail)
+            if len(text) >= 15 and any(text in lead for lead in leads):
+                found.append((number, text))
+                break
+    return found

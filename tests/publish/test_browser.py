@@ -9,7 +9,16 @@ import re
 
 import pytest
 
-from ._browser import MAX_BYTES, MAX_PRINTED_PAGES, WIDTHS, _print, pdf_pages_and_split_images, require_chromium
+from ._browser import (
+    LEADS,
+    MAX_BYTES,
+    MAX_PRINTED_PAGES,
+    WIDTHS,
+    _print,
+    pdf_pages_and_split_images,
+    require_chromium,
+    stranded_leads,
+)
 
 require_chromium()
 
@@ -78,18 +87,42 @@ def test_the_split_image_check_finds_a_split_image(browser, full_run):
     assert split >= 1 and pages > 1
 
 
-def test_district_reports_print_on_at_most_eight_a4_pages_with_nothing_split(full_run, browser):
+def test_district_reports_print_on_at_most_eight_a4_pages_with_nothing_split_or_stranded(full_run, browser):
+    """No chart split across pages, and no caption, header row or heading left at a page's foot."""
     problems = {}
     for path in sorted(full_run.out_dir.glob("*.html")):
         if path.stem in ("index", "kent-scorecard") or path.stem.startswith("budget"):
             continue
         page = browser.new_page()
         page.goto(path.as_uri())
-        pages, split = pdf_pages_and_split_images(_print(page))
+        page.emulate_media(media="print")
+        leads = page.evaluate(LEADS)
+        pdf = _print(page)
         page.close()
-        if split or (path.stem != "kent" and pages > MAX_PRINTED_PAGES):
-            problems[path.name] = (pages, split)
+        pages, split = pdf_pages_and_split_images(pdf)
+        stranded = stranded_leads(pdf, leads)
+        if split or stranded or (path.stem != "kent" and pages > MAX_PRINTED_PAGES):
+            problems[path.name] = (pages, split, stranded)
     assert not problems, problems
+
+
+def test_the_stranded_lead_check_finds_a_heading_left_at_a_page_foot(browser, full_run):
+    """A heading pushed to a page's foot must be found, or the print test above could never fail."""
+    page = browser.new_page()
+    page.goto((full_run.out_dir / "dover.html").as_uri())
+    page.emulate_media(media="print")
+    page.add_style_tag(content=".text_cell:has(h2),.text_cell:has(h3),table caption,thead,tr.kcc-service{break-after:auto}")
+    # Fill the first page to just above its foot, so that the heading after the filler starts its last lines.
+    page.evaluate(
+        """() => { const h = [...document.querySelectorAll('h2')].find(h => h.textContent.startsWith('Trends'));
+        const cell = h.closest('.text_cell'); const filler = document.createElement('div');
+        filler.style.breakBefore = 'page'; filler.style.height = '1010px'; cell.before(filler);
+        const after = document.createElement('div'); after.style.breakBefore = 'page'; cell.after(after); }"""
+    )
+    leads = page.evaluate(LEADS)
+    found = stranded_leads(_print(page), leads)
+    page.close()
+    assert any("Each indicator over the periods" in text or "Trends" in text for _, text in found), found
 
 
 def test_printed_tables_repeat_their_headers_and_links_show_their_address(full_run, browser):

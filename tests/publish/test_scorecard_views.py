@@ -104,10 +104,21 @@ def test_the_county_report_has_no_column_comparing_it_with_itself(assessed, scor
     ).data
     # The county is compared with its comparison (benchmark) group instead, naming the group's figure and period.
     assert "Against Kent" not in kent
-    assert '<th scope="col">Against benchmark group</th><th scope="col">Against England</th>' in kent
-    assert '<th scope="col">Against Kent</th><th scope="col">Against England</th>' in dover
-    assert 'colspan="10"' in dover and 'colspan="10"' in kent
+    versus = '<th scope="col" class="kcc-col-versus">Against {}</th><th scope="col" class="kcc-col-versus">Against England</th>'
+    assert versus.format("benchmark group") in kent and versus.format("Kent") in dover
+    assert 'colspan="9"' in dover and 'colspan="10"' in kent  # Dover has no Floor column (below)
     assert "Benchmark Group 2023-24: " in kent and "England 2023-24: " in kent and "Kent: " in dover
+
+
+def test_the_floor_column_is_left_out_where_no_row_has_a_floor_and_the_caption_says_so(assessed, scorecard):
+    # Floors are published for two county-level indicators only, so a district's Floor column would be all dashes.
+    kent = scorecard_views.assessment_table(kccperf.area_view(assessed, "Kent"), scorecard[scorecard.area == "Kent"], caption="K")
+    dover = scorecard_views.assessment_table(
+        kccperf.area_view(assessed, "Dover"), scorecard[scorecard.area == "Dover"], caption="D"
+    ).data
+    assert ">Floor</th>" in kent.data and 'data-label="Floor">55.0%' in kent.data and "no Floor column" not in kent.data
+    assert ">Floor</th>" not in dover and 'data-label="Floor"' not in dover
+    assert "No floor standard is published for any indicator shown, so the table has no Floor column." in dover
 
 
 def test_rows_with_no_figure_fold_into_one_line_per_service(assessed, scorecard):
