@@ -55,7 +55,11 @@ def finding_sentences(findings: pd.DataFrame, titles: pd.Series) -> pd.DataFrame
         + " does not agree with its own numerator and denominator: "
         + plain_why,
         "rag": plain_why,
-        "rag_unchecked": "rated " + pub + " although no target is published, so the rating cannot be checked",
+        "rag_unchecked": np.where(
+            np.char.find(why.astype(str), "the year the figure covers") >= 0,
+            "rated " + pub + ", but " + plain_why,
+            "rated " + pub + " although no target is published, so the rating cannot be checked",
+        ),
         "floor_interval": "rated "
         + pub
         + ", which no single floor explains together with the other published ratings of this indicator",

@@ -236,11 +236,20 @@ def _arrow(now, before, polarity) -> np.ndarray:
     return np.select([~np.isfinite(gain), np.abs(gain) < 1e-9, gain > 0], ["", "↔", "↑"], default="↓")
 
 
-def _rag_findings(context: pd.DataFrame, published: pd.DataFrame, reversed_ok: set[str]) -> tuple[pd.DataFrame, int]:
-    """Published ratings checked only where the target or a stated floor decides them (:mod:`kccperf.judge.ratings`)."""
+def _rag_findings(
+    context: pd.DataFrame, published: pd.DataFrame, reversed_ok: set[str], printed: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """Published ratings checked only where the target or a stated floor decides them (:mod:`kccperf.judge.ratings`).
+
+    ``context`` holds each figure at the period it covers, with that year's target (as the reports check it);
+    ``printed`` is the same figures at the period they were printed under, with the target the scorecard rated
+    them against.
+    """
     mask = published[P.rag].isin(["RED", "AMBER", "GREEN"]).to_numpy()
     pub = published[mask]
     got = context[mask]
+    printed_t = printed[A.target][mask].to_numpy(float)
+    printed_year = printed[A.target_year][mask].fillna("").to_numpy(object)
     v, pol = got[A.value].to_numpy(float), got[A.polarity].to_numpy(object)
     t = got[A.target].to_numpy(float)
     lo, hi = got[T.range_low].to_numpy(float), got[T.range_high].to_numpy(float)
@@ -252,7 +261,16 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame, reversed_ok: s
     prev_t, pv = pub[P.prev_target].to_numpy(float), got[A.dot_compared_value].to_numpy(float)
     rev = np.where(pol == "H", "L", np.where(pol == "L", "H", "T"))
     nan = np.full(len(v), np.nan)
+    # A figure printed under a later period was rated against that period's target, not its own year's.
+    moved = np.isfinite(printed_t) & ~(np.abs(printed_t - t) <= 1e-9)
     hyps = [
+        (
+            "the scorecard rated it against the target printed with it, "
+            + pd.Series(printed_t).map(_fmt).to_numpy(object)
+            + " for "
+            + printed_year,
+            np.where(moved, meets_target(v, pol, printed_t, lo, hi), ~green),
+        ),
         (
             "the rating matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
             meets_target(v, pol, prev_t, lo, hi) & np.isfinite(prev_t),
@@ -274,6 +292,19 @@ def _rag_findings(context: pd.DataFrame, published: pd.DataFrame, reversed_ok: s
     target_decides = np.isfinite(v) & (np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi)))
     explanation = np.where(cause == "", reason + "; no explanation found in the printed figures", reason + "; " + cause)
     explanation = np.where(target_decides, explanation, reason)
+    # Where the year the figure covers has no target, say which target the scorecard used instead.
+    unset = moved & ~target_decides & np.isfinite(v)
+    year = got[A.target_year].fillna("").to_numpy(object)
+    explanation = np.where(
+        unset,
+        "no target is published for "
+        + year
+        + ", the year the figure covers, so it cannot be checked; the scorecard rated it against the target printed with it, "
+        + pd.Series(printed_t).map(_fmt).to_numpy(object)
+        + " for "
+        + printed_year,
+        explanation,
+    )
     bad = status == "disagrees"
     no_target = status == "cannot be checked"
     no_target &= ~target_decides
@@ -600,7 +631,7 @@ def reconcile_frames(
     reversed_ok = _reversed_everywhere(true_context, published)
     for cat_name, (frame, ok) in {
         "value_vs_fraction": _value_findings(scorecard, log),
-        "rag": _rag_findings(context, published, reversed_ok),
+        "rag": _rag_findings(true_context, published, reversed_ok, context),
         "floor_interval": _floor_interval_findings(published, scorecard, catalogue.targets),
         "dot": _dot_findings(true_context, published, cases, reversed_ok),
         "true_period": _true_period_findings(cases, published, true_context, scorecard),

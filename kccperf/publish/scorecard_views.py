@@ -53,6 +53,7 @@ __all__ = [
     "checks_table",
     "commentary_list",
     "data_table",
+    "findings_appendix",
     "findings_table",
     "headline_panel",
     "headline_table",
@@ -610,6 +611,44 @@ def findings_table(findings: pd.DataFrame, *, caption: str = "Published against 
             Finding.explanation: "Likely cause",
         },
     )
+
+
+def findings_appendix(findings: pd.DataFrame, summary: pd.DataFrame, titles: pd.Series) -> HTML:
+    """Every disagreement, folded into one entry per category: the analysts' appendix of the county page.
+
+    Each entry's summary names the category, what it means and how many disagree; opened, it lists each finding
+    with the indicator's title, what was published and computed, what the printed figures show, and the file and
+    line it was read from. Printed, only the summaries show (closed entries print as one line each).
+
+    Parameters
+    ----------
+    findings, summary : DataFrame
+        :attr:`kccperf.Reconciliation.findings` and :meth:`kccperf.Reconciliation.summary`.
+    titles : Series
+        Indicator titles indexed by indicator id (:attr:`kccperf.Reconciliation.titles`).
+    """
+    if findings.empty:
+        return HTML("<p>No disagreements: every check agreed.</p>")
+    meaning = summary.set_index(FindingSummary.category)[FindingSummary.meaning]
+    shown = findings.assign(**{Finding.indicator: findings[Finding.indicator].map(titles).fillna(findings[Finding.indicator])})
+    headers = {
+        Finding.area: "Area",
+        Finding.block: "Team",
+        Finding.indicator: "Indicator",
+        Finding.published: "Published",
+        Finding.computed: "Computed",
+        Finding.explanation: "What the printed figures show",
+        Finding.source_file: "File",
+        Finding.source_row: "Line",
+    }
+    entries = []
+    for category, group in shown.groupby(Finding.category, sort=True):
+        n = len(group)
+        label = f"{meaning.get(category, category)} ({category}): {n} disagreement{'s' if n != 1 else ''}"
+        rows = group[list(headers)].itertuples(index=False, name=None)
+        table = render_table("data_table.html.j2", caption=label, headers=list(headers.values()), rows=rows)
+        entries.append(f"<details><summary>{escape(label)}</summary>{table}</details>")
+    return HTML(STYLESHEET + '<div class="kcc-appendix">' + "".join(entries) + "</div>")
 
 
 def finding_list(sentences: pd.DataFrame, *, empty: str = "The checks found nothing to report for this area.") -> HTML:

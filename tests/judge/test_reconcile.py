@@ -66,7 +66,9 @@ def test_findings_follow_their_schema(rec):
 
 def test_agreements_are_counted(rec):
     s = rec.summary().set_index("category")
-    assert s.loc["rag", "agree"] > 400 and s.loc["rag", "disagree"] >= 14
+    # Figures printed under a later period are judged at the year they cover: the 37 whose year has no target cannot
+    # be checked, and 6 of them disagree with their own year's target (427 agreed when judged at the printed period).
+    assert s.loc["rag", "agree"] == 384 and s.loc["rag", "disagree"] == 20 and s.loc["rag_unchecked", "disagree"] == 37
     assert set(s.index) == {
         "value_vs_fraction",
         "rag",
@@ -167,3 +169,21 @@ def test_the_value_check_allows_only_the_printed_precision(tmp_path, numerator, 
         why = hit["explanation"].item()
         assert "the counts give 72.88, 0.22 from the printed 73.1: more than rounding to 1 decimal place allows" in why
         assert "rounding difference" not in why
+
+
+def test_qa_and_the_pages_find_the_same_rating_disagreements(rec):
+    """A figure printed under a later period is judged at the period it covers by both (the 2022-23 KS4 FSM gaps
+    rated GREEN against 2023-24's looser target), so `kccperf qa` lists every RAG cell a page marks as disagreeing."""
+    assessed = kccperf.load_assessed("2024-10", 5)
+    keys = ["area", "block", "indicator"]
+    page = set(map(tuple, assessed.loc[assessed["rating_check"] == "disagrees", keys].to_numpy()))
+    f = rec.findings
+    qa = set(map(tuple, f.loc[f["category"] == "rag", keys].to_numpy()))
+    assert page == qa and ("Dover", "", "ks4_attainment8_fsm_gap") in qa
+    moved = f[(f["category"] == "rag") & (f["indicator"] == "ks4_attainment8_fsm_gap")]["explanation"]
+    assert (
+        len(moved) == 6
+        and moved.str.endswith("the scorecard rated it against the target printed with it, 17.5 for 2023-24").all()
+    )
+    ks5 = f[(f["category"] == "rag_unchecked") & (f["indicator"] == "ks5_a_level_aps")]["explanation"]
+    assert not ks5.empty and ks5.str.startswith("no target is published for 2022-23, the year the figure covers").all()

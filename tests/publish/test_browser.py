@@ -64,14 +64,46 @@ def test_every_report_in_a_browser(full_run, browser, width):
         # On a phone each cell's label sits beside its value: a label that wraps must make its cell taller, never
         # run into the next cell (measured with a hidden copy of the label at the label's width and font).
         overlapping = page.evaluate(LABEL_OVERFLOWS)
+        # A card line that says nothing ("Floor –") is left out on a phone.
+        empty_lines = (
+            page.evaluate(
+                "() => [...document.querySelectorAll('td[data-label=Floor]')].filter(td => td.textContent.trim() === '–'"
+                " && td.getClientRects().length).length"
+            )
+            if w < 600
+            else 0
+        )
         results = axe.run(page).response
         serious = [
             (v["id"], v["impact"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
         ]
         too_big = path.stat().st_size > MAX_BYTES
-        if console or failed or broken or missing_alt or serious or sideways or hidden_rag or too_big or overlapping:
+        if (
+            console
+            or failed
+            or broken
+            or missing_alt
+            or serious
+            or sideways
+            or hidden_rag
+            or too_big
+            or overlapping
+            or empty_lines
+        ):
             problems.append(
-                (path.name, console[:3], failed[:3], broken, missing_alt, serious, sideways, hidden_rag, too_big, overlapping[:3])
+                (
+                    path.name,
+                    console[:3],
+                    failed[:3],
+                    broken,
+                    missing_alt,
+                    serious,
+                    sideways,
+                    hidden_rag,
+                    too_big,
+                    overlapping[:3],
+                    empty_lines,
+                )
             )
         page.close()
     assert not problems, problems
@@ -81,17 +113,20 @@ def test_the_split_image_check_finds_a_split_image(browser, full_run):
     """A chart forced taller than a page must be found split, or the print test below could never fail."""
     page = browser.new_page()
     page.goto((full_run.out_dir / "dover.html").as_uri())
-    page.evaluate("() => { const i = document.images[0]; i.style.height = '1400px'; i.style.width = '300px'; }")
+    page.evaluate(
+        "() => { const i = document.images[0]; i.style.height = '1400px'; i.style.maxHeight = 'none'; i.style.width = '300px'; }"
+    )
     pages, split = pdf_pages_and_split_images(_print(page))
     page.close()
     assert split >= 1 and pages > 1
 
 
-def test_district_reports_print_on_at_most_eight_a4_pages_with_nothing_split_or_stranded(full_run, browser):
-    """No chart split across pages, and no caption, header row or heading left at a page's foot."""
+def test_printed_pages_split_no_chart_strand_no_heading_and_districts_take_at_most_eight_pages(full_run, browser):
+    """No chart split across pages, no caption, header row or introduction left at a page's foot, on every page
+    (the county view's heat map, taller than a page, is scaled to fit one); a district report takes at most 8 pages."""
     problems = {}
     for path in sorted(full_run.out_dir.glob("*.html")):
-        if path.stem in ("index", "kent-scorecard") or path.stem.startswith("budget"):
+        if path.stem == "index" or path.stem.startswith("budget"):  # budget pages: their own print test
             continue
         page = browser.new_page()
         page.goto(path.as_uri())
@@ -101,7 +136,8 @@ def test_district_reports_print_on_at_most_eight_a4_pages_with_nothing_split_or_
         page.close()
         pages, split = pdf_pages_and_split_images(pdf)
         stranded = stranded_leads(pdf, leads)
-        if split or stranded or (path.stem != "kent" and pages > MAX_PRINTED_PAGES):
+        district = path.stem not in ("kent", "kent-scorecard")
+        if split or stranded or (district and pages > MAX_PRINTED_PAGES):
             problems[path.name] = (pages, split, stranded)
     assert not problems, problems
 
@@ -111,7 +147,7 @@ def test_the_stranded_lead_check_finds_a_heading_left_at_a_page_foot(browser, fu
     page = browser.new_page()
     page.goto((full_run.out_dir / "dover.html").as_uri())
     page.emulate_media(media="print")
-    page.add_style_tag(content=".text_cell:has(h2),.text_cell:has(h3),table caption,thead,tr.kcc-service{break-after:auto}")
+    page.add_style_tag(content=".text_cell,table caption,thead,tr.kcc-service{break-after:auto}")
     # Fill the first page to just above its foot, so that the heading after the filler starts its last lines.
     page.evaluate(
         """() => { const h = [...document.querySelectorAll('h2')].find(h => h.textContent.startsWith('Trends'));

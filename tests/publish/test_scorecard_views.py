@@ -118,6 +118,8 @@ def test_the_floor_column_is_left_out_where_no_row_has_a_floor_and_the_caption_s
     ).data
     assert ">Floor</th>" in kent.data and 'data-label="Floor">55.0%' in kent.data and "no Floor column" not in kent.data
     assert ">Floor</th>" not in dover and 'data-label="Floor"' not in dover
+    # On a phone a card leaves out its Floor line where no floor is published.
+    assert '<td class="num kcc-empty" data-label="Floor">–</td>' in kent.data
     assert "No floor standard is published for any indicator shown, so the table has no Floor column." in dover
 
 
@@ -258,3 +260,24 @@ def test_the_vulnerable_learners_table_shows_the_printed_ratings_with_their_chec
     computed = kccperf.vulnerable_gaps(kccperf.load_assessed("2024-10", 5).drop(columns=[A.rating]))
     assert list(computed.columns).count(A.rag) == 1
     assert '<td data-label="RAG"></td>' in scorecard_views.vulnerable_table(computed).data
+
+
+@pytest.fixture(scope="module")
+def reconciliation():
+    return kccperf.reconcile("2024-10")
+
+
+def test_the_appendix_folds_each_category_into_one_entry_with_its_count_and_every_finding(reconciliation):
+    r = reconciliation
+    html = scorecard_views.findings_appendix(r.findings, r.summary(), r.titles).data
+    counts = r.findings.groupby("category").size()
+    assert html.count("<details>") == len(counts) and "<details open" not in html
+    assert "a figure printed under a later period than it covers (true_period): 103 disagreements</summary>" in html
+    assert html.count('<tr><td data-label="Area">') == len(r.findings)  # every finding is a row
+    assert ">Average score at KS4 in Attainment 8</td>" in html and ">ks4_attainment8</td>" not in html
+
+
+def test_the_appendix_of_a_month_with_no_disagreement_says_so(reconciliation):
+    r = reconciliation
+    html = scorecard_views.findings_appendix(r.findings.iloc[0:0], r.summary(), r.titles).data
+    assert html == "<p>No disagreements: every check agreed.</p>"
