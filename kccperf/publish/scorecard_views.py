@@ -644,7 +644,8 @@ def findings_appendix(findings: pd.DataFrame, summary: pd.DataFrame, titles: pd.
     entries = []
     for category, group in shown.groupby(Finding.category, sort=True):
         n = len(group)
-        label = f"{meaning.get(category, category)} ({category}): {n} disagreement{'s' if n != 1 else ''}"
+        says = str(meaning.get(category, category))
+        label = f"{says[:1].upper()}{says[1:]} ({category}): {n} disagreement{'s' if n != 1 else ''}"
         rows = group[list(headers)].itertuples(index=False, name=None)
         table = render_table("data_table.html.j2", caption=label, headers=list(headers.values()), rows=rows)
         entries.append(f"<details><summary>{escape(label)}</summary>{table}</details>")

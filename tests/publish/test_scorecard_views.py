@@ -272,7 +272,7 @@ def test_the_appendix_folds_each_category_into_one_entry_with_its_count_and_ever
     html = scorecard_views.findings_appendix(r.findings, r.summary(), r.titles).data
     counts = r.findings.groupby("category").size()
     assert html.count("<details>") == len(counts) and "<details open" not in html
-    assert "a figure printed under a later period than it covers (true_period): 103 disagreements</summary>" in html
+    assert "A figure printed under a later period than it covers (true_period): 103 disagreements</summary>" in html
     assert html.count('<tr><td data-label="Area">') == len(r.findings)  # every finding is a row
     assert ">Average score at KS4 in Attainment 8</td>" in html and ">ks4_attainment8</td>" not in html
 
