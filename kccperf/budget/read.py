@@ -52,6 +52,8 @@ __all__ = [
     "clean_page_artefacts",
     "edition_info",
     "load_budget",
+    "load_column_labels",
+    "load_directorates",
     "load_edition",
     "load_relations",
     "read_budget_table",
@@ -107,6 +109,12 @@ class BudgetTables:
         from ``data/reference/budget/<year>/relations.csv``.
     edition : dict
         Facts about the edition from ``data/reference/budget/<year>/edition.csv`` (see :func:`load_edition`).
+    labels : DataFrame
+        The printed heading of every column of the tables (``table``, ``column``, ``label``), from
+        ``data/reference/budget/<year>/columns.csv`` (see :func:`load_column_labels`).
+    directorates : DataFrame
+        The register's directorate codes in words (``directorate``, ``label``), from
+        ``data/reference/budget/<year>/directorates.csv`` (see :func:`load_directorates`).
     """
 
     year: str
@@ -118,6 +126,8 @@ class BudgetTables:
     manifest: pd.DataFrame
     relations: pd.DataFrame
     edition: dict
+    labels: pd.DataFrame
+    directorates: pd.DataFrame
 
 
 def available_budget_years(data_dir=None) -> list[str]:
@@ -135,13 +145,18 @@ def available_budget_years(data_dir=None) -> list[str]:
 
 
 def check_budget_parameters(*, directorate: str, year: str, data_dir=None) -> dict[str, str]:
-    """Validate the budget notebook's parameters; return them in canonical form.
+    """Validate the budget notebook's parameters; return them in canonical form, with the view's name in words.
 
+    ``directorate`` is ``"CYPE"`` or ``"ALL"`` (the whole council), in any case, or the name
+    ``data/reference/budget/<year>/directorates.csv`` gives it (``"Whole council"``), so that the name a page's
+    footer prints builds the same page again. ``label`` is that name.
 
     Examples
     --------
     >>> check_budget_parameters(directorate="cype", year="2025-26")
-    {'directorate': 'CYPE', 'year': '2025-26'}
+    {'directorate': 'CYPE', 'year': '2025-26', 'label': 'CYPE'}
+    >>> check_budget_parameters(directorate="Whole council", year="2025-26")["directorate"]
+    'ALL'
     """
     known = available_budget_years(data_dir)
     if not isinstance(year, str) or year not in known:
@@ -149,9 +164,15 @@ def check_budget_parameters(*, directorate: str, year: str, data_dir=None) -> di
             f"parameter 'year' is {year!r}; expected one of: {', '.join(known) or 'none'} "
             f"(folders under {data_root(data_dir) / 'raw' / 'budget'})."
         )
-    if not isinstance(directorate, str) or directorate.strip().upper() not in _DIRECTORATE_CHOICES:
-        raise ParameterError(f"parameter 'directorate' is {directorate!r}; expected 'CYPE' or 'ALL'.")
-    return {"directorate": directorate.strip().upper(), "year": year}
+    names = load_directorates(year, data_dir=data_dir).set_index(Risk.directorate)[BudgetFigure.label]
+    names = names[list(_DIRECTORATE_CHOICES)]
+    spelled = {**{n.casefold(): code for code, n in names.items()}, **{c.casefold(): c for c in _DIRECTORATE_CHOICES}}
+    code = spelled.get(directorate.strip().casefold()) if isinstance(directorate, str) else None
+    if code is None:
+        raise ParameterError(
+            f"parameter 'directorate' is {directorate!r}; expected 'CYPE' or 'ALL' (the whole council, also written {names['ALL']!r})."
+        )
+    return {"directorate": code, "year": year, "label": names[code]}
 
 
 def _read_tsv(path: Path) -> pd.DataFrame:
@@ -611,6 +632,69 @@ def load_edition(year: str = "2025-26", *, data_dir=None) -> dict[str, object]:
     return {k: v.split("|") if k in _LIST_KEYS else v for k, v in values.items()}
 
 
+_LABEL_COLUMNS = [BudgetFigure.table, BudgetFigure.column, BudgetFigure.label]
+_DIRECTORATE_COLUMNS = [Risk.directorate, BudgetFigure.label]
+
+
+def load_column_labels(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
+    """The printed heading of every column of one edition's tables, from ``data/reference/budget/<year>/columns.csv``.
+
+    One row per ``table`` and ``column`` (the column names of the raw files) with its ``label`` as a reader
+    should see it (``2024-25 core budget`` for Appendix D's ``y2024_25_core``). Table ``*`` gives a label for a
+    column every table has (the row ``label``); table ``claims`` the columns of the report's text claims. Every
+    printed column of every table must have one label, so that no column key reaches a page.
+
+    Examples
+    --------
+    >>> labels = load_column_labels("2025-26")
+    >>> labels.query("table == 'appendix_d' and column == 'y2024_25_core'")["label"].item()
+    '2024-25 core budget'
+    """
+    path = _reference_dir(year, data_dir) / "columns.csv"
+    source = str(path)
+    frame = _read_csv(path, f"the printed heading of each column of the {year} budget tables: table, column, label")
+    _require_only(frame, _LABEL_COLUMNS, source)
+    frame = frame.apply(lambda s: s.str.strip())
+    table, column, label = (frame[c] for c in _LABEL_COLUMNS)
+    known = {f"{t}:{c}" for t, model in RAW_MODELS.items() for c in model.to_schema().columns if c not in _ANNOTATION}
+    known |= {f"*:{R.label}", f"claims:{BudgetClaim.stated}"}
+    _bad_row(frame, ~(table + ":" + column).isin(known), BudgetFigure.column, source, "a column of that table's raw file")
+    _bad_row(frame, (table + ":" + column).duplicated(), BudgetFigure.column, source, "each table and column once")
+    _bad_row(frame, label == "", BudgetFigure.label, source, "the column's heading in words")
+    missing = sorted(known - set(table + ":" + column))
+    if missing:
+        raise BudgetFileError(f"{source} column 'column': no row for '{missing[0]}'; expected a label for every column.")
+    return frame.reset_index(drop=True)
+
+
+def load_directorates(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
+    """The risk register's directorate codes that readers need in words, from ``data/reference/budget/<year>/directorates.csv``.
+
+    One row per ``directorate`` code as printed (``ALL``) and its ``label`` (``Whole council``); the budget views
+    show the label wherever the code would appear, and a code not listed as printed. The two views' codes
+    (``CYPE``, ``ALL``) must be listed.
+
+    Examples
+    --------
+    >>> load_directorates("2025-26").set_index("directorate")["label"]["ALL"]
+    'Whole council'
+    """
+    path = _reference_dir(year, data_dir) / "directorates.csv"
+    source = str(path)
+    frame = _read_csv(path, f"the {year} risk register's directorate codes in words: directorate, label")
+    _require_only(frame, _DIRECTORATE_COLUMNS, source)
+    frame = frame.apply(lambda s: s.str.strip())
+    code, label = (frame[c] for c in _DIRECTORATE_COLUMNS)
+    _bad_row(frame, (code == "") | code.duplicated(), Risk.directorate, source, "a directorate code, each once")
+    _bad_row(frame, (label == "") | label.str.casefold().duplicated(), BudgetFigure.label, source, "a name in words, each once")
+    missing = [c for c in _DIRECTORATE_CHOICES if c not in set(code)]
+    if missing:
+        raise BudgetFileError(
+            f"{source} column 'directorate': no row for '{missing[0]}'; expected a row for each view ({', '.join(_DIRECTORATE_CHOICES)})."
+        )
+    return frame.reset_index(drop=True)
+
+
 def _check_edition(edition: dict, figures: pd.DataFrame, source: str) -> None:
     """The tables must cover the years and members the edition names."""
     columns = figures.groupby(BudgetFigure.table)[BudgetFigure.column].agg(set)
@@ -695,9 +779,11 @@ def _load(data: str, year: str, _sig: tuple) -> BudgetTables:
     _check_relation_cells(relations, figures, str(reference / "relations.csv"))
     edition = load_edition(year, data_dir=data)
     _check_edition(edition, figures, str(reference / "edition.csv"))
+    labels = load_column_labels(year, data_dir=data)
+    directorates = load_directorates(year, data_dir=data)
 
     cleaning = schemas.validate(pd.concat(logs, ignore_index=True), BudgetCleaning, str(root))
-    return BudgetTables(year, figures, risks, projects, claims, cleaning, manifest, relations, edition)
+    return BudgetTables(year, figures, risks, projects, claims, cleaning, manifest, relations, edition, labels, directorates)
 
 
 def load_budget(year: str = "2025-26", *, data_dir=None) -> BudgetTables:
@@ -713,8 +799,8 @@ def load_budget(year: str = "2025-26", *, data_dir=None) -> BudgetTables:
     Returns
     -------
     BudgetTables
-        Figures, risks, projects, claims, the cleaning log, the manifest, the relations and the
-        edition's facts; new frames on every call.
+        Figures, risks, projects, claims, the cleaning log, the manifest, the relations, the
+        edition's facts, the columns' printed headings and the directorates in words; new frames on every call.
 
     Raises
     ------
@@ -740,4 +826,6 @@ def load_budget(year: str = "2025-26", *, data_dir=None) -> BudgetTables:
         t.manifest.copy(),
         t.relations.copy(),
         {k: list(v) if isinstance(v, list) else v for k, v in t.edition.items()},
+        t.labels.copy(),
+        t.directorates.copy(),
     )

@@ -1,8 +1,13 @@
 """The budget risk report's HTML and charts: heat map, waterfall, capital profile, money tables and checks.
 
-Charts are PNGs with alt text and a visible caption (:class:`.figures.Chart`); tables are escaped HTML with
-money printed with a true minus sign before the pound sign, and calculator keys put into words. Every table is
-formatted here and laid out by the shared ``data_table.html.j2`` template (:func:`data_table`).
+Charts are PNGs with alt text and a visible caption (:class:`.figures.Chart`), drawn narrow enough, and with
+text large enough, to be read on a phone: each is :data:`CHART_WIDTH` inches wide with no text under
+:data:`MIN_FONT` points, so scaled to a 390 px screen (about 370 px of image) its smallest text is still about
+10 px tall; long series are stacked in rows instead of squeezed. Tables are escaped HTML with money printed with a
+true minus sign before the pound sign, calculator keys put into words, and column keys, table files and directorate
+codes shown as the edition's reference data name them (:attr:`kccperf.budget.BudgetTables.labels`,
+:attr:`~kccperf.budget.BudgetTables.directorates`, the manifest's titles). Every table is formatted here and laid
+out by the shared ``data_table.html.j2`` template (:func:`data_table`).
 
 May import: ``kccperf.budget``, ``kccperf.publish`` (the shared HTML pieces, figures) and the private helpers at
 the top of the package.
@@ -14,16 +19,19 @@ import math
 import textwrap
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..budget import band_labels, edition_info, mismatches
+from ..budget import BudgetTables, band_labels, edition_info, mismatches
 from ..schemas import (
     BridgeStep,
     BudgetCheck,
     BudgetCleaning,
+    BudgetFigure,
+    BudgetManifest,
     CapitalProfile,
     DirectorateExposure,
     ExposureShare,
@@ -34,7 +42,7 @@ from ..schemas import (
     UnsecuredShare,
 )
 from ._html import STYLESHEET, data_table, escape, provenance_footer
-from .figures import Chart, _small_table
+from .figures import Chart, _small_table, smallest_font_px
 from .figures import png_bytes as _png
 
 __all__ = [
@@ -59,8 +67,34 @@ __all__ = [
 ]
 
 
-def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+# A chart is drawn CHART_WIDTH inches wide at DPI and shown at most that wide. On a phone it is scaled to about
+# 370 px, so text of f points is f * 370 / (72 * CHART_WIDTH) px tall: 11 pt gives 10.1 px, above the 9 px that
+# stays readable. On a desktop the image keeps its own 560 px; printed, about 15 cm.
+CHART_WIDTH = 5.6
+DPI = 100
+MIN_FONT = 11.0
+TITLE_FONT = 12.0
+
+
+def _figure(height: float, width: float = CHART_WIDTH) -> Figure:
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def _chart(fig: Figure, alt: str, caption: str, table: str) -> Chart:
+    """The figure as a :class:`Chart` that records its smallest text, in the PNG's pixels."""
+    png = _png(fig)
+    return Chart(png, alt, caption, table, min_font_px=smallest_font_px(fig))
+
+
+def _rows(n: int, per_row: int) -> list[np.ndarray]:
+    """Positions 0..n-1 in as few rows of at most ``per_row`` as will hold them, the rows as even as possible."""
+    return np.array_split(np.arange(n), max(1, math.ceil(n / per_row)))
+
+
+def _pounds_axis(ax) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}m"))
+    ax.tick_params(axis="both", labelsize=MIN_FONT)
+    ax.set_ylabel("£m", fontsize=MIN_FONT)
 
 
 def _money(value: float, unit: str, *, signed: bool = False) -> str:
@@ -71,21 +105,40 @@ def _money(value: float, unit: str, *, signed: bool = False) -> str:
     return f"{sign}£{abs(value):,.1f}m" if unit == "£m" else f"{sign}£{abs(value):,.0f}k"
 
 
+def _ref_ranges(refs: pd.Series) -> str:
+    """Risk references with runs written as ranges: ``r24–r33, r35, r36``; others listed as they are."""
+    number = pd.to_numeric(refs.str.extract(r"^r(\d+)$")[0], errors="coerce")
+    if number.isna().any():
+        return ", ".join(refs)
+    number = number.sort_values().astype(int)
+    run = number.diff().ne(1).cumsum()
+    ends = number.groupby(run).agg(["first", "last"])
+    width = refs.str.len().max() - 1
+    first = "r" + ends["first"].astype(str).str.zfill(width)
+    last = "r" + ends["last"].astype(str).str.zfill(width)
+    # A run of two is listed, not written as a range.
+    text = first.where(ends["first"] == ends["last"], first + np.where(ends["last"] - ends["first"] > 1, "–", ", ") + last)
+    return ", ".join(text)
+
+
 def risk_heatmap_figure(scores: pd.DataFrame, *, title: str) -> Figure:
-    """The risk heat map as a figure: likelihood (1-5) against exposure band, each cell with its score and risk refs."""
+    """The risk heat map as a figure: likelihood (1-5) against exposure band, each cell with its score and risk refs.
+
+    Runs of consecutive references are written as ranges (``r24–r33``), so that a crowded cell stays readable.
+    """
     labels = band_labels()
-    fig = _figure(10, 5.6)
+    fig = _figure(6.2)
     ax = fig.add_subplot()
     grid = [[lik * band for band in range(1, 6)] for lik in range(1, 6)]
     ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")
     for (lik, band), cell in scores.groupby([RiskScore.likelihood, RiskScore.band]):
-        refs = textwrap.fill(", ".join(cell[RiskScore.risk].astype(str)), 24)
-        ax.text(band - 1, lik - 1, f"score {lik * band}\n{refs}", ha="center", va="center", fontsize=8, color="#0b0c0c")
-    ax.set_xticks(range(5), [textwrap.fill(lbl, 18) for lbl in labels], fontsize=8)
-    ax.set_yticks(range(5), [f"{i}" for i in range(1, 6)])
-    ax.set_xlabel("Estimated exposure band (annual, else lifetime), £m")
-    ax.set_ylabel("Current likelihood\n(1 very unlikely to 5 very likely)")
-    ax.set_title(textwrap.fill(title, 90))
+        refs = textwrap.fill(_ref_ranges(cell[RiskScore.risk].astype(str)), 10)
+        ax.text(band - 1, lik - 1, f"score {lik * band}\n{refs}", ha="center", va="center", fontsize=MIN_FONT, color="#0b0c0c")
+    ax.set_xticks(range(5), [textwrap.fill(lbl, 10) for lbl in labels], fontsize=MIN_FONT)
+    ax.set_yticks(range(5), [f"{i}" for i in range(1, 6)], fontsize=MIN_FONT)
+    ax.set_xlabel("Estimated exposure band\n(annual, else lifetime)", fontsize=MIN_FONT)
+    ax.set_ylabel("Current likelihood\n(1 very unlikely to 5 very likely)", fontsize=MIN_FONT)
+    ax.set_title(textwrap.fill(title, 44), fontsize=TITLE_FONT)
     return fig
 
 
@@ -112,7 +165,7 @@ def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood
     ]
     table = _small_table("The risks in the heat map", ["Ref", "Risk", "Likelihood", "Exposure", "Score"], rows)
     caption = f"{title}. Score = likelihood × exposure band (1-25); each cell lists its risks by reference. {alt}"
-    return Chart(_png(fig), alt, caption, table)
+    return _chart(fig, alt, caption, table)
 
 
 def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
@@ -123,44 +176,39 @@ def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
     return bridge.assign(**{c: bridge[c] / scale for c in cols})
 
 
-def waterfall_figure(bridge: pd.DataFrame, *, title: str) -> Figure:
-    """The bridge as a waterfall in £m: start and end solid, increases hatched ``//``, decreases ``..``, each bar labelled."""
+def waterfall_figure(bridge: pd.DataFrame, *, title: str, per_row: int = 5) -> Figure:
+    """The bridge as a waterfall in £m: start and end solid, increases hatched ``//``, decreases ``..``, each bar labelled.
+
+    The steps run in rows of at most ``per_row`` bars, one below the other on the same £m scale, so that each
+    bar's amount and name keep a readable size on a phone.
+    """
     b = _bridge_in_m(bridge)
-    fig = _figure(10, 5.8)
-    ax = fig.add_subplot()
+    rows = _rows(len(b), per_row)
+    fig = _figure(0.5 + 3.1 * len(rows))
+    axes = fig.subplots(len(rows), 1, sharey=True, squeeze=False)[:, 0]
     styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
     changes = b[b[BridgeStep.kind] == "change"]
     span = changes[BridgeStep.amount].abs().sum() or 1.0
     base_min = min(changes[BridgeStep.before].min(), changes[BridgeStep.after].min())
     starts_at_zero = b[BridgeStep.kind].eq("start").any() and b[BridgeStep.amount].iloc[0] == 0
     floor = 0.0 if starts_at_zero else max(base_min - 0.15 * span, 0.0)
-    for i, r in enumerate(b.itertuples(index=False)):
-        kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
-        colour, hatch = styles[kind]
-        bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
-        height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
-        ax.bar(i, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
-        ax.text(
-            i,
-            max(r.before, r.after) if r.kind == "change" else r.after,
-            _money(r.amount, "£m", signed=r.kind == "change"),
-            ha="center",
-            va="bottom",
-            fontsize=7,
-        )
-    ax.set_xticks(
-        range(len(b)),
-        [textwrap.fill(str(lbl), 22) for lbl in b[BridgeStep.label]],
-        rotation=60,
-        ha="right",
-        rotation_mode="anchor",
-        fontsize=7,
-    )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}m"))
-    ax.set_ylabel("£m")
     top = max(b[BridgeStep.after].max(), b[BridgeStep.before].max())
-    ax.set_ylim(floor, top + 0.08 * (top - floor))
-    ax.set_title(title)
+    for ax, row in zip(axes, rows):
+        for x, r in enumerate(b.iloc[row].itertuples(index=False)):
+            kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
+            colour, hatch = styles[kind]
+            bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
+            height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
+            ax.bar(x, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
+            label_at = max(r.before, r.after) if r.kind == "change" else r.after
+            ax.text(x, label_at, _money(r.amount, "£m", signed=r.kind == "change"), ha="center", va="bottom", fontsize=MIN_FONT)
+        names = [textwrap.fill(str(lbl), 22) for lbl in b[BridgeStep.label].iloc[row]]
+        ax.set_xticks(range(len(row)), names, rotation=45, ha="right", rotation_mode="anchor")
+        ax.set_xlim(-0.6, per_row - 0.4)
+        _pounds_axis(ax)
+        ax.yaxis.set_tick_params(labelleft=True)
+    axes[0].set_ylim(floor, top + 0.16 * (top - floor))
+    fig.suptitle(textwrap.fill(title, 44), fontsize=TITLE_FONT)
     return fig
 
 
@@ -184,36 +232,47 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
     )
     rows = [(r.label, _money(r.amount, "£m", signed=r.kind == "change"), _money(r.after, "£m")) for r in b.itertuples()]
     table = _small_table(title, ["Step", "Amount", "Running total"], rows)
-    return Chart(_png(fig), alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}", table)
+    return _chart(fig, alt, f"{title}. Increases hatched //, decreases hatched dots. {alt}", table)
 
 
-def capital_figure(wide: pd.DataFrame, *, title: str) -> Figure:
-    """Capital spend by year (rows) and group (columns, £000s) as stacked bars in £m, each group hatched, legend below."""
-    fig = _figure(10, 5.6)
-    ax = fig.add_subplot()
+def capital_figure(wide: pd.DataFrame, *, title: str, per_row: int = 5) -> Figure:
+    """Capital spend by year (rows) and group (columns, £000s) as stacked bars in £m, each group hatched, legend below.
+
+    The years run in rows of at most ``per_row`` bars on the same £m scale, each bar labelled with its total;
+    the legend lists the groups one a line beneath.
+    """
     hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
     colours = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#b58840", "#5694ca", "#d4351c", "#505a5f"]
-    bottom = pd.Series(0.0, index=wide.index)
-    for i, group in enumerate(wide.columns):
-        ax.bar(
-            wide.index,
-            wide[group] / 1000,
-            bottom=bottom / 1000,
-            label=textwrap.fill(str(group), 40),
-            color=colours[i % 8],
-            hatch=hatches[i % 8],
-            edgecolor="#0b0c0c",
-            linewidth=0.5,
-        )
-        bottom = bottom + wide[group]
-    for x, total in bottom.items():
-        ax.text(x, total / 1000, f"£{total / 1000:,.1f}m", ha="center", va="bottom", fontsize=7)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}m"))
-    ax.set_ylabel("£m")
-    ax.set_ylim(0, bottom.max() / 1000 * 1.1 if len(bottom) else 1)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    fig.legend(fontsize=7, loc="outside lower center", ncol=min(4, len(wide.columns)), frameon=False)
-    ax.set_title(title)
+    rows = _rows(len(wide), per_row)
+    names = [textwrap.fill(str(group), 44) for group in wide.columns]
+    legend_lines = sum(n.count("\n") + 1 for n in names)
+    fig = _figure(0.5 + 2.6 * len(rows) + 0.24 * legend_lines)
+    axes = fig.subplots(len(rows), 1, sharey=True, squeeze=False)[:, 0]
+    totals = wide.sum(axis=1) / 1000
+    for ax, row in zip(axes, rows):
+        part = wide.iloc[row] / 1000
+        years = [str(y) for y in part.index]
+        bottom = np.zeros(len(part))
+        for i, group in enumerate(wide.columns):
+            ax.bar(
+                years,
+                part[group],
+                bottom=bottom,
+                label=names[i],
+                color=colours[i % 8],
+                hatch=hatches[i % 8],
+                edgecolor="#0b0c0c",
+                linewidth=0.5,
+            )
+            bottom = bottom + part[group].to_numpy()
+        for x, total in enumerate(totals.iloc[row]):
+            ax.text(x, total, f"£{total:,.1f}m", ha="center", va="bottom", fontsize=MIN_FONT)
+        ax.set_xlim(-0.6, per_row - 0.4)
+        _pounds_axis(ax)
+    axes[0].set_ylim(0, totals.max() * 1.15 if len(totals) else 1)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=MIN_FONT, loc="outside lower center", ncol=1, frameon=False)
+    fig.suptitle(textwrap.fill(title, 44), fontsize=TITLE_FONT)
     return fig
 
 
@@ -232,7 +291,7 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
     )
     rows = [(y, *(f"£{v / 1000:,.1f}m" for v in wide.loc[y]), f"£{totals[y] / 1000:,.1f}m") for y in wide.index]
     table = _small_table(title, ["Year", *map(str, wide.columns), "Total"], rows)
-    return Chart(_png(fig), alt, f"{title}. {alt}", table)
+    return _chart(fig, alt, f"{title}. {alt}", table)
 
 
 def money_table(
@@ -267,8 +326,11 @@ def qa_summary(checks: pd.DataFrame) -> HTML:
 
 
 def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -> HTML:
-    """The budget report's visible heading: the directorate view, the budget year and the report it comes from."""
-    who = "the whole council" if params.get("directorate") == "ALL" else params.get("directorate", "")
+    """The budget report's visible heading: the directorate view, the budget year and the report it comes from.
+
+    ``params`` is :func:`kccperf.budget.check_budget_parameters`'s answer: the view is named by its ``label``.
+    """
+    who = params.get("label", params.get("directorate", ""))
     if info is None:
         info = edition_info(params.get("year", ""))
     return HTML(
@@ -324,9 +386,18 @@ def member_names(edition: dict) -> dict[str, str]:
     return dict(zip(edition.get("members", []), edition.get("member_names", [])))
 
 
-def top_risks_table(frame: pd.DataFrame) -> HTML:
-    """The largest exposures (:func:`kccperf.budget.top_risks`), in £m."""
-    shown = frame.assign(**{Risk.directorate: frame[Risk.directorate].replace("", NOT_PRINTED)})
+def _directorates(codes: pd.Series, directorates: pd.DataFrame) -> pd.Series:
+    """Directorate codes as readers should see them: ``ALL`` reads "Whole council", an empty cell "not printed"."""
+    words = directorates.set_index(Risk.directorate)[BudgetFigure.label]
+    return codes.map(words).fillna(codes).replace("", NOT_PRINTED)
+
+
+def top_risks_table(frame: pd.DataFrame, directorates: pd.DataFrame) -> HTML:
+    """The largest exposures (:func:`kccperf.budget.top_risks`), in £m.
+
+    ``directorates`` (:attr:`kccperf.budget.BudgetTables.directorates`) puts the register's codes into words.
+    """
+    shown = frame.assign(**{Risk.directorate: _directorates(frame[Risk.directorate], directorates)})
     table = money_table(
         shown,
         caption="Largest estimated exposures",
@@ -352,11 +423,13 @@ NOT_PRINTED_NOTE = (
 )
 
 
-def exposure_table(frame: pd.DataFrame) -> HTML:
+def exposure_table(frame: pd.DataFrame, directorates: pd.DataFrame) -> HTML:
     """Itemised exposure by directorate (:func:`kccperf.budget.exposure_by_directorate`), in £m.
 
-    Risks whose directorate was not printed come last, with the reason beneath the table.
+    Codes are put into words with ``directorates`` (:attr:`kccperf.budget.BudgetTables.directorates`). Risks
+    whose directorate was not printed come last, with the reason beneath the table.
     """
+    frame = frame.assign(**{DirectorateExposure.directorate: _directorates(frame[DirectorateExposure.directorate], directorates)})
     unknown = frame[DirectorateExposure.directorate] == NOT_PRINTED
     table = money_table(
         pd.concat([frame[~unknown], frame[unknown]]),
@@ -484,12 +557,34 @@ def unresolved_table(frame: pd.DataFrame) -> HTML:
     )
 
 
-def budget_checks_table(checks: pd.DataFrame) -> HTML:
-    """The totals and claims of :func:`kccperf.budget.reconcile` that do not add up, not even within rounding."""
+def _table_names(tables: BudgetTables) -> pd.Series:
+    """Each table's name as the report prints it, by table and by file: the manifest title up to its colon."""
+    names = tables.manifest[BudgetManifest.title].str.split(":").str[0].str.strip()
+    by_table = pd.Series(names.to_numpy(), index=tables.manifest[BudgetManifest.table])
+    by_file = pd.Series(names.to_numpy(), index=tables.manifest[BudgetManifest.file])
+    return pd.concat([by_table, by_file, pd.Series({"claims": _BUDGET_WORDS["claims"]})])
+
+
+def _column_words(table: pd.Series, column: pd.Series, tables: BudgetTables) -> pd.Series:
+    """Columns by their printed headings (:attr:`kccperf.budget.BudgetTables.labels`): a table's own, else every table's."""
+    labels = tables.labels
+    words = pd.Series(labels[BudgetFigure.label].to_numpy(), index=labels[BudgetFigure.table] + ":" + labels[BudgetFigure.column])
+    return (table + ":" + column).map(words).fillna(("*:" + column).map(words)).fillna(column)
+
+
+def budget_checks_table(checks: pd.DataFrame, tables: BudgetTables) -> HTML:
+    """The totals and claims of :func:`kccperf.budget.reconcile` that do not add up, not even within rounding.
+
+    Tables are named as the report names them and columns by their printed headings, from ``tables``
+    (:func:`kccperf.budget.load_budget`): the manifest's titles and the edition's column labels.
+    """
     bad = mismatches(checks)
-    table = _words(bad[BudgetCheck.table]).str.replace(r"^appendix_([a-z])$", lambda m: f"Appendix {m[1].upper()}", regex=True)
+    names = _table_names(tables)
     shown = bad.assign(
-        **{BudgetCheck.table: table.str.replace(r"^table(\d+)$", r"Table \1", regex=True)},
+        **{
+            BudgetCheck.table: bad[BudgetCheck.table].map(names).fillna(bad[BudgetCheck.table]),
+            BudgetCheck.column: _column_words(bad[BudgetCheck.table], bad[BudgetCheck.column], tables),
+        },
         **{c: bad[c].map(_figure_text) for c in (BudgetCheck.stated, BudgetCheck.computed, BudgetCheck.difference)},
     )
     return data_table(
@@ -508,13 +603,31 @@ def budget_checks_table(checks: pd.DataFrame) -> HTML:
     )
 
 
-def cleaning_table(log: pd.DataFrame) -> HTML:
-    """The page-number artefacts the reader removed (:attr:`kccperf.budget.BudgetTables.cleaning`)."""
+def cleaning_table(log: pd.DataFrame, tables: BudgetTables) -> HTML:
+    """The page-number artefacts the reader removed (:attr:`kccperf.budget.BudgetTables.cleaning`).
+
+    Each file is named by its table as the report prints it, each row by its printed label (its key where it
+    has none, as a row dropped whole) and each column by its printed heading, from ``tables``.
+    """
+    figures = tables.figures.drop_duplicates([BudgetFigure.source_file, BudgetFigure.row])
+    row_labels = figures.set_index([BudgetFigure.source_file, BudgetFigure.row])[BudgetFigure.label]
+    where = pd.MultiIndex.from_arrays([log[BudgetCleaning.source_file], log[BudgetCleaning.row]])
+    row = pd.Series(row_labels.reindex(where).to_numpy(), index=log.index).replace("", np.nan)
+    file_table = tables.manifest.set_index(BudgetManifest.file)[BudgetManifest.table]
+    table = log[BudgetCleaning.source_file].map(file_table).fillna("")
+    column = _column_words(table, log[BudgetCleaning.column], tables).replace("", "the whole row")
+    shown = log.assign(
+        **{
+            BudgetCleaning.source_file: log[BudgetCleaning.source_file].map(_table_names(tables)),
+            BudgetCleaning.row: row.fillna(log[BudgetCleaning.row]),
+            BudgetCleaning.column: column,
+        }
+    )
     return data_table(
-        log,
+        shown,
         caption="Cells cleaned by the reader",
         columns={
-            BudgetCleaning.source_file: "File",
+            BudgetCleaning.source_file: "Table",
             BudgetCleaning.line: "Source line",
             BudgetCleaning.row: "Row",
             BudgetCleaning.column: "Column",

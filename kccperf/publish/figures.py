@@ -40,17 +40,24 @@ class Chart:
     In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the image, the caption
     beneath, the table inside ``<details>``). It offers no separate ``image/png``: the executed notebook would
     then keep every image twice. The caption is plain text unless ``caption_html`` is given (already escaped).
+    ``min_font_px``, when given, is the height of the chart's smallest text in the PNG's own pixels
+    (:func:`smallest_font_px`); the image carries it as ``data-min-font-px``, so a page test can tell how large
+    that text is once the browser has scaled the image to the screen.
     """
 
-    def __init__(self, png: bytes, alt: str, caption: str, table: str = "", *, caption_html: str = "") -> None:
+    def __init__(
+        self, png: bytes, alt: str, caption: str, table: str = "", *, caption_html: str = "", min_font_px: float | None = None
+    ) -> None:
         self.png, self.alt, self.caption, self.table = png, alt, caption, table
         self.caption_html = caption_html or html.escape(caption)
+        self.min_font_px = min_font_px
 
     def _figure(self, cls: str) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         details = f"<details><summary>The figures</summary>{self.table}</details>" if self.table else ""
+        font = f' data-min-font-px="{self.min_font_px:.2f}"' if self.min_font_px is not None else ""
         return (
-            f'<figure class="{cls}"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"/>'
+            f'<figure class="{cls}"><img src="data:image/png;base64,{data}"{font} alt="{html.escape(self.alt)}"/>'
             f"<figcaption>{self.caption_html}</figcaption>{details}</figure>"
         )
 
@@ -76,6 +83,28 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def smallest_font_px(fig: Figure, dpi: float | None = None) -> float:
+    """The size of the figure's smallest visible text, in pixels of its image at ``dpi`` (default the figure's own).
+
+    Every visible, non-empty text artist counts (titles, labels, tick labels, legend entries, annotations),
+    measured after a draw (tick labels get their text when drawn): a font of ``pt`` points is ``pt * dpi / 72``
+    pixels tall in the PNG.
+
+    Examples
+    --------
+    >>> fig = Figure(figsize=(2, 1), dpi=100)
+    >>> ax = fig.subplots()
+    >>> _ = ax.set_title("t", fontsize=12); _ = ax.tick_params(labelsize=9)
+    >>> smallest_font_px(fig)
+    12.5
+    """
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes, default=0.0) * (dpi or fig.dpi) / 72
 
 
 def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80, tight: bool = True) -> Chart:

@@ -202,3 +202,52 @@ def test_malformed_edition_is_named(data_copy, key, value, expected):
     with pytest.raises(budget.BudgetFileError) as err:
         budget.load_budget("2025-26", data_dir=data_copy)
     assert expected in str(err.value)
+
+
+# --- words for readers: column headings and directorates ----------------------------------
+
+
+def test_every_printed_column_has_its_heading_in_words(tables):
+    labels = tables.labels.set_index(["table", "column"])["label"]
+    assert labels["appendix_d", "y2024_25_core"] == "2024-25 core budget"
+    assert labels["table1", "cype_spend"] == "CYPE Directorate total: spend"
+    assert labels["*", "label"] == "Row label"
+    printed = set(zip(tables.figures["table"], tables.figures["column"]))
+    assert printed <= set(labels.index)
+    assert not labels.str.contains(r"\w_\w").any()
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda f: f[f["column"] != "y2024_25_core"], "no row for 'appendix_d:y2024_25_core'; expected a label for every column"),
+        (lambda f: f.assign(label=f["label"].where(f["column"] != "cype_net", "")), "column 'label': found ''"),
+        (lambda f: f.assign(column=f["column"].where(f["column"] != "cype_net", "cype_nett")), "found 'cype_nett'"),
+        (lambda f: pd.concat([f, f.tail(1)]), "expected each table and column once"),
+    ],
+)
+def test_malformed_column_labels_are_named(data_copy, edit, expected):
+    path = data_copy / "reference" / "budget" / "2025-26" / "columns.csv"
+    edit(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+    with pytest.raises(budget.BudgetFileError) as err:
+        budget.load_budget("2025-26", data_dir=data_copy)
+    assert "columns.csv" in str(err.value) and expected in str(err.value)
+
+
+def test_the_whole_council_is_named_by_the_reference_data(tables, data_copy):
+    assert dict(zip(tables.directorates["directorate"], tables.directorates["label"]))["ALL"] == "Whole council"
+    path = data_copy / "reference" / "budget" / "2025-26" / "directorates.csv"
+    path.write_text("directorate,label\nCYPE,CYPE\nALL,All of Kent County Council\n", encoding="utf-8")
+    params = budget.check_budget_parameters(directorate="ALL", year="2025-26", data_dir=data_copy)
+    assert params == {"directorate": "ALL", "year": "2025-26", "label": "All of Kent County Council"}
+    path.write_text("directorate,label\nCYPE,CYPE\n", encoding="utf-8")
+    with pytest.raises(budget.BudgetFileError, match="directorates.csv column 'directorate': no row for 'ALL'"):
+        budget.load_directorates("2025-26", data_dir=data_copy)
+
+
+@pytest.mark.parametrize(("given", "code"), [("ALL", "ALL"), ("all", "ALL"), ("Whole council", "ALL"), (" cype ", "CYPE")])
+def test_a_view_is_named_by_its_code_or_its_words(given, code):
+    params = budget.check_budget_parameters(directorate=given, year="2025-26")
+    assert params["directorate"] == code
+    # The name the page prints (its footer's parameters) builds the same view again.
+    assert budget.check_budget_parameters(directorate=params["label"], year="2025-26") == params

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 
 import pandas as pd
 import pytest
+from PIL import Image
 
 from kccperf import budget
-from kccperf.publish import budget_views
+from kccperf.publish import budget_views, figures
 
 
 @pytest.fixture(scope="module")
@@ -69,30 +72,60 @@ def test_negative_amounts_in_the_budget_tables(tables):
 
 
 def test_budget_heading_has_no_doubled_brackets():
-    html = _html(budget_views.budget_heading({"directorate": "CYPE", "year": "2025-26"}))
+    html = _html(budget_views.budget_heading(budget.check_budget_parameters(directorate="CYPE", year="2025-26")))
     assert "((" not in html and "))" not in html
     assert "published 2025-01-16 (CYPE Cabinet Committee), with every total recomputed" in html
-    whole = _html(budget_views.budget_heading({"directorate": "ALL", "year": "2025-26"}, {"title": "T", "publication_date": "D"}))
-    assert "Budget risk view 2025-26: the whole council" in whole and "Figures as printed in the T, published D," in whole
+    params = budget.check_budget_parameters(directorate="ALL", year="2025-26")
+    whole = _html(budget_views.budget_heading(params, {"title": "T", "publication_date": "D"}))
+    assert "Budget risk view 2025-26: Whole council" in whole and "Figures as printed in the T, published D," in whole
+    assert "ALL" not in whole
 
 
-def test_checks_table_lists_only_the_mismatches_in_words(checks):
-    html = _html(budget_views.budget_checks_table(checks))
+def test_checks_table_lists_only_the_mismatches_in_words(checks, tables):
+    html = _html(budget_views.budget_checks_table(checks, tables))
     assert html.count("<tr><td>") == 7
     assert ">Appendix D</td>" in html and ">Table 1</td>" in html and ">Text of the report</td>" in html
     assert ">109,578.3</td><td>209,578.3</td><td>−100,000</td>" in html and ">−0.0526</td>" in html
+    # Columns by their printed headings, from the edition's columns.csv, never their keys.
+    assert ">2024-25 core budget</td>" in html and ">CYPE Directorate total: spend</td>" in html
+    assert ">Amount in the text</td>" in html
+    assert not re.findall(r">[a-z0-9]+(?:_[a-z0-9]+)+<", html)
+
+
+def test_checks_table_headings_come_from_the_reference_data(checks, tables):
+    labels = tables.labels.assign(label=tables.labels["label"].where(tables.labels["column"] != "y2024_25_core", "Core 24/25"))
+    relabelled = dataclasses.replace(tables, labels=labels)
+    html = _html(budget_views.budget_checks_table(checks, relabelled))
+    assert ">Core 24/25</td>" in html and "2024-25 core budget" not in html
+
+
+def test_cleaning_table_names_tables_rows_and_columns_in_words(tables):
+    html = _html(budget_views.cleaning_table(tables.cleaning, tables))
+    assert ">Appendix D</td>" in html and ">Appendix F</td>" in html and ".tsv" not in html
+    # The memorandum heading by its printed label, risk rows by their titles, columns by their headings.
+    assert ">MEMORANDUM:</td><td>Row label</td>" in html
+    assert ">Council Taxbase assumptions</td><td>Directorate</td><td>CPE Page 88</td>" in html
+    assert ">r34</td><td>the whole row</td>" in html
+    assert "reserves_memo_heading" not in html and ">directorate<" not in html and ">label<" not in html
+
+
+def test_the_whole_council_is_named_in_words_in_the_risk_tables(tables):
+    top = _html(budget_views.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 10), tables.directorates))
+    exposure = _html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), tables.directorates))
+    for html in (top, exposure):
+        assert ">Whole council</td>" in html and ">ALL<" not in html
 
 
 @pytest.mark.parametrize(
     ("show", "caption", "header"),
     [
         (
-            lambda t: budget_views.top_risks_table(budget.top_risks(budget.risk_scores(t.risks), 10)),
+            lambda t: budget_views.top_risks_table(budget.top_risks(budget.risk_scores(t.risks), 10), t.directorates),
             "Largest estimated exposures",
             "Lifetime exposure",
         ),
         (
-            lambda t: budget_views.exposure_table(budget.exposure_by_directorate(t.risks)),
+            lambda t: budget_views.exposure_table(budget.exposure_by_directorate(t.risks), t.directorates),
             "Itemised exposure by directorate",
             "Risks",
         ),
@@ -106,7 +139,7 @@ def test_checks_table_lists_only_the_mismatches_in_words(checks):
             "CYPE capital relying",
             "CYPE total",
         ),
-        (lambda t: budget_views.cleaning_table(t.cleaning), "Cells cleaned by the reader", "What was done"),
+        (lambda t: budget_views.cleaning_table(t.cleaning, t), "Cells cleaned by the reader", "What was done"),
     ],
 )
 def test_each_budget_table_owns_its_caption_and_headers(tables, show, caption, header):
@@ -119,12 +152,50 @@ def test_display_words_for_the_share_tables(tables):
     assert ">Annual</td>" in share and ">£165.0m</td>" in share and ">64.2%</td>" in share
     capital = _html(budget_views.unsecured_table(budget.unsecured_capital_share(tables.figures, tables.projects)))
     assert ">Projects&#x27; total cost</td>" in capital and ">Programme 2025-35</td>" in capital
-    top = _html(budget_views.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 2)))
+    top = _html(budget_views.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 2), tables.directorates))
     assert ">r02</td><td>not printed</td>" in top and ">–</td><td>£165.0m</td>" in top
 
 
 def test_directorates_not_printed_come_last_with_their_explanation(tables):
-    html = _html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks)))
+    html = _html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), tables.directorates))
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     assert "not printed" in rows[-1] and all("not printed" not in r for r in rows[:-1])
     assert "held only a page number in the published PDF" in html.split("</table>")[1]
+
+
+@pytest.mark.parametrize(
+    ("refs", "text"),
+    [
+        (["r24", "r25", "r26", "r27", "r31", "r35", "r36"], "r24–r27, r31, r35, r36"),
+        (["r02", "r01"], "r01, r02"),
+        (["r09", "r10", "r11"], "r09–r11"),
+        (["x1", "r02"], "x1, r02"),
+    ],
+)
+def test_heat_map_cells_write_runs_of_references_as_ranges(refs, text):
+    assert budget_views._ref_ranges(pd.Series(refs)) == text
+
+
+@pytest.mark.parametrize("directorate", ["CYPE", "ALL"])
+def test_budget_charts_record_a_smallest_text_readable_on_a_phone(tables, directorate):
+    """Each chart records its smallest text in image pixels; shown 370 px wide (a 390 px phone) it is at least 9 px."""
+    scores = budget.risk_scores(budget.risks_for(tables.risks, directorate))
+    charts = [
+        budget_views.risk_heatmap(scores, title="Budget risks"),
+        budget_views.waterfall_chart(budget.revenue_bridge(tables.figures, directorate), title="Revenue bridge"),
+        budget_views.capital_chart(
+            budget.capital_profile(tables.figures, tables.projects, directorate=directorate), title="Capital programme"
+        ),
+    ]
+    for chart in charts:
+        width = Image.open(io.BytesIO(chart.png)).width
+        assert chart.min_font_px == pytest.approx(budget_views.MIN_FONT * budget_views.DPI / 72)
+        assert chart.min_font_px * 370 / width >= 9, (chart.caption, width)
+        assert f'data-min-font-px="{chart.min_font_px:.2f}"' in chart._repr_html_()
+
+
+def test_the_recorded_smallest_text_counts_every_text_of_the_figure(tables):
+    fig = budget_views.waterfall_figure(budget.revenue_bridge(tables.figures, "CYPE"), title="Revenue bridge")
+    before = figures.smallest_font_px(fig)
+    fig.axes[0].text(0, 430, "tiny", fontsize=6)
+    assert before == pytest.approx(11 * 100 / 72) and figures.smallest_font_px(fig) == pytest.approx(6 * 100 / 72)
