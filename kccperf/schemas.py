@@ -71,19 +71,47 @@ class Scorecard(pa.DataFrameModel):
     block: Series[str]
     indicator: Series[str]
     code_published: Series[str]
-    title: Series[str]
+    title: Series[str] = pa.Field(title="Indicator", description="The indicator's full title as the scorecard prints it.")
     polarity: Series[str] = pa.Field(isin=POLARITIES)
-    period_type: Series[str] = pa.Field(isin=PERIOD_TYPES)
+    period_type: Series[str] = pa.Field(
+        title="Period covered",
+        description="How much time the figure covers, as the scorecard codes it: MS a snapshot at the end of the month, R12M the 12 months to it, YTD the year to date, Q a quarter, T a term, A a whole year.",
+        isin=PERIOD_TYPES,
+    )
     period: Series[str]
     period_label: Series[str]
     value: Series[float] = pa.Field(nullable=True)
-    numerator: Series[float] = pa.Field(nullable=True)
-    denominator: Series[float] = pa.Field(nullable=True)
-    decimals: Series[float] = pa.Field(nullable=True)
-    england: Series[float] = pa.Field(nullable=True)
-    regional: Series[float] = pa.Field(nullable=True)
-    england_label: Series[str]
-    regional_label: Series[str]
+    numerator: Series[float] = pa.Field(
+        title="Numerator",
+        description="How many children (or cases) the figure counts, as printed; blank where none is printed or it is withheld.",
+        nullable=True,
+    )
+    denominator: Series[float] = pa.Field(
+        title="Denominator",
+        description="How many children (or cases) the numerator is out of, as printed; blank where none is printed or it is withheld.",
+        nullable=True,
+    )
+    decimals: Series[float] = pa.Field(
+        title="Decimal places", description="How many decimal places the scorecard printed the figure with.", nullable=True
+    )
+    england: Series[float] = pa.Field(
+        title="England",
+        description="England's figure for the indicator as the scorecard printed it, in the unit Unit gives; England: which figure says the period it covers.",
+        nullable=True,
+    )
+    regional: Series[float] = pa.Field(
+        title="Benchmark group",
+        description="The comparison group's figure (statistical neighbours or the South East) as the scorecard printed it, in the unit Unit gives.",
+        nullable=True,
+    )
+    england_label: Series[str] = pa.Field(
+        title="England: which figure",
+        description="Which England figure England holds and the period it covers, as printed (for example England 2023-24).",
+    )
+    regional_label: Series[str] = pa.Field(
+        title="Benchmark group: which figure",
+        description="Which group's figure Benchmark group holds and the period it covers, as printed (for example Benchmark Group 2023-24).",
+    )
     is_latest: Series[bool]
     table: Series[str]
     source_file: Series[str]
@@ -211,51 +239,198 @@ class Anomaly(pa.DataFrameModel):
 class Assessed(pa.DataFrameModel):
     """The output of :func:`kccperf.assess`: one row per area, block and indicator at its latest period."""
 
-    area: Series[str]
-    block: Series[str]
-    indicator: Series[str]
-    polarity: Series[str] = pa.Field(isin=POLARITIES)
-    period: Series[str]
-    period_label: Series[str]
-    value: Series[float] = pa.Field(nullable=True)
-    target_year: Series[str]
-    target: Series[float] = pa.Field(nullable=True)
-    floor: Series[float] = pa.Field(nullable=True)
-    floor_source: Series[str] = pa.Field(isin=("", "stated", "inferred", "unknown"))
-    rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
-    rag_reason: Series[str]
-    previous_rag: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
-    # The rating a report shows: the printed one where the scorecard printed one, else ``rag``.
-    rating: Series[pd.CategoricalDtype] = _rag_field("", *RAGS)
-    rating_basis: Series[str] = pa.Field(isin=("", "published", "computed"))
-    direction: Series[str] = pa.Field(isin=("improved", "worsened", "same", "not comparable"))
-    dot_arrow: Series[str] = pa.Field(isin=("↑", "↓", "↔", ""))
-    dot_compared_label: Series[str]
-    dot_reason: Series[str]
-    vs_england: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
-    vs_county: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
-    rank: Series[float] = pa.Field(nullable=True, ge=1)
-    quartile: Series[str] = pa.Field(isin=("", "A", "B", "C", "D"))
-    ci_low: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    ci_high: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    sig_vs_county: Series[str] = pa.Field(isin=("", "significantly better", "significantly worse", "not significantly different"))
-    sig_vs_england: Series[str] = pa.Field(
-        isin=("", "significantly better", "significantly worse", "not significantly different")
+    area: Series[str] = pa.Field(title="Area", description="The area the figure is for: Kent or one of its 12 districts.")
+    block: Series[str] = pa.Field(
+        title="Team",
+        description="The social-work (CSWT) or early-help (EHU) team the figure is for; blank where it is for the whole area.",
     )
-    dot_compared_period: Series[str]
-    dot_compared_value: Series[float] = pa.Field(nullable=True)
-    england_gap: Series[float] = pa.Field(nullable=True)
-    regional_gap: Series[float] = pa.Field(nullable=True)
-    vs_regional: Series[str] = pa.Field(isin=("", "better", "worse", "same"))
-    county_value: Series[float] = pa.Field(nullable=True)
-    county_gap: Series[float] = pa.Field(nullable=True)
-    county_share: Series[float] = pa.Field(nullable=True)
-    rank_of: Series[float] = pa.Field(nullable=True)
-    funnel_95_low: Series[float] = pa.Field(nullable=True)
-    funnel_95_high: Series[float] = pa.Field(nullable=True)
-    funnel_998_low: Series[float] = pa.Field(nullable=True)
-    funnel_998_high: Series[float] = pa.Field(nullable=True)
-    funnel: Series[str]
+    indicator: Series[str] = pa.Field(
+        title="Indicator id",
+        description="kccperf's short name for the indicator, the same in every edition and download (for example ehcp_issued_20wk).",
+    )
+    polarity: Series[str] = pa.Field(
+        title="Polarity",
+        description="Which way is better: H higher, L lower, T closest to the target or inside its range.",
+        isin=POLARITIES,
+    )
+    period: Series[str] = pa.Field(
+        title="Period (sortable)",
+        description="The period as a code that sorts in time order: 2024-10 a month, 2023-24 a year, 2023-24 T3 a term, 2024-25 Q2 a quarter.",
+    )
+    period_label: Series[str] = pa.Field(
+        title="Period",
+        description="The period the scorecard prints the figure under, as it labels it (Oct-24, 2023-24, Q2 24-25).",
+    )
+    value: Series[float] = pa.Field(
+        title="Value",
+        description="The latest figure, in the unit Unit gives; blank where it is withheld (Withheld is TRUE) or none is printed.",
+        nullable=True,
+    )
+    target_year: Series[str] = pa.Field(
+        title="Target year", description="The reporting year whose target Target is, for example 2024-25."
+    )
+    target: Series[float] = pa.Field(
+        title="Target",
+        description="The target the figure is rated against, in the indicator's unit; blank where none is published.",
+        nullable=True,
+    )
+    floor: Series[float] = pa.Field(
+        title="Floor",
+        description="The floor standard a published document states, in the indicator's unit (missing it rates RED); blank where no floor is published.",
+        nullable=True,
+    )
+    floor_source: Series[str] = pa.Field(
+        title="Floor source",
+        description="Where the floor comes from: stated (a published document), inferred (from the printed ratings, so it rates nothing) or unknown.",
+        isin=("", "stated", "inferred", "unknown"),
+    )
+    rag: Series[pd.CategoricalDtype] = _rag_field(
+        "",
+        *RAGS,
+        title="RAG (computed)",
+        description="The rating kccperf computes from the figure, its target and a stated floor: RED, AMBER or GREEN, blank where they decide none.",
+    )
+    rag_reason: Series[str] = pa.Field(
+        title="RAG (computed): why", description="Why the computed rating is what it is, in words (for example below floor 75.0)."
+    )
+    previous_rag: Series[pd.CategoricalDtype] = _rag_field(
+        "", *RAGS, title="RAG (computed) before", description="The rating computed the same way for the period compared with."
+    )
+    # The rating a report shows: the printed one where the scorecard printed one, else ``rag``.
+    rating: Series[pd.CategoricalDtype] = _rag_field(
+        "",
+        *RAGS,
+        title="RAG",
+        description="The rating the report shows: the one the scorecard printed, or the computed one where it printed none.",
+    )
+    rating_basis: Series[str] = pa.Field(
+        title="RAG: from",
+        description="Whether RAG is the rating the scorecard printed (published) or the computed one (computed).",
+        isin=("", "published", "computed"),
+    )
+    direction: Series[str] = pa.Field(
+        title="Direction of travel",
+        description="Whether the figure improved, worsened or stayed the same since the period compared with, judged by the indicator's polarity.",
+        isin=("improved", "worsened", "same", "not comparable"),
+    )
+    dot_arrow: Series[str] = pa.Field(
+        title="Direction arrow",
+        description="The direction of travel as an arrow: ↑ better, ↓ worse, ↔ the same, whichever way the number moved.",
+        isin=("↑", "↓", "↔", ""),
+    )
+    dot_compared_label: Series[str] = pa.Field(
+        title="Compared with",
+        description="The period the direction of travel compares with: the one before, or the same period a year earlier for a seasonal indicator.",
+    )
+    dot_reason: Series[str] = pa.Field(
+        title="Direction: why", description="Why the direction of travel is what it is, in words (for example worse than Sep-24)."
+    )
+    vs_england: Series[str] = pa.Field(
+        title="Against England",
+        description="Whether the figure is better, worse or the same as England's, judged by the indicator's polarity.",
+        isin=("", "better", "worse", "same"),
+    )
+    vs_county: Series[str] = pa.Field(
+        title="Against Kent",
+        description="Whether the figure is better, worse or the same as Kent's, judged by the indicator's polarity.",
+        isin=("", "better", "worse", "same"),
+    )
+    rank: Series[float] = pa.Field(
+        title="Rank",
+        description="The area's or team's place for the indicator among those ranked, 1 the best (ties share the better place; Kent is not ranked).",
+        nullable=True,
+        ge=1,
+    )
+    quartile: Series[str] = pa.Field(
+        title="Quartile",
+        description="The quarter of the ranking the area or team falls in: A the best quarter, D the worst.",
+        isin=("", "A", "B", "C", "D"),
+    )
+    ci_low: Series[float] = pa.Field(
+        title="95% interval: from",
+        description="The lower end of the 95% (Wilson) confidence interval of a percentage, in percent; blank where no counts are printed.",
+        nullable=True,
+        ge=0,
+        le=100,
+    )
+    ci_high: Series[float] = pa.Field(
+        title="95% interval: to",
+        description="The upper end of the 95% (Wilson) confidence interval of a percentage, in percent; blank where no counts are printed.",
+        nullable=True,
+        ge=0,
+        le=100,
+    )
+    sig_vs_county: Series[str] = pa.Field(
+        title="Against Kent: significance",
+        description="Whether the difference from Kent is larger than chance would explain (significantly better or worse) or not, by the 95% interval.",
+        isin=("", "significantly better", "significantly worse", "not significantly different"),
+    )
+    sig_vs_england: Series[str] = pa.Field(
+        title="Against England: significance",
+        description="Whether the difference from England is larger than chance would explain (significantly better or worse) or not, by the 95% interval.",
+        isin=("", "significantly better", "significantly worse", "not significantly different"),
+    )
+    dot_compared_period: Series[str] = pa.Field(
+        title="Compared with (sortable)", description="The period compared with, as a code that sorts in time order (2024-09)."
+    )
+    dot_compared_value: Series[float] = pa.Field(
+        title="Previous value", description="The figure of the period compared with, in the indicator's unit.", nullable=True
+    )
+    england_gap: Series[float] = pa.Field(
+        title="Gap to England",
+        description="Value minus England, in the indicator's unit (percentage points for a percentage).",
+        nullable=True,
+    )
+    regional_gap: Series[float] = pa.Field(
+        title="Gap to benchmark group",
+        description="Value minus Benchmark group, in the indicator's unit (percentage points for a percentage).",
+        nullable=True,
+    )
+    vs_regional: Series[str] = pa.Field(
+        title="Against benchmark group",
+        description="Whether the figure is better, worse or the same as the benchmark group's, judged by the indicator's polarity.",
+        isin=("", "better", "worse", "same"),
+    )
+    county_value: Series[float] = pa.Field(
+        title="Kent",
+        description="Kent's figure for the same indicator and period, in its unit; blank on Kent's own rows.",
+        nullable=True,
+    )
+    county_gap: Series[float] = pa.Field(
+        title="Gap to Kent",
+        description="Value minus Kent's figure, in the indicator's unit; blank for a count, whose share of Kent is given instead.",
+        nullable=True,
+    )
+    county_share: Series[float] = pa.Field(
+        title="Share of Kent (%)", description="For a count, the district's share of Kent's total, in percent.", nullable=True
+    )
+    rank_of: Series[float] = pa.Field(
+        title="Ranked among", description="How many districts or teams were ranked for the indicator.", nullable=True
+    )
+    funnel_95_low: Series[float] = pa.Field(
+        title="Funnel 95% limit: from",
+        description="The lower 95% limit of the funnel plot around Kent's figure for a denominator this size, in percent.",
+        nullable=True,
+    )
+    funnel_95_high: Series[float] = pa.Field(
+        title="Funnel 95% limit: to",
+        description="The upper 95% limit of the funnel plot around Kent's figure for a denominator this size, in percent.",
+        nullable=True,
+    )
+    funnel_998_low: Series[float] = pa.Field(
+        title="Funnel 99.8% limit: from",
+        description="The lower 99.8% limit of the funnel plot around Kent's figure for a denominator this size, in percent.",
+        nullable=True,
+    )
+    funnel_998_high: Series[float] = pa.Field(
+        title="Funnel 99.8% limit: to",
+        description="The upper 99.8% limit of the funnel plot around Kent's figure for a denominator this size, in percent.",
+        nullable=True,
+    )
+    funnel: Series[str] = pa.Field(
+        title="Funnel position",
+        description="Where the figure sits on the funnel plot: within 95% limits, outside 95% limits or outside 99.8% limits.",
+    )
 
     class Config:
         strict = False  # the input's own columns (title, unit, service, ...) follow these
@@ -303,10 +478,16 @@ class Indicator(pa.DataFrameModel):
     codes: Series[str]
     title: Series[str] = pa.Field(unique=True)
     aliases: Series[str]
-    service: Series[str]
+    service: Series[str] = pa.Field(
+        title="Service", description="The service the indicator belongs to, for example Children's social care or SEND."
+    )
     polarity: Series[str] = pa.Field(isin=POLARITIES)
     period_type: Series[str] = pa.Field(isin=PERIOD_TYPES)
-    unit: Series[str] = pa.Field(isin=("percent", "count", "days", "caseload", "score", "rate"))
+    unit: Series[str] = pa.Field(
+        title="Unit",
+        description="The unit of Value, Target and the comparisons: percent (%), count (children or cases), days, caseload (cases per worker), score (points) or rate (a percentage of a cohort).",
+        isin=("percent", "count", "days", "caseload", "score", "rate"),
+    )
     seasonal: Series[bool]
     qpr: Series[bool]
     team_block: Series[str] = pa.Field(isin=("", "CSWT", "EHU"))
@@ -326,10 +507,26 @@ class Target(pa.DataFrameModel):
     # For T indicators the floor is a distance: the furthest from the target that still meets the floor.
     floor: Series[float] = pa.Field(nullable=True)
     floor_source: Series[str] = pa.Field(isin=("stated", "inferred", "unknown"))
-    floor_low: Series[float] = pa.Field(nullable=True)
-    floor_high: Series[float] = pa.Field(nullable=True)
-    range_low: Series[float] = pa.Field(nullable=True)
-    range_high: Series[float] = pa.Field(nullable=True)
+    floor_low: Series[float] = pa.Field(
+        title="Floor implied: from",
+        description="The lowest floor that fits every rating the scorecard printed for the indicator, in its unit: inferred, not published, so it rates nothing.",
+        nullable=True,
+    )
+    floor_high: Series[float] = pa.Field(
+        title="Floor implied: to",
+        description="The highest floor that fits every rating the scorecard printed for the indicator, in its unit: inferred, not published, so it rates nothing.",
+        nullable=True,
+    )
+    range_low: Series[float] = pa.Field(
+        title="Target range: from",
+        description="The lower end of the target range, in the indicator's unit, for an indicator whose target is a range (polarity T); blank otherwise.",
+        nullable=True,
+    )
+    range_high: Series[float] = pa.Field(
+        title="Target range: to",
+        description="The upper end of the target range, in the indicator's unit, for an indicator whose target is a range (polarity T); blank otherwise.",
+        nullable=True,
+    )
     applies_to: Series[str] = pa.Field(isin=("all", "county"))
     provenance: Series[str]
 
@@ -633,18 +830,50 @@ class BudgetFigure(pa.DataFrameModel):
 class Risk(pa.DataFrameModel):
     """One risk of the register, with the exposure used to rank it."""
 
-    source_file: Series[str]
-    line: Series[int]
-    risk: Series[str] = pa.Field(unique=True)
-    section: Series[str]
-    directorate: Series[str]
-    title: Series[str]
-    summary: Series[str]
-    likelihood: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 5})
-    annual_exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
-    lifetime_exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
-    exposure_m: Series[float] = pa.Field(nullable=True, ge=0)
-    exposure_basis: Series[str] = pa.Field(isin=EXPOSURE_BASES)
+    source_file: Series[str] = pa.Field(
+        title="Source file", description="The file of the budget report's risk register the risk was read from."
+    )
+    line: Series[int] = pa.Field(title="Source line", description="The line of that file the risk was read from.")
+    risk: Series[str] = pa.Field(
+        title="Risk ref", description="The risk's reference in the register, for example r01.", unique=True
+    )
+    section: Series[str] = pa.Field(
+        title="Register section", description="The part of the register that lists the risk: significant or other."
+    )
+    directorate: Series[str] = pa.Field(
+        title="Directorate",
+        description="The directorate or directorates the risk belongs to, as printed (for example ASCH / CYPE); blank where none is printed.",
+    )
+    title: Series[str] = pa.Field(title="Risk", description="The risk's title as the register prints it.")
+    summary: Series[str] = pa.Field(title="Summary", description="The register's description of the risk.")
+    likelihood: Series[int] = pa.Field(
+        title="Likelihood",
+        description="How likely the risk is, as the register scores it: 1 the least likely to 5 the most.",
+        in_range={"min_value": 1, "max_value": 5},
+    )
+    annual_exposure_m: Series[float] = pa.Field(
+        title="Annual exposure (£m)",
+        description="The register's estimate of the cost a year if the risk happens, in £ millions; blank where it gives none.",
+        nullable=True,
+        ge=0,
+    )
+    lifetime_exposure_m: Series[float] = pa.Field(
+        title="Lifetime exposure (£m)",
+        description="The register's estimate of the cost over the risk's whole life, in £ millions; blank where it gives none.",
+        nullable=True,
+        ge=0,
+    )
+    exposure_m: Series[float] = pa.Field(
+        title="Exposure (£m)",
+        description="The exposure the risk is ranked by, in £ millions: the annual one where the register gives it, else the lifetime one.",
+        nullable=True,
+        ge=0,
+    )
+    exposure_basis: Series[str] = pa.Field(
+        title="Exposure basis",
+        description="Which estimate Exposure (£m) is: annual, lifetime, or none where the register gives the risk no amount of its own.",
+        isin=EXPOSURE_BASES,
+    )
 
     class Config:
         strict = True
@@ -804,7 +1033,10 @@ class MainPoint(pa.DataFrameModel):
 class Suppression(pa.DataFrameModel):
     """The column :func:`kccperf.publish.suppress.suppress` adds: True where a figure is withheld as a small number."""
 
-    suppressed: Series[bool]
+    suppressed: Series[bool] = pa.Field(
+        title="Withheld",
+        description="TRUE where the row's figures are withheld because they would reveal a count of 1 to 5 children (the report prints c).",
+    )
 
 
 class SharedTeam(pa.DataFrameModel):
@@ -813,7 +1045,9 @@ class SharedTeam(pa.DataFrameModel):
     Empty for a row that is not a team's or whose team only one district prints.
     """
 
-    shared_with: Series[str]
+    shared_with: Series[str] = pa.Field(
+        title="Team shared with", description="The other districts whose reports show the same team; blank where no other does."
+    )
 
 
 class JudgedRag(pa.DataFrameModel):
@@ -967,8 +1201,15 @@ class RatingCheck(pa.DataFrameModel):
     figure (:func:`kccperf.judge.ratings.with_published_ratings`); where it printed none the check is empty.
     """
 
-    rating_check: Series[str] = pa.Field(isin=("", "agrees", "disagrees", "cannot be checked"))
-    rating_check_reason: Series[str]
+    rating_check: Series[str] = pa.Field(
+        title="RAG check",
+        description="What checking the printed rating against the printed figures found: agrees, disagrees or cannot be checked; blank where none was printed.",
+        isin=("", "agrees", "disagrees", "cannot be checked"),
+    )
+    rating_check_reason: Series[str] = pa.Field(
+        title="RAG check: why",
+        description="Why the check found what it did, in words (for example the value 17.9 meets the target range 17.5-22.5).",
+    )
     target_agrees: Series[bool]
 
 
@@ -995,7 +1236,11 @@ class RatingChange(pa.DataFrameModel):
 class PublishedRating(pa.DataFrameModel):
     """The rating the scorecard printed for an assessed row (:func:`kccperf.judge.ratings.with_published_ratings`)."""
 
-    published_rag: Series[pd.CategoricalDtype] = _rag_field(*RAG_LEVELS)
+    published_rag: Series[pd.CategoricalDtype] = _rag_field(
+        *RAG_LEVELS,
+        title="RAG (printed)",
+        description="The rating the scorecard printed for the figure: RED, AMBER, GREEN or N/A, blank where it printed none.",
+    )
 
 
 class FindingSentence(pa.DataFrameModel):
@@ -1059,9 +1304,17 @@ class ReconcileWork(pa.DataFrameModel):
 class RiskScore(Risk):
     """A risk with its exposure band (1-5, by the £m edges) and score = likelihood x band (:func:`kccperf.budget.risk_scores`)."""
 
-    band: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 5})
-    band_label: Series[str]
-    score: Series[int]
+    band: Series[int] = pa.Field(
+        title="Exposure band",
+        description="The exposure band from 1 (under £10m, or no amount of its own) to 5 (£100m or more).",
+        in_range={"min_value": 1, "max_value": 5},
+    )
+    band_label: Series[str] = pa.Field(
+        title="Exposure band: amounts", description="The exposure band's amounts in words, for example £20m to £50m."
+    )
+    score: Series[int] = pa.Field(
+        title="Score", description="Likelihood times exposure band, from 1 to 25: the risk's place on the heat map."
+    )
 
 
 class DirectorateExposure(pa.DataFrameModel):
@@ -1095,14 +1348,30 @@ class BridgeStep(pa.DataFrameModel):
     ``step`` is the row key, ``before`` and ``after`` the running total; ``column`` the printed column bridged.
     """
 
-    step: Series[str]
-    label: Series[str]
-    kind: Series[str] = pa.Field(isin=("start", "change", "end"))
-    amount: Series[float]
-    before: Series[float]
-    after: Series[float]
-    column: Series[str]
-    unit: Series[str] = pa.Field(isin=BUDGET_UNITS)
+    step: Series[str] = pa.Field(title="Step id", description="kccperf's short name for the step (the budget table's row).")
+    label: Series[str] = pa.Field(
+        title="Step", description="The step as the budget report prints it, for example Pay or PROPOSED NET BUDGET."
+    )
+    kind: Series[str] = pa.Field(
+        title="Kind of step",
+        description="Whether the step is the start (the base budget), a change (it adds to the budget or takes away) or the end (the net budget).",
+        isin=("start", "change", "end"),
+    )
+    amount: Series[float] = pa.Field(
+        title="Amount",
+        description="The step's amount as printed, in the unit Unit gives: positive adds to the budget, negative takes away.",
+    )
+    before: Series[float] = pa.Field(
+        title="Running total before", description="The budget before the step, in the unit Unit gives."
+    )
+    after: Series[float] = pa.Field(title="Running total after", description="The budget after the step, in the unit Unit gives.")
+    column: Series[str] = pa.Field(
+        title="Column bridged",
+        description="The budget table's column the bridge follows: cype (CYPE, Appendix E) or y2025_26_total (the whole council, Appendix D).",
+    )
+    unit: Series[str] = pa.Field(
+        title="Unit", description="The unit of the amounts: £000s (thousands of pounds) or £m (millions).", isin=BUDGET_UNITS
+    )
 
 
 class NovemberBridgeStep(pa.DataFrameModel):
@@ -1132,9 +1401,14 @@ class UnresolvedBalance(pa.DataFrameModel):
 class CapitalProfile(pa.DataFrameModel):
     """Capital spend per year of the programme and group, £000s (:func:`kccperf.budget.capital_profile`)."""
 
-    year: Series[str]
-    group: Series[str]
-    amount: Series[float]
+    year: Series[str] = pa.Field(title="Year", description="The financial year of the capital programme, for example 2025-26.")
+    group: Series[str] = pa.Field(
+        title="Group",
+        description="For the whole council, the source of the funding (Appendix A); for CYPE, whether the projects rely on unsecured funding (Appendix B, footnote [1]).",
+    )
+    amount: Series[float] = pa.Field(
+        title="Amount (£000s)", description="The capital spend planned for the year and group, in thousands of pounds."
+    )
 
 
 class UnsecuredShare(pa.DataFrameModel):

@@ -56,3 +56,36 @@ def test_importing_kccperf_does_not_import_dask_and_leaves_it_importable():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "False"
     assert out[1:] in ([], ["True"])  # and, where dask is installed, it still imports after kccperf
+
+
+def _models():
+    import pandera.pandas as pa
+
+    from kccperf import schemas
+
+    return [
+        m
+        for m in vars(schemas).values()
+        if isinstance(m, type) and issubclass(m, pa.DataFrameModel) and m is not pa.DataFrameModel
+    ]
+
+
+def test_a_column_heading_comes_with_one_sentence_about_the_column():
+    """The downloads' headings and their explanations are the fields' title and description (kccperf.publish.downloads)."""
+    import re
+
+    titled = [(m.__name__, name, col) for m in _models() for name, col in m.to_schema().columns.items() if col.title]
+    assert len(titled) > 60
+    for model, name, col in titled:
+        where = f"{model}.{name}"
+        assert col.title != name and "_" not in col.title and col.title == col.title.strip(), where
+        sentence = col.description or ""
+        assert sentence[:1].isupper() or sentence.startswith("kccperf"), where
+        assert sentence.endswith(".") and not re.search(r"\.\s+[A-Z]", sentence), f"{where}: one sentence"
+        assert len(sentence) <= 200, f"{where}: a sentence a reader takes in at once"
+
+
+def test_no_two_columns_of_a_model_share_a_heading():
+    for model in _models():
+        titles = [c.title for c in model.to_schema().columns.values() if c.title]
+        assert len(titles) == len(set(titles)), model.__name__

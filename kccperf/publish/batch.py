@@ -40,7 +40,7 @@ from ..scorecard.editions import (
     load_edition_info,
     resolve_period,
 )
-from .downloads import write_csv, write_text, write_xlsx
+from .downloads import Download, budget_download, report_download, write_csv, write_text, write_workbook
 from .index import earlier_rows, index_html, result_rows
 from .parameters import check_notebook_parameters
 
@@ -820,7 +820,7 @@ class _Plan:
     """What a run builds: the reports, the data each one's downloads hold, and what the index needs."""
 
     tasks: list[ReportTask]
-    downloads: dict
+    downloads: dict[str, Download]
     assessed: pd.DataFrame
     info: dict[str, str]
     changes: EditionChanges | None = None
@@ -848,7 +848,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
         )
         for a in names
     ]
-    downloads = {t.slug: area_view(assessed, t.area) for t in tasks}
+    downloads = {t.slug: report_download(area_view(assessed, t.area)) for t in tasks}
     if every:
         tasks.append(
             ReportTask(
@@ -859,7 +859,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
                 "Kent and districts",
             )
         )
-        downloads["kent-scorecard"] = assessed
+        downloads["kent-scorecard"] = report_download(assessed)
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
     for t in tasks:
         if not Path(t.template).is_file():
@@ -871,12 +871,15 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
 
 
 def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
-    """The budget risk views (CYPE and the whole council) for every budget year on disk."""
-    from ..budget import available_budget_years, load_budget, risk_scores, risks_for
+    """The budget risk views (CYPE and the whole council) for every budget year on disk.
+
+    Each view's downloads: its risks as CSV, and a workbook of what the page shows (risks, revenue bridge, capital).
+    """
+    from ..budget import available_budget_years, capital_profile, load_budget, revenue_bridge, risk_scores, risks_for
 
     tasks = []
     for year in available_budget_years(data_dir):
-        risks = load_budget(year, data_dir=data_dir).risks
+        tables = load_budget(year, data_dir=data_dir)
         for directorate in ("CYPE", "ALL"):
             slug = f"budget-{year}-{directorate.lower()}"
             who = "CYPE" if directorate == "CYPE" else "the whole council"
@@ -889,14 +892,18 @@ def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
                     f"Budget {year}: {who}",
                 )
             )
-            downloads[slug] = risk_scores(risks_for(risks, directorate))
+            downloads[slug] = budget_download(
+                risk_scores(risks_for(tables.risks, directorate)),
+                revenue_bridge(tables.figures, directorate),
+                capital_profile(tables.figures, tables.projects, directorate=directorate),
+            )
     return tasks
 
 
-def _write_downloads(frame, dest: Path, slug: str) -> None:
-    """The data a report shows, beside it, as CSV and XLSX: atomic, uniquely named while written, formula-safe."""
-    write_csv(frame, dest / f"{slug}.csv")
-    write_xlsx(frame, dest / f"{slug}.xlsx")
+def _write_downloads(download: Download, dest: Path, slug: str) -> None:
+    """The data a report shows, beside it: CSV for code, a readable XLSX; atomic, uniquely named while written, formula-safe."""
+    write_csv(download.csv, dest / f"{slug}.csv")
+    write_workbook(download.sheets, dest / f"{slug}.xlsx")
 
 
 def _place(r: ReportResult, run: ReportRun, step: str, say, downloads: dict, keep: Path | None) -> None:

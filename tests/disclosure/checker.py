@@ -34,18 +34,20 @@ COUNTY = "Kent"
 # A percentage printed to one decimal fits k of n when 100 k / n is within half its last digit.
 TOLERANCE = 0.05 + 1e-9
 
-# Which column of a table holds what, by its header (CSV headers are the data's names, HTML headers are words).
+# Which column of a table holds what, by its header (CSV headers are the data's names, HTML and workbook headers
+# are words). A role's patterns are tried in turn and a column plays one role: a workbook with "Indicator id" and
+# "Indicator" keys its rows by the id and titles them by "Indicator"; a page's "Indicator" is the key.
 ROLES = {
-    "area": r"^(area|district)$",
-    "block": r"^(block|team)$",
-    "indicator": r"^indicator$",
-    "title": r"^(title|indicator title)$",
-    "period": r"^(period|period label|month|year)$",
-    "unit": r"^unit$",
-    "value": r"^(value|latest value|%|percentage)$",
-    "numerator": r"^(numerator|number)$",
-    "denominator": r"^(denominator|out of|cases|number of cases)$",
-    "previous": r"^(dot_compared_value|previous value|previous year|previous)$",
+    "area": (r"^(area|district)$",),
+    "block": (r"^(block|team)$",),
+    "indicator": (r"^indicator id$", r"^indicator$"),
+    "title": (r"^(title|indicator title)$", r"^indicator$"),
+    "period": (r"^(period|period label|month|year)$",),
+    "unit": (r"^unit$",),
+    "value": (r"^(value|latest value|%|percentage)$",),
+    "numerator": (r"^(numerator|number)$",),
+    "denominator": (r"^(denominator|out of|cases|number of cases)$",),
+    "previous": (r"^(dot_compared_value|previous value|previous year|previous)$",),
 }
 PERCENT_UNITS = {"percent", "rate"}
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
@@ -98,12 +100,16 @@ def implied(percent, denominator, threshold: int) -> np.ndarray:
 
 
 def roles(columns) -> dict[str, str]:
-    """The first column playing each role, found by its header."""
+    """The column playing each role, found by its header: the first column that the role's first matching pattern
+    fits, among the columns no earlier role took."""
     found: dict[str, str] = {}
-    for role, pattern in ROLES.items():
-        for c in columns:
-            if re.match(pattern, str(c).strip().lstrip("'"), flags=re.IGNORECASE):
-                found.setdefault(role, c)
+    for role, patterns in ROLES.items():
+        free = [c for c in columns if c not in found.values()]
+        for pattern in patterns:
+            fits = [c for c in free if re.match(pattern, str(c).strip().lstrip("'"), flags=re.IGNORECASE)]
+            if fits:
+                found[role] = fits[0]
+                break
     return found
 
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from tests.disclosure.checker import check_folder, html_leaks, implied, number, table_leaks
+from tests.disclosure.checker import check_folder, html_leaks, implied, number, roles, table_leaks
 
 NAN = math.nan
 
@@ -216,3 +216,57 @@ def test_figures_in_sentences_are_read_with_their_indicator(tmp_path, sentence, 
     facts = {"EHCPs in 20 weeks": ({"percent"}, [8.0]), "Permanent exclusions": ({"count"}, [])}
     leaks = html_leaks(page, denominators=facts)
     assert sorted(leak.count for leak in leaks) == sorted(found), [str(x) for x in leaks]
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        # A page's "Indicator" holds the title and is the key.
+        (["Indicator", "Period", "Value"], {"indicator": "Indicator", "title": None}),
+        # A workbook's "Indicator id" is the key, and its "Indicator" the title, whatever their order.
+        (["Indicator", "Area", "Indicator id"], {"indicator": "Indicator id", "title": "Indicator"}),
+        (["indicator", "title", "Indicator id"], {"indicator": "Indicator id", "title": "title"}),
+        (["area", "indicator", "title"], {"indicator": "indicator", "title": "title"}),
+    ],
+)
+def test_each_column_plays_one_role_and_an_indicator_id_is_the_key(columns, expected):
+    found = roles(columns)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+# A readers' workbook as a director opens it: word headings, the title first, and a sheet explaining the columns.
+HEADINGS = {
+    "title": "Indicator",
+    "area": "Area",
+    "block": "Team",
+    "period": "Period",
+    "value": "Value",
+    "unit": "Unit",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "indicator": "Indicator id",
+}
+
+
+def _workbook(path, rows):
+    data = pd.DataFrame(rows)[list(HEADINGS)].rename(columns=HEADINGS)
+    notes = pd.DataFrame({"Sheet": "Indicators", "Column": list(HEADINGS.values()), "Name in the data": list(HEADINGS)})
+    with pd.ExcelWriter(path) as writer:
+        data.to_excel(writer, sheet_name="Indicators", index=False)
+        notes.to_excel(writer, sheet_name="About the columns", index=False)
+
+
+def test_a_readers_workbook_is_read_by_its_headings(tmp_path):
+    rows = [_row(title="EHCPs in 20 weeks", value="87.5", numerator="7", denominator="8")]
+    _workbook(tmp_path / "sevenoaks.xlsx", rows)
+    found = {(leak.kind, leak.count) for leak in check_folder(tmp_path) if "ehcp_issued_20wk" in leak.where}
+    assert ("denominator minus numerator", 1) in found and ("a percentage with its denominator", 1) in found
+
+
+def test_county_minus_districts_is_found_in_a_readers_workbook(tmp_path):
+    rows = [_row(area="Kent", title="EHCPs", numerator="107", denominator="148", value="")]
+    rows += [_row(area="Dover", title="EHCPs", numerator="100", denominator="140", value="")]
+    rows.append(_row(area="Sevenoaks", title="EHCPs", numerator="", denominator="", value="c"))
+    _workbook(tmp_path / "kent-scorecard.xlsx", rows)
+    kinds = {(leak.kind, leak.where) for leak in check_folder(tmp_path)}
+    assert ("county minus districts: complement", "Kent minus the districts shown, ehcp_issued_20wk 2024-10") in kinds

@@ -11,7 +11,7 @@ import pytest
 
 import kccperf
 from kccperf.publish.batch import build_reports
-from kccperf.publish.downloads import write_csv, write_xlsx
+from kccperf.publish.downloads import report_download, write_csv, write_workbook, write_xlsx
 from tests.disclosure.checker import check_folder
 
 PERIOD = "2024-10"
@@ -53,6 +53,17 @@ def test_the_checker_finds_county_minus_districts_in_the_unsuppressed_edition(tm
     where = "Kent minus the districts shown, independent_special_placements 2024-10"
     assert ("county minus districts: numerator", where, 2) in kinds
     assert any(kind == "denominator minus numerator" and "Sevenoaks" in where for kind, where, _ in kinds)
+
+
+def test_the_checker_reads_the_readers_workbook_of_the_unsuppressed_edition(tmp_path):
+    # The workbook a director opens: word headings ("Indicator id", "Period" as printed), a sheet explaining them.
+    download = report_download(kccperf.assess(kccperf.load_scorecard(PERIOD)))
+    write_workbook(download.sheets, tmp_path / "kent-scorecard.xlsx")
+    kinds = {(leak.kind, leak.where, leak.count) for leak in check_folder(tmp_path)}
+    where = "Kent minus the districts shown, independent_special_placements Oct-24"
+    assert ("county minus districts: numerator", where, 2) in kinds
+    sevenoaks = {(kind, count) for kind, where, count in kinds if "Sevenoaks ehcp_issued_20wk" in where}
+    assert ("denominator minus numerator", 1) in sevenoaks
 
 
 def test_the_suppressed_edition_has_no_leak(tmp_path):

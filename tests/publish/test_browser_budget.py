@@ -1,0 +1,107 @@
+"""The two budget pages on a phone (390 px), in a real headless browser: a director reads plain words, never a
+column key (``y2024_25_core``) or the register's code ``ALL``, and every chart, scaled to the screen, keeps its
+smallest text at least 9 px tall. Each check is also shown to fail on a page planted with what it looks for."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ._browser import MAX_BYTES, WIDTHS, require_chromium
+
+require_chromium()
+
+PAGES = ("budget-2025-26-cype", "budget-2025-26-all")
+MIN_TEXT_PX = 9.0
+# A key of the tables or the code: words joined by underscores (y2024_25_core, cype_spend, appendix_f_risk_register).
+INTERNAL_ID = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?![\w])")
+ALL_CODE = re.compile(r"\bALL\b")
+
+# What a reader can see or hear: the text of the page with every "The figures" opened, and alt and title texts.
+READER_TEXT = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const attrs = [...document.querySelectorAll('[alt], [title]')].map(e => (e.getAttribute('alt') || '') + ' '
+    + (e.getAttribute('title') || ''));
+  return document.body.innerText + '\\n' + attrs.join('\\n');
+}"""
+
+# Each chart image: its natural width (PNG pixels), its width on the screen and the size of its smallest text in
+# PNG pixels, which the figure records when it is drawn (data-min-font-px; null when the image does not say).
+CHART_SIZES = """() => [...document.querySelectorAll('figure img')].map(img => ({
+  alt: (img.getAttribute('alt') || '').slice(0, 60),
+  natural: img.naturalWidth,
+  shown: img.getBoundingClientRect().width,
+  font: img.dataset.minFontPx === undefined ? null : parseFloat(img.dataset.minFontPx),
+}))"""
+
+
+def internal_words(text: str) -> list[str]:
+    """The column keys, file names and ``ALL`` codes in a reader's text."""
+    return sorted(set(INTERNAL_ID.findall(text)) | set(ALL_CODE.findall(text)))
+
+
+def unreadable_charts(charts: list[dict]) -> list[str]:
+    """Each chart whose smallest text, scaled as the browser shows the image, is under 9 px (or is not recorded)."""
+    out = []
+    for c in charts:
+        if c["font"] is None or not c["natural"]:
+            out.append(f"{c['alt']}: no smallest text size recorded")
+            continue
+        shown_px = c["font"] * c["shown"] / c["natural"]
+        if shown_px < MIN_TEXT_PX:
+            out.append(f"{c['alt']}: smallest text {shown_px:.1f} px ({c['shown']:.0f} of {c['natural']} px wide)")
+    return out
+
+
+def _open(browser, path, width: str = "phone"):
+    w, h = WIDTHS[width]
+    page = browser.new_page(viewport={"width": w, "height": h})
+    page.goto(path.as_uri(), wait_until="load")
+    return page
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_budget_pages_on_a_phone_show_no_internal_id_or_code(full_run, browser, slug):
+    page = _open(browser, full_run.out_dir / f"{slug}.html")
+    text = page.evaluate(READER_TEXT)
+    page.close()
+    assert internal_words(text) == [], slug
+    assert "Whole council" in text or slug.endswith("cype")
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_budget_charts_on_a_phone_keep_their_text_readable(full_run, browser, slug):
+    path = full_run.out_dir / f"{slug}.html"
+    assert path.stat().st_size <= MAX_BYTES
+    page = _open(browser, path)
+    charts = page.evaluate(CHART_SIZES)
+    sideways = page.evaluate("() => document.documentElement.scrollWidth") > WIDTHS["phone"][0]
+    page.close()
+    assert len(charts) == 3 and all(c["shown"] > 0 for c in charts), charts
+    assert unreadable_charts(charts) == [], slug
+    assert not sideways
+
+
+def test_budget_charts_on_a_desktop_are_not_enlarged(full_run, browser):
+    """At 1280 px each chart keeps its own size: the text readable on a phone is not blown up on a desktop."""
+    for slug in PAGES:
+        page = _open(browser, full_run.out_dir / f"{slug}.html", "desktop")
+        charts = page.evaluate(CHART_SIZES)
+        page.close()
+        assert all(abs(c["shown"] - c["natural"]) <= 2 for c in charts), charts
+
+
+def test_the_checks_find_a_planted_key_and_a_squeezed_chart(full_run, browser):
+    """The two checks can fail: a column key and ALL written into the page, and a chart squeezed to 150 px."""
+    page = _open(browser, full_run.out_dir / "budget-2025-26-all.html")
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.textContent = 'Column y2024_25_core of ALL';"
+        " document.body.appendChild(p); document.querySelector('figure img').style.width = '150px'; }"
+    )
+    text, charts = page.evaluate(READER_TEXT), page.evaluate(CHART_SIZES)
+    page.close()
+    assert internal_words(text) == ["ALL", "y2024_25_core"]
+    squeezed = unreadable_charts(charts)
+    assert len(squeezed) == 1 and "(150 of" in squeezed[0]
+    assert unreadable_charts([{**charts[1], "font": None}])[0].endswith("no smallest text size recorded")
