@@ -355,8 +355,6 @@ _BUDGET_WORDS = {
     "total_cost": "Projects' total cost",
     "claims": "Text of the report",
 }
-# Table 1's portfolio keys: its column headings are not kept with the figures.
-_PORTFOLIOS = {"education": "Education", "ics": "Integrated Children's Services", "cype": "CYPE (both portfolios)"}
 
 
 def _words(values: pd.Series, words: dict[str, str] = _BUDGET_WORDS) -> pd.Series:
@@ -504,12 +502,22 @@ def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
     )
 
 
-def november_table(frame: pd.DataFrame) -> HTML:
-    """Table 1 as a bridge from the November draft to the latest (:func:`kccperf.budget.november_bridge`), in £m."""
+def _portfolios(tables: BudgetTables) -> dict[str, str]:
+    """Table 1's portfolios in words: the printed heading of each ``<portfolio>_net`` column, up to its colon."""
+    labels = tables.labels[tables.labels[BudgetFigure.table] == "table1"]
+    nets = labels[labels[BudgetFigure.column].str.endswith("_net")]
+    return dict(zip(nets[BudgetFigure.column].str.removesuffix("_net"), nets[BudgetFigure.label].str.split(":").str[0]))
+
+
+def november_table(frame: pd.DataFrame, tables: BudgetTables) -> HTML:
+    """Table 1 as a bridge from the November draft to the latest (:func:`kccperf.budget.november_bridge`), in £m.
+
+    Portfolios are named as Table 1 heads its columns (:attr:`kccperf.budget.BudgetTables.labels`).
+    """
     return money_table(
         frame.assign(
             **{
-                NovemberBridgeStep.portfolio: _words(frame[NovemberBridgeStep.portfolio], _PORTFOLIOS),
+                NovemberBridgeStep.portfolio: _words(frame[NovemberBridgeStep.portfolio], _portfolios(tables)),
                 NovemberBridgeStep.step: _words(frame[NovemberBridgeStep.step]),
             }
         ),

@@ -47,11 +47,12 @@ def test_member_names_come_from_the_edition_facts_not_the_code(tables):
 
 
 def test_november_bridge_steps_are_in_words(tables):
-    html = _html(budget_views.november_table(budget.november_bridge(tables.figures)))
-    for words in ("November draft net", "Change in spending", "Change in savings", "Latest net", "Education"):
+    html = _html(budget_views.november_table(budget.november_bridge(tables.figures), tables))
+    for words in ("November draft net", "Change in spending", "Change in savings", "Latest net", ">Rory Love (Education)<"):
         assert words in html
     for key in ("november_net", "spend_change", "saving_change", "latest_net", ">ics</td>"):
         assert key not in html
+    assert ">Sue Chandler (Integrated Children&#x27;s Services)<" in html and ">CYPE Directorate total<" in html
 
 
 @pytest.mark.parametrize(
