@@ -173,6 +173,25 @@ def test_kernel_registers_this_interpreter_in_the_prefix(tmp_path):
     assert "registered the Jupyter kernel 'Python (kccperf)'" in res.stdout
 
 
+# What the batch says while it starts, before any report is done (the wait only when the workers are still starting).
+START = (
+    "starting {workers} …",
+    "preparing the {period} edition (load, assess, reconcile) …",
+    "waiting for the workers to be ready …",
+    "building {reports} …",
+)
+
+
+def start_lines(stderr: str, workers: str, periods: list[str], reports: str) -> tuple[list[str], list[str]]:
+    """The start's lines as said, checked against :data:`START`, and the reports' lines after them."""
+    lines = stderr.strip().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("["))
+    expected = [START[0].format(workers=workers), *(START[1].format(period=p) for p in periods)]
+    said = [line for line in lines[:first] if line != START[2]]
+    assert said == [*expected, START[3].format(reports=reports)], stderr
+    return said, lines[first:]
+
+
 def test_report_output_is_progress_lines_only(tmp_path):
     """Two areas on one worker: the worker warms its kernel first, and nothing the kernel prints reaches the output."""
     res = run("report", "--areas", "dover,thanet", "--jobs", "1", "--out", str(tmp_path))
@@ -181,6 +200,12 @@ def test_report_output_is_progress_lines_only(tmp_path):
     assert res.stdout.strip().splitlines() == [
         f"2 of 2 reports written to {tmp_path / '2024-10'}; index: {tmp_path / '2024-10' / 'index.html'}"
     ]
+    # The seconds of the start are said step by step on stderr, then one line per report.
+    _, reports = start_lines(res.stderr, "1 worker", ["2024-10"], "2 reports")
+    assert [re.sub(r"^\[(\d)/2\] (\w+): written .*", r"\1 \2", line) for line in reports] in (
+        ["1 Dover", "2 Thanet"],
+        ["1 Thanet", "2 Dover"],
+    )
 
 
 BACKFILL = """
@@ -208,9 +233,11 @@ def test_report_periods_all_builds_every_edition_locally_without_a_cluster(histo
         *(f"1 of 1 reports written to {tmp_path / p}; index: {tmp_path / p / 'index.html'}" for p in ("2024-10", "2024-11")),
         "cluster imported: []",
     ]
-    # One progress line per report, counted over the whole backfill and naming the edition.
+    # Each edition's preparation said in turn, then one progress line per report, counted over the whole backfill
+    # and naming the edition.
+    _, reports = start_lines(res.stderr, "2 workers", ["2024-10", "2024-11"], "2 reports")
     line = re.compile(r"^\[([12])/2\] (2024-1[01]) Dover: written .*/\2/dover\.html \(\d+\.\d s\)$")
-    found = [line.match(text) for text in res.stderr.strip().splitlines()]
+    found = [line.match(text) for text in reports]
     assert all(found) and len(found) == 2, res.stderr
     assert sorted(m.group(1) for m in found) == ["1", "2"] and sorted(m.group(2) for m in found) == ["2024-10", "2024-11"]
     assert (tmp_path / "2024-11" / "dover.html").exists() and (tmp_path / "2024-10" / "dover.html").exists()

@@ -686,16 +686,24 @@ def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: 
     try:
         # The workers import the library while this process loads the editions and does their shared
         # work (assessment, suppression, reconciliation) once, into the cache every report reads.
+        # The start takes seconds before the first report is done: each slow step is said as it begins.
+        if isinstance(pool, _LocalPool):
+            say(f"starting {_many(pool.jobs, 'worker')} …")
         warm = pool.warm_up(st)
         # Load (and validate) every edition before writing anything, so bad data stops the run cleanly;
         # a signal during the load (seconds on a busy machine) stops it at once, as nothing is written yet.
         stop.at_once = True
-        plans.extend(fn() for fn in plan_fns)
+        for run, fn in zip(runs, plan_fns):
+            say(f"preparing the {run.period} edition (load, assess, reconcile) …")
+            plans.append(fn())
         stop.at_once = False
         stop.check()
         works.extend(_work_folder(run.out_dir) for run in runs)
+        if not all(f.done() for f in warm):
+            say("waiting for the workers to be ready …")
         for _ in pool.completed(warm, stop):
             pass  # a warm-up failure is only a missed head start; the reports still run
+        say(f"building {_many(sum(len(plan.tasks) for plan in plans), 'report')} …")
         owner = {}
         for run, plan, work in zip(runs, plans, works):
             owner.update({pool.render(t, work, st, generated): (run, plan) for t in plan.tasks})
@@ -718,6 +726,11 @@ def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: 
             shutil.rmtree(work, ignore_errors=True)
     stop.check()  # a signal after the last report still says the run was interrupted
     return runs
+
+
+def _many(n: int, thing: str) -> str:
+    """``1 worker``, ``2 workers``."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _keep_for(st: _Settings, run: ReportRun) -> Path | None:

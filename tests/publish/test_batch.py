@@ -17,6 +17,16 @@ from kccperf.schemas import Finding
 from ..conftest import ROOT
 
 MAX_BYTES = 1_500_000
+PREPARING = "preparing the 2024-10 edition (load, assess, reconcile) …"
+WAITING = "waiting for the workers to be ready …"
+
+
+def split_progress(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines said while the batch starts (all before the first report's; the wait said only when there is one),
+    and the reports' own lines."""
+    first = next((i for i, line in enumerate(lines) if line.startswith("[")), len(lines))
+    assert all(not line.startswith("[") for line in lines[:first]) and all(line.startswith("[") for line in lines[first:])
+    return [line for line in lines[:first] if line != WAITING], lines[first:]
 
 
 def test_every_report_and_the_index(full_run):
@@ -126,7 +136,9 @@ def test_a_report_that_ends_its_worker_fails_alone(tmp_path, crashing_template, 
     )
     assert [(r.area, r.error) for r in run.failed] == [("Dover", "its worker process ended abruptly while building it")]
     assert sorted(p.name for p in run.out_dir.glob("*.html")) == ["ashford.html", "index.html", "thanet.html"]
-    assert len(lines) == 3 and "[3/3]" in lines[-1] and sum("Dover: FAILED" in line for line in lines) == 1
+    start, reports = split_progress(lines)
+    assert start == [f"starting {jobs} worker{'s' if jobs > 1 else ''} …", PREPARING, "building 3 reports …"]
+    assert len(reports) == 3 and "[3/3]" in reports[-1] and sum("Dover: FAILED" in line for line in reports) == 1
     assert not list(run.out_dir.glob(".work-*")), "the work folder goes once the batch ends"
 
 
@@ -203,3 +215,24 @@ def test_no_director_page_shows_an_internal_id_or_a_table_file(full_run):
     for page in areas:
         found = sorted(set(pattern.findall(_visible_text(page.read_text(encoding="utf-8")))))
         assert not found, f"{page.name}: {found}"
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_start_is_said_before_each_slow_step(tmp_path, monkeypatch, capfd, quiet):
+    """Loading, assessing and reconciling the edition and starting the workers take seconds before the first report
+    is done: each step is said as it begins, through the progress lines (none when no one listens)."""
+    from kccperf.publish import batch
+
+    lines: list[str] = []
+    said_before: list[str] = []
+
+    def prepare(*args, **kwargs):
+        said_before.extend(lines)  # what had been said when the edition's preparation began
+        raise ParameterError("stopped by the test once the preparation began.")
+
+    monkeypatch.setattr(batch, "_plan", prepare)
+    with pytest.raises(ParameterError, match="stopped by the test"):
+        build_reports("2024-10", "Dover", out_dir=tmp_path, jobs=1, progress=None if quiet else lines.append)
+    out, err = capfd.readouterr()
+    assert out + err == ""
+    assert said_before == ([] if quiet else ["starting 1 worker …", PREPARING])
