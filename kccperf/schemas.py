@@ -842,7 +842,7 @@ class Risk(pa.DataFrameModel):
     )
     directorate: Series[str] = pa.Field(
         title="Directorate",
-        description="The directorate or directorates the risk belongs to, as the register prints them (ALL for the whole council, ASCH / CYPE for a shared risk); blank where it prints none.",
+        description="The directorate or directorates the risk belongs to, as printed (ASCH / CYPE for a shared risk); the whole council is ALL in the CSV, Whole council in the workbook; blank if none.",
     )
     title: Series[str] = pa.Field(title="Risk", description="The risk's title as the register prints it.")
     summary: Series[str] = pa.Field(title="Summary", description="The register's description of the risk.")

@@ -909,6 +909,7 @@ def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
                 risk_scores(risks_for(tables.risks, directorate)),
                 revenue_bridge(tables.figures, directorate),
                 capital_profile(tables.figures, tables.projects, directorate=directorate),
+                tables.directorates,
             )
     return tasks
 

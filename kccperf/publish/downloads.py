@@ -29,7 +29,17 @@ from pathlib import Path
 import pandas as pd
 
 from ..schemas import Assessed as A
-from ..schemas import BridgeStep, CapitalProfile, PublishedRating, RatingCheck, Risk, RiskScore, SharedTeam, Suppression
+from ..schemas import (
+    BridgeStep,
+    BudgetFigure,
+    CapitalProfile,
+    PublishedRating,
+    RatingCheck,
+    Risk,
+    RiskScore,
+    SharedTeam,
+    Suppression,
+)
 from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
@@ -385,8 +395,13 @@ def report_download(view: pd.DataFrame) -> Download:
     return Download(view, (Sheet("Indicators", view, REPORT_MODELS, REPORT_FIRST),))
 
 
-def budget_download(risks: pd.DataFrame, revenue: pd.DataFrame, capital: pd.DataFrame) -> Download:
+def budget_download(
+    risks: pd.DataFrame, revenue: pd.DataFrame, capital: pd.DataFrame, directorates: pd.DataFrame | None = None
+) -> Download:
     """The downloads of a budget view: the risk register as CSV; a workbook with the risks, revenue bridge and capital.
+
+    The CSV keeps the register's directorate codes (``ALL``) for code; the workbook names them as the page does
+    ("Whole council"), from ``directorates`` (:attr:`kccperf.budget.BudgetTables.directorates`) where given.
 
     Parameters
     ----------
@@ -403,10 +418,16 @@ def budget_download(risks: pd.DataFrame, revenue: pd.DataFrame, capital: pd.Data
     >>> [s.name for s in d.sheets], d.csv.columns.tolist()
     (['Risks', 'Revenue bridge', 'Capital programme'], ['risk'])
     """
+    shown = risks
+    if directorates is not None and RiskScore.directorate in risks:
+        words = directorates.set_index(RiskScore.directorate)[BudgetFigure.label]
+        shown = risks.assign(
+            **{RiskScore.directorate: risks[RiskScore.directorate].map(words).fillna(risks[RiskScore.directorate])}
+        )
     return Download(
         risks,
         (
-            Sheet("Risks", risks, (RiskScore,), RISK_FIRST),
+            Sheet("Risks", shown, (RiskScore,), RISK_FIRST),
             Sheet("Revenue bridge", revenue, (BridgeStep,), REVENUE_FIRST),
             Sheet("Capital programme", capital, (CapitalProfile,), CAPITAL_FIRST),
         ),

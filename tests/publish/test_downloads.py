@@ -272,3 +272,21 @@ def test_a_failed_workbook_write_keeps_the_old_one_and_leaves_no_temporary_file(
 def test_a_column_no_schema_titles_keeps_its_name():
     notes = column_notes(["value", "brand_new"], REPORT_MODELS)
     assert notes["value"][0] == "Value" and notes["brand_new"] == ("brand_new", "")
+
+
+def test_the_whole_council_workbook_names_the_directorates_as_the_page_does(tmp_path):
+    from kccperf import budget
+
+    tables = budget.load_budget("2025-26")
+    risks = budget.risk_scores(budget.risks_for(tables.risks, "ALL"))
+    download = budget_download(
+        risks,
+        budget.revenue_bridge(tables.figures, "ALL"),
+        budget.capital_profile(tables.figures, tables.projects, directorate="ALL"),
+        tables.directorates,
+    )
+    path = write_workbook(download.sheets, tmp_path / "all.xlsx")
+    shown = pd.read_excel(path, sheet_name="Risks")["Directorate"]
+    assert "Whole council" in set(shown) and "ALL" not in set(shown)
+    assert (shown == "Whole council").sum() == (risks["directorate"] == "ALL").sum()
+    assert "ALL" in set(download.csv["directorate"])  # the CSV keeps the register's code, for code

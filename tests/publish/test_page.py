@@ -60,7 +60,9 @@ def test_no_code_prompts_anchor_links_or_cell_ids(page):
     assert 'area = "Dover"' not in page and "views.report_heading" not in page and "display_js" not in page
     assert not re.search(r"In\s*\[|Out\s*\[", page)
     assert "anchor-link" not in page and "¶" not in page
-    assert "cell-id" not in page and "celltag_parameters" in page
+    assert "cell-id" not in page
+    # A code cell that displays nothing (the parameters, an assignment) leaves no empty block on the page.
+    assert "celltag_parameters" not in page and not re.search(r'code_cell rendered[^"]*">\s*</div>', page)
 
 
 def test_outputs_and_markdown_stay_with_heading_ids(page):
