@@ -143,3 +143,82 @@ def test_a_signal_during_python_shutdown_changes_nothing(tmp_path, sig):
     out, err = done.communicate(timeout=120)
     assert (done.returncode, err) == (0, "shutdown finished\n")
     assert "2024-10" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "jobs"),
+    [
+        (["kccperf", "report"], 1),
+        (["kccperf", "report", "--areas", "dover", "--jobs", "2"], min(2, os.cpu_count() or 1)),
+        (["kccperf", "report", "--jobs=2"], min(2, os.cpu_count() or 1)),
+        (["kccperf", "report", "--jobs", "999"], os.cpu_count() or 1),
+        (["kccperf", "report", "--scheduler", "tcp://host:8786"], None),  # a cluster's workers, not local ones
+        (["kccperf", "report", "--scheduler=tcp://host:8786"], None),
+        (["kccperf", "report", "--help"], None),
+        (["kccperf", "report", "--jobs", "0"], None),  # the command says what is wrong
+        (["kccperf", "report", "--jobs", "two"], None),
+        (["kccperf", "qa"], None),
+        (["kccperf"], None),
+    ],
+)
+def test_workers_are_started_before_the_imports_only_for_a_local_report(argv, jobs):
+    import kccperf_launcher
+
+    assert kccperf_launcher._jobs(argv) == jobs
+
+
+def _offered(jobs: int):
+    import kccperf_launcher
+
+    return kccperf_launcher._prestart(["kccperf", "report", "--jobs", str(jobs)])
+
+
+def test_the_batch_adopts_the_workers_started_for_it():
+    from kccperf.publish import batch
+
+    pool, warm = _offered(1)
+    batch.offer_workers(pool, warm)
+    local = batch._LocalPool(1)
+    try:
+        assert local._pool is pool and local.warm_up(None) == warm
+        assert all(f.result(timeout=120) is None for f in warm)  # the warm-up ran in the worker
+    finally:
+        local.shutdown()
+    assert not batch._OFFERED
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs to start two workers")
+def test_workers_started_for_another_number_are_ended_and_the_right_number_started():
+    import psutil
+
+    from kccperf.publish import batch
+
+    pool, warm = _offered(2)
+    started = [psutil.Process(p.pid) for p in pool._processes.values()]
+    batch.offer_workers(pool, warm)
+    local = batch._LocalPool(1)  # a single report needs one
+    try:
+        assert local._pool is not pool and local.jobs == 1
+        gone, alive = psutil.wait_procs(started, timeout=15)
+        assert started and not alive
+    finally:
+        local.shutdown()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to see how far the imports are")
+def test_ctrl_c_while_a_report_is_starting_ends_its_early_workers_quietly(tmp_path):
+    """The workers start while the command imports; Ctrl-C from a terminal reaches them too, then."""
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    argv = [sys.executable, str(console_script(tmp_path)), "report", "--areas", "dover", "--out", str(tmp_path)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    wait_until_mapped(proc, PANDAS)
+    workers = psutil.Process(proc.pid).children()
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends: to every process of the command
+    out, err = proc.communicate(timeout=60)
+    assert err.splitlines() == ["kccperf: interrupted before it started; nothing was changed"], err
+    assert (proc.returncode, out) == (130, "")
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert workers and not alive
+    assert not (tmp_path / "2024-10").exists()

@@ -220,6 +220,18 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+_OFFERED: list[tuple[ProcessPoolExecutor, list[Future]]] = []
+
+
+def offer_workers(pool: ProcessPoolExecutor, warm: list[Future]) -> None:
+    """Offer the next local batch worker processes already started, with their warm-up futures.
+
+    The console command starts them before its own imports (``kccperf_launcher``); the batch adopts them when it
+    needs exactly as many workers, and otherwise ends them. Whoever started them ends them if no batch runs.
+    """
+    _OFFERED[:] = [(pool, warm)]
+
+
 def _warm_up() -> None:
     """Make this worker ready for its first report while the batch's own process loads the editions; never raises.
 
@@ -604,7 +616,15 @@ class _LocalPool:
     def __init__(self, jobs: int) -> None:
         # Even with --jobs 1 the reports run in a worker: its imports overlap this process's loading.
         self.jobs = jobs
-        self._pool = self._open()
+        self._warm: list[Future] = []
+        offered = _OFFERED.pop() if _OFFERED else None
+        if offered is not None and offered[0]._max_workers == jobs:
+            self._pool, self._warm = offered
+        else:
+            if offered is not None:  # started for another number of workers: end them, start the right number
+                _stop_workers(offered[0])
+                offered[0].shutdown(wait=True, cancel_futures=True)
+            self._pool = self._open()
         self._calls: dict[Future, tuple] = {}
 
     def _open(self) -> ProcessPoolExecutor:
@@ -616,7 +636,7 @@ class _LocalPool:
         )
 
     def warm_up(self, st: _Settings) -> list[Future]:
-        return [self._pool.submit(_warm_up) for _ in range(self.jobs)]
+        return self._warm or [self._pool.submit(_warm_up) for _ in range(self.jobs)]
 
     def render(self, task: ReportTask, work: Path, st: _Settings, generated: str) -> Future:
         return self._submit((task, str(work), st.timeout, generated))
