@@ -508,11 +508,9 @@ def load_relations(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
     >>> rel.query("stated == 'appendix_a:6:*'")["parts"].item()
     '+appendix_a:15:*'
     """
-    path = _reference_dir(year, data_dir) / "relations.csv"
-    source = str(path)
-    frame = _read_csv(path, f"the relations of the {year} budget tables, {_RELATIONS_EXPECTED}")
-    _require_only(frame, _RELATION_COLUMNS, source)
-    frame = frame.apply(lambda s: s.str.strip())
+    frame, source = _reference_table(
+        year, data_dir, "relations.csv", f"the relations of the {year} budget tables, {_RELATIONS_EXPECTED}", _RELATION_COLUMNS
+    )
     kinds = schemas.BUDGET_RELATION_KINDS
     _bad_row(frame, ~frame[BudgetRelation.kind].isin(kinds), BudgetRelation.kind, source, f"one of {', '.join(kinds)}")
     cell = rf"^{schemas.BUDGET_CELL_PATTERN}$"
@@ -650,11 +648,8 @@ def load_column_labels(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
     >>> labels.query("table == 'appendix_d' and column == 'y2024_25_core'")["label"].item()
     '2024-25 core budget'
     """
-    path = _reference_dir(year, data_dir) / "columns.csv"
-    source = str(path)
-    frame = _read_csv(path, f"the printed heading of each column of the {year} budget tables: table, column, label")
-    _require_only(frame, _LABEL_COLUMNS, source)
-    frame = frame.apply(lambda s: s.str.strip())
+    expected = f"the printed heading of each column of the {year} budget tables: table, column, label"
+    frame, source = _reference_table(year, data_dir, "columns.csv", expected, _LABEL_COLUMNS)
     table, column, label = (frame[c] for c in _LABEL_COLUMNS)
     known = {f"{t}:{c}" for t, model in RAW_MODELS.items() for c in model.to_schema().columns if c not in _ANNOTATION}
     known |= {f"*:{R.label}", f"claims:{BudgetClaim.stated}"}
@@ -679,11 +674,8 @@ def load_directorates(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
     >>> load_directorates("2025-26").set_index("directorate")["label"]["ALL"]
     'Whole council'
     """
-    path = _reference_dir(year, data_dir) / "directorates.csv"
-    source = str(path)
-    frame = _read_csv(path, f"the {year} risk register's directorate codes in words: directorate, label")
-    _require_only(frame, _DIRECTORATE_COLUMNS, source)
-    frame = frame.apply(lambda s: s.str.strip())
+    expected = f"the {year} risk register's directorate codes in words: directorate, label"
+    frame, source = _reference_table(year, data_dir, "directorates.csv", expected, _DIRECTORATE_COLUMNS)
     code, label = (frame[c] for c in _DIRECTORATE_COLUMNS)
     _bad_row(frame, (code == "") | code.duplicated(), Risk.directorate, source, "a directorate code, each once")
     _bad_row(frame, (label == "") | label.str.casefold().duplicated(), BudgetFigure.label, source, "a name in words, each once")
@@ -693,6 +685,14 @@ def load_directorates(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
             f"{source} column 'directorate': no row for '{missing[0]}'; expected a row for each view ({', '.join(_DIRECTORATE_CHOICES)})."
         )
     return frame.reset_index(drop=True)
+
+
+def _reference_table(year: str, data_dir, name: str, expected: str, columns) -> tuple[pd.DataFrame, str]:
+    """One reference file of a budget edition (``name``), read as text, its columns checked, every cell stripped."""
+    path = _reference_dir(year, data_dir) / name
+    frame = _read_csv(path, expected)
+    _require_only(frame, columns, str(path))
+    return frame.apply(lambda s: s.str.strip()), str(path)
 
 
 def _check_edition(edition: dict, figures: pd.DataFrame, source: str) -> None:
