@@ -213,7 +213,8 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     ranks in the best and worst quarter of the districts. Ordered by the share GREEN, then fewest RED.
 
     A team two districts share counts in each district's row; the last row adds up all districts and counts
-    each team once (:func:`shared_with`).
+    each team once (:func:`shared_with`). Rows without a figure (a rating printed with no value) are not counted,
+    as on the districts' pages.
 
     Examples
     --------
@@ -227,6 +228,8 @@ def league_table(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFram
     d = assessed[assessed[S.area] != county]
     if Suppression.suppressed in d:
         d = d[~d[Suppression.suppressed]]
+    # Counted as each district's page counts them: a rating printed without a figure is not among its figures.
+    d = d[d[A.value].notna()]
     # The ratings as the reports show them: as published where the scorecard printed one.
     counts = pd.crosstab(d[S.area], d[rating]).reindex(columns=list(RAGS), fill_value=0)
     quart = pd.crosstab(d[S.area], d[A.quartile]).reindex(columns=["A", "D"], fill_value=0)

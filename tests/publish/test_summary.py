@@ -96,3 +96,17 @@ def test_the_league_table_s_last_row_counts_a_shared_team_once(scorecard):
     assert twice == len(shared) / 2 > 10
     for col in ("RED", "AMBER", "GREEN", "rated"):
         assert total[col] == districts[col].sum() - (len(shared[shared["rag"] == col]) / 2 if col != "rated" else twice)
+
+
+def test_the_league_table_counts_each_district_as_its_page_does():
+    """The county view's league table and each district's page (and the index, which reads the pages) agree:
+    Sevenoaks' A-level Tech rating is printed GREEN with no figure, which its page does not count among its figures."""
+    from kccperf.publish import scorecard_views
+
+    assessed = kccperf.load_assessed("2024-10", 5)
+    table = kccperf.league_table(assessed).set_index("area")
+    for area in table.index[:-1]:
+        tiles = scorecard_views.headline_panel(kccperf.area_view(assessed, area)).data
+        for rag in ("RED", "AMBER", "GREEN"):
+            assert f"<strong>{table.loc[area, rag]}</strong>{rag}</div>" in tiles, (area, rag)
+    assert table.loc["Sevenoaks", ["RED", "AMBER", "GREEN", "rated"]].tolist() == [13, 8, 17, 38]
