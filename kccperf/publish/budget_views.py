@@ -276,8 +276,11 @@ def capital_figure(wide: pd.DataFrame, *, title: str, per_row: int = 5) -> Figur
     return fig
 
 
-def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
-    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched."""
+def capital_chart(profile: pd.DataFrame, *, title: str, directorate: str = "") -> Chart:
+    """The capital profile (:func:`kccperf.budget.capital_profile`) as stacked bars by year, each group hatched.
+
+    With the view's ``directorate`` (``CYPE`` or ``ALL``) the caption says how that view's bars are split.
+    """
     wide = profile.pivot_table(
         index=CapitalProfile.year, columns=CapitalProfile.group, values=CapitalProfile.amount, aggfunc="sum", sort=False
     ).fillna(0.0)
@@ -291,7 +294,15 @@ def capital_chart(profile: pd.DataFrame, *, title: str) -> Chart:
     )
     rows = [(y, *(f"£{v / 1000:,.1f}m" for v in wide.loc[y]), f"£{totals[y] / 1000:,.1f}m") for y in wide.index]
     table = _small_table(title, ["Year", *map(str, wide.columns), "Total"], rows)
-    return _chart(fig, alt, f"{title}. {alt}", table)
+    split = _CAPITAL_SPLIT.get(directorate, "")
+    return _chart(fig, alt, f"{title}. {split + ' ' if split else ''}{alt}", table)
+
+
+# How each view's capital profile is split (kccperf.budget.capital_profile groups them so).
+_CAPITAL_SPLIT = {
+    "CYPE": "The bars are split by whether a project relies on unsecured funding (Appendix B, footnote [1]).",
+    "ALL": "The bars are split by funding source (Appendix A).",
+}
 
 
 def money_table(
@@ -338,7 +349,18 @@ def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -
         # publication_date already carries the committee in brackets, so it follows a comma, not another bracket.
         f"<p>Figures as printed in the {escape(info.get('title', 'budget report'))}, published "
         f"{escape(info.get('publication_date', ''))}, with every total recomputed.</p>"
+        f"<p>{escape(_VIEW_COVERS.get(params.get('directorate', ''), ''))}</p>"
     )
+
+
+# What each view's sections cover, said once at its top (the sections' own introductions apply to both views).
+_VIEW_COVERS = {
+    "CYPE": "The risk sections show CYPE's risks, including those it shares with another directorate; the revenue "
+    "bridge and the capital profile are CYPE's.",
+    "ALL": "The risk sections show every risk in the register; the revenue bridge and the capital profile are the "
+    "whole council's. The sections about CYPE alone (its share of the exposure, the Cabinet Members' changes, "
+    "Table 1 since November and its unsecured capital) say so.",
+}
 
 
 # Words for the step and basis keys the budget calculators return (their labels are not printed in the report).
@@ -521,7 +543,7 @@ def november_table(frame: pd.DataFrame, tables: BudgetTables) -> HTML:
                 NovemberBridgeStep.step: _words(frame[NovemberBridgeStep.step]),
             }
         ),
-        caption="From the November draft to the latest (Table 1)",
+        caption="CYPE's portfolios from the November draft to the latest (Table 1)",
         columns={
             NovemberBridgeStep.portfolio: "Portfolio",
             NovemberBridgeStep.step: "Step",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -200,3 +201,37 @@ def test_the_recorded_smallest_text_counts_every_text_of_the_figure(tables):
     before = figures.smallest_font_px(fig)
     fig.axes[0].text(0, 430, "tiny", fontsize=6)
     assert before == pytest.approx(11 * 100 / 72) and figures.smallest_font_px(fig) == pytest.approx(6 * 100 / 72)
+
+
+@pytest.mark.parametrize(
+    ("directorate", "says", "not_said"),
+    [
+        (
+            "CYPE",
+            ["CYPE's risks, including those it shares", "relies on unsecured funding"],
+            ["every risk in the register", "funding source"],
+        ),
+        (
+            "ALL",
+            ["every risk in the register", "by funding source"],
+            ["including those it shares", "unsecured funding (Appendix B"],
+        ),
+    ],
+)
+def test_each_view_says_only_what_applies_to_it(tables, directorate, says, not_said):
+    params = budget.check_budget_parameters(directorate=directorate, year="2025-26")
+    profile = budget.capital_profile(tables.figures, tables.projects, directorate=directorate)
+    heading = unescape(budget_views.budget_heading(params).data)
+    text = heading + budget_views.capital_chart(profile, title="Capital", directorate=directorate).caption
+    assert all(s in text for s in says) and not any(s in text for s in not_said), text
+
+
+def test_the_budget_notebook_s_own_text_says_nothing_about_one_view_only():
+    # Its markdown is the same on both views: what differs is said by the library, from the parameters.
+    import nbformat
+
+    from kccperf._paths import project_root
+
+    nb = nbformat.read(project_root() / "notebooks" / "budget_risk.ipynb", as_version=4)
+    text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
+    assert "for cype" not in text and "for the whole council" not in text and "chosen directorate" not in text
