@@ -1318,12 +1318,15 @@ class RiskScore(Risk):
 
 
 class DirectorateExposure(pa.DataFrameModel):
-    """Itemised exposure per directorate as printed (:func:`kccperf.budget.exposure_by_directorate`); ``risks`` counts them."""
+    """Itemised exposure per directorate as printed (:func:`kccperf.budget.exposure_by_directorate`); ``risks`` counts them.
+
+    An exposure is missing where none of the directorate's risks has an amount of that kind (each is under £10m).
+    """
 
     directorate: Series[str]
     risks: Series[int]
-    annual_exposure_m: Series[float]
-    lifetime_exposure_m: Series[float]
+    annual_exposure_m: Series[float] = pa.Field(nullable=True)
+    lifetime_exposure_m: Series[float] = pa.Field(nullable=True)
 
 
 class ExposureShare(pa.DataFrameModel):

@@ -124,8 +124,16 @@ def exposure_by_directorate(risks: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    # A directorate none of whose risks has an amount (each under £10m) has no itemised exposure, not £0.
+    sums = (
+        risks.assign(**{Risk.directorate: d})
+        .groupby(Risk.directorate, sort=False)[[Risk.annual_exposure_m, Risk.lifetime_exposure_m]]
+        .count()
+    )
+    for col, src in ((DE.annual_exposure_m, Risk.annual_exposure_m), (DE.lifetime_exposure_m, Risk.lifetime_exposure_m)):
+        out[col] = out[col].where(out[DE.directorate].map(sums[src]).to_numpy() > 0)
     order = [DE.annual_exposure_m, DE.lifetime_exposure_m]
-    return out.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+    return out.sort_values(order, ascending=False, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def cype_exposure_share(risks: pd.DataFrame, figures: pd.DataFrame, directorate: str = "CYPE") -> pd.DataFrame:

@@ -462,7 +462,12 @@ def exposure_table(frame: pd.DataFrame, directorates: pd.DataFrame) -> HTML:
         },
         money={DirectorateExposure.annual_exposure_m: "£m", DirectorateExposure.lifetime_exposure_m: "£m"},
     )
-    return HTML(table.data + (f'<p class="kcc-note">{escape(NOT_PRINTED_NOTE)}</p>' if unknown.any() else ""))
+    amounts = frame[[DirectorateExposure.annual_exposure_m, DirectorateExposure.lifetime_exposure_m]]
+    notes = [NOT_PRINTED_NOTE] * bool(unknown.any()) + [UNITEMISED_NOTE] * bool(amounts.isna().to_numpy().any())
+    return HTML(table.data + "".join(f'<p class="kcc-note">{escape(n)}</p>' for n in notes))
+
+
+UNITEMISED_NOTE = "“–”: none of these risks has an amount of its own in the register (each is under £10m)."
 
 
 def exposure_share_table(frame: pd.DataFrame) -> HTML:

@@ -235,3 +235,12 @@ def test_the_budget_notebook_s_own_text_says_nothing_about_one_view_only():
     nb = nbformat.read(project_root() / "notebooks" / "budget_risk.ipynb", as_version=4)
     text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
     assert "for cype" not in text and "for the whole council" not in text and "chosen directorate" not in text
+
+
+def test_a_directorate_with_no_itemised_amount_shows_none_not_zero(tables):
+    exposure = budget.exposure_by_directorate(tables.risks)
+    get = exposure[exposure["directorate"] == "GET"].iloc[0]
+    assert get["risks"] == 7 and pd.isna(get["annual_exposure_m"]) and pd.isna(get["lifetime_exposure_m"])
+    shown = _html(budget_views.exposure_table(exposure, tables.directorates))
+    assert '>GET</td><td data-label="Risks">7</td><td data-label="Annual exposure">–</td>' in shown
+    assert "£0.0m" not in shown and "none of these risks has an amount of its own" in shown
