@@ -258,6 +258,15 @@ def _target_and_floor(r) -> tuple[str, str]:
     return target, floor
 
 
+def _covers(note: str, printed: str, shown: str) -> str:
+    """The sources page's note on what the latest figure covers, or, for a figure shown at an earlier period than
+    the column it was printed in, that it repeats that period's figure."""
+    if printed == shown or not printed:
+        return note
+    where = f"printed under {printed}, where it repeats the {shown} figure"
+    return f"{where} (the sources page: {note})" if note else where
+
+
 def _titled(r) -> str:
     """A row's title with its team where it has one, escaped."""
     return escape(r.title) + (f" ({escape(r.block)})" if r.block else "")
@@ -404,6 +413,10 @@ def assessment_table(
         .groupby([S.block, S.indicator], sort=False)
         .agg(values=(S.value, list), periods=(S.period_label, list))
     )
+    # Where each figure was printed: a figure moved to the earlier period it repeats is shown there, and its
+    # sources-page note (which dates the printed column) says so rather than contradict the period cell.
+    latest = series[series[S.is_latest]] if S.is_latest in series else series.iloc[0:0]
+    printed = latest.drop_duplicates([S.block, S.indicator]).set_index([S.block, S.indicator])[S.period_label]
     rows, floors = [], set()
     withheld_rows = assessed[Suppression.suppressed] if Suppression.suppressed in assessed else pd.Series(False, assessed.index)
     has_figure = assessed[A.value].notna() | withheld_rows.astype(bool)
@@ -418,7 +431,9 @@ def assessment_table(
                 "polarity": POLARITY_WORDS.get(r.polarity, ""),
                 "block": r.block + (f", a team shared with {r.shared_with}" if getattr(r, SharedTeam.shared_with, "") else ""),
                 "period": r.period_label,
-                "covers": covers.get(r.indicator, ""),
+                "covers": _covers(
+                    covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), r.period_label
+                ),
                 "notes": numbers.get(r.indicator, []),
                 "value": format_value(r.value, r.unit),
                 "withheld": withheld,

@@ -159,7 +159,9 @@ def test_each_figure_says_what_it_covers_and_links_its_caveats(assessed, scoreca
     for ind in shown[A.indicator].unique():
         covers = by_id.loc[ind, IndicatorInfo.covers]
         if covers:
-            assert f'<span class="kcc-block kcc-covers">Latest figure: {_html.escape(covers)}</span>' in table
+            # Or, for a figure shown at the earlier period it repeats, after where it was printed (below).
+            plain = f'<span class="kcc-block kcc-covers">Latest figure: {_html.escape(covers)}</span>'
+            assert plain in table or f"(the sources page: {_html.escape(covers)})</span>" in table
         definition = by_id.loc[ind, IndicatorInfo.definition]
         if definition:
             assert _html.escape(definition) in notes
@@ -281,3 +283,19 @@ def test_the_appendix_of_a_month_with_no_disagreement_says_so(reconciliation):
     r = reconciliation
     html = scorecard_views.findings_appendix(r.findings.iloc[0:0], r.summary(), r.titles).data
     assert html == "<p>No disagreements: every check agreed.</p>"
+
+
+def test_a_figure_shown_at_the_period_it_repeats_says_where_it_was_printed(assessed, scorecard):
+    """Dover's case audits: printed under Oct-24, they repeat September's figure, shown as Sep-24; the sources page
+    dates the printed column to October, which beside "Sep-24" would contradict the period cell."""
+    info = kccperf.load_indicator_info("2024-10")
+    view = kccperf.area_view(kccperf.load_assessed("2024-10", 5), "Dover")
+    html = scorecard_views.assessment_table(view, kccperf.load_series("2024-10", 5, area="Dover"), caption="D", info=info).data
+    row = html.split("Percentage of Case File Audits graded good or outstanding")[1].split("</tr>")[0]
+    assert 'data-label="Period">Sep-24<' in row
+    assert (
+        "Latest figure: printed under Oct-24, where it repeats the Sep-24 figure (the sources page: rolling 12 months to Oct 2024)"
+        in row
+    )
+    unmoved = html.split("Percentage re-referrals to Children")[1].split("</tr>")[0]
+    assert "Latest figure: rolling 12 months to Oct 2024<" in unmoved
