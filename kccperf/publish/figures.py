@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import textwrap
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -415,6 +416,28 @@ def short_title(title: str, width: int = 64) -> str:
     return head[: head.rfind(" ")].rstrip(" ,-") + "… " + tail[tail.find(" ") + 1 :].lstrip()
 
 
+def short_titles(titles: Sequence[str], width: int = 64) -> list[str]:
+    """Each title cut by :func:`short_title`; where two would read alike, the words that tell them apart are kept.
+
+    Examples
+    --------
+    >>> a = "Percentage of pupils who are persistently absent from primary schools - all pupils based on 10% threshold"
+    >>> short_titles([a, a.replace("primary", "secondary")])
+    ['Percentage of pupils… absent from primary schools… based on 10% threshold', 'Percentage of pupils… absent from secondary schools… based on 10% threshold']
+    """
+    cut = [short_title(t, width) for t in titles]
+    short = list(cut)
+    for i, title in enumerate(titles):
+        alike = [titles[j] for j, other in enumerate(cut) if other == cut[i] and titles[j] != title]
+        if alike:
+            words = title.split()
+            differ = min(next((n for n, (a, b) in enumerate(zip(words, o.split())) if a != b), len(words)) for o in alike)
+            head, middle = " ".join(words[:3]), " ".join(words[max(3, differ - 2) : differ + 2])
+            tail = " ".join(words[-4:]) if differ + 2 < len(words) - 4 else ""
+            short[i] = f"{head}… {middle}" + (f"… {tail}" if tail else "")
+    return short
+
+
 def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
     """The RAG grid (:func:`rag_grid`) drawn as coloured, lettered cells; full indicator titles, wrapped."""
     areas = list(grid.columns)
@@ -429,7 +452,7 @@ def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
             if v:
                 ax.text(j, i, v[0], ha="center", va="center", fontsize=8, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
     ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=8.5)
-    ax.set_yticks(range(len(grid)), [short_title(titles[i]) for i in grid.index], fontsize=8.5)
+    ax.set_yticks(range(len(grid)), short_titles([titles[i] for i in grid.index]), fontsize=8.5)
     ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -451,7 +474,8 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
         fig,
         alt=alt,
         caption="RAG by indicator and area, as the scorecard printed it (computed from the figures where it printed none). Letters R, A, G "
-        "repeat the colour; c marks a figure withheld for small numbers; a district with several teams shows its worst.",
+        "repeat the colour; a grey cell is not rated (no figure, or no target to rate it against); c marks a figure "
+        "withheld for small numbers; a district with several teams shows its worst.",
     )
     rows = [(titles[i], *grid.loc[i]) for i in grid.index]
     chart.table = _small_table("RAG by indicator and area", ["Indicator", *areas], rows)

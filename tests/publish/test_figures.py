@@ -307,3 +307,11 @@ def test_worst_case_trend_panels_keep_their_text_inside_and_apart(title, block, 
     assert (clipped_texts(fig), overlapping_texts(fig)) == ([], [])
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == (["value", "target range"] if polarity == "T" else ["value", "target", "floor"])
+
+
+def test_the_heat_map_s_row_labels_tell_every_indicator_apart():
+    # Cut in the middle, the primary and secondary persistent-absence titles read alike (found by a new-user check).
+    grid, titles = figures.rag_grid(kccperf.load_assessed("2024-10", 5))
+    labels = figures.short_titles([titles[i] for i in grid.index])
+    assert len(set(labels)) == len(labels) == len(grid)
+    assert all(len(label) <= 80 for label in labels)
