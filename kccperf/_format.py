@@ -16,6 +16,8 @@ def format_value(value: float | None, unit: str) -> str:
     --------
     >>> format_value(73.1, "percent"), format_value(1674, "count"), format_value(float("nan"), "percent")
     ('73.1%', '1,674', '–')
+    >>> format_value(18.8, "rate")  # a rate is a percentage of a cohort (re-offending)
+    '18.8%'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -24,7 +26,7 @@ def format_value(value: float | None, unit: str) -> str:
         text = f"{value:.2f}"
         return text[:-1] if text.endswith("0") else text
     text = f"{value:,.{_UNIT_DECIMALS.get(unit, 1)}f}"
-    return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)
+    return {"percent": f"{text}%", "rate": f"{text}%", "days": f"{text} days"}.get(unit, text)
 
 
 def generated_at(when: float | None = None) -> str:
