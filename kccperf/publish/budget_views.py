@@ -29,6 +29,7 @@ from ..budget import BudgetTables, band_labels, edition_info, mismatches
 from ..schemas import (
     BridgeStep,
     BudgetCheck,
+    BudgetClaim,
     BudgetCleaning,
     BudgetFigure,
     BudgetManifest,
@@ -393,6 +394,26 @@ def _figure_text(value: float) -> str:
     return f"−{text}" if value < 0 and text != "0" else text
 
 
+def _amounts(values: pd.Series, units: pd.Series) -> pd.Series:
+    """Figures with their unit, up to four decimals: ``£109,578.3k`` (£000s), ``−£0.0526m``; ``–`` for none."""
+    text = values.abs().map(_figure_text)
+    suffix = units.map(_UNIT_SUFFIX).fillna("")
+    sign = pd.Series(np.where((values < 0) & (text != "0"), "−", ""), index=values.index)
+    return (sign + "£" + text + suffix).where(values.notna(), "–")
+
+
+# How a unit is written after an amount, as the other budget tables write it (£12.3m, £1,234k).
+_UNIT_SUFFIX = {"£m": "m", "£000s": "k"}
+
+
+def _check_units(checks: pd.DataFrame, tables: BudgetTables) -> pd.Series:
+    """Each check's unit: its table's (the manifest), or for a claim of the report's text, the claim's own."""
+    by_table = tables.manifest.set_index(BudgetManifest.table)[BudgetManifest.unit]
+    by_claim = tables.claims.set_index(BudgetClaim.claim)[BudgetClaim.unit]
+    claim = checks[BudgetCheck.kind] == "claim"
+    return checks[BudgetCheck.table].map(by_table).where(~claim, checks[BudgetCheck.row].map(by_claim))
+
+
 def member_names(edition: dict) -> dict[str, str]:
     """Appendix E's Cabinet Member columns and their printed names, from the edition facts.
 
@@ -615,16 +636,17 @@ def budget_checks_table(checks: pd.DataFrame, tables: BudgetTables) -> HTML:
     """
     bad = mismatches(checks)
     names = _table_names(tables)
+    units = _check_units(bad, tables)
     shown = bad.assign(
         **{
             BudgetCheck.table: bad[BudgetCheck.table].map(names).fillna(bad[BudgetCheck.table]),
             BudgetCheck.column: _column_words(bad[BudgetCheck.table], bad[BudgetCheck.column], tables),
         },
-        **{c: bad[c].map(_figure_text) for c in (BudgetCheck.stated, BudgetCheck.computed, BudgetCheck.difference)},
+        **{c: _amounts(bad[c], units) for c in (BudgetCheck.stated, BudgetCheck.computed, BudgetCheck.difference)},
     )
     return data_table(
         shown,
-        caption="Totals and claims that do not add up",
+        caption="Totals and claims that do not add up (each in its table's unit: £m, or £000s written £…k)",
         columns={
             BudgetCheck.table: "Table",
             BudgetCheck.label: "Row",

@@ -87,11 +87,29 @@ def test_checks_table_lists_only_the_mismatches_in_words(checks, tables):
     html = _html(budget_views.budget_checks_table(checks, tables))
     assert html.count("<tr><td>") == 7
     assert ">Appendix D</td>" in html and ">Table 1</td>" in html and ">Text of the report</td>" in html
-    assert ">109,578.3</td><td>209,578.3</td><td>−100,000</td>" in html and ">−0.0526</td>" in html
+    assert ">£109,578.3k</td><td>£209,578.3k</td><td>−£100,000k</td>" in html and ">−£0.0526m</td>" in html
     # Columns by their printed headings, from the edition's columns.csv, never their keys.
     assert ">2024-25 core budget</td>" in html and ">CYPE Directorate total: spend</td>" in html
     assert ">Amount in the text</td>" in html
     assert not re.findall(r">[a-z0-9]+(?:_[a-z0-9]+)+<", html)
+
+
+def test_checks_table_gives_every_amount_its_table_s_unit(checks, tables):
+    """Appendix D prints £000s, Table 1 and the text's claims £m: each figure says which, none is a bare number."""
+    html = _html(budget_views.budget_checks_table(checks, tables))
+    rows = re.findall(r"<tr><td>(.*?)</td>.*?</tr>", html, re.S)
+    cells = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    assert len(cells) == len(rows) == 7
+    assert all(re.fullmatch(r"−?£[\d,.]+[mk]", amount) for row in cells for amount in row), cells
+    assert ">£35.5</td>" not in html and ">£35.5m</td><td>£35.5526m</td><td>−£0.0526m</td>" in html
+    assert ">£8.9m</td><td>£8.6m</td><td>£0.3m</td>" in html  # a claim in the text: its own unit, £m
+    assert "in its table&#x27;s unit" in html or "in its table's unit" in html
+
+
+def test_checks_table_in_a_table_s_unit_from_the_manifest(checks, tables):
+    manifest = tables.manifest.assign(unit=tables.manifest["unit"].where(tables.manifest["table"] != "appendix_d", "£m"))
+    html = _html(budget_views.budget_checks_table(checks, dataclasses.replace(tables, manifest=manifest)))
+    assert ">£109,578.3m</td>" in html and "k</td>" not in html
 
 
 def test_checks_table_headings_come_from_the_reference_data(checks, tables):
