@@ -6,7 +6,7 @@ import math
 import time
 
 GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
-_UNIT_DECIMALS = {"percent": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
+_UNIT_DECIMALS = {"percent": 1, "pp": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -18,6 +18,8 @@ def format_value(value: float | None, unit: str) -> str:
     ('73.1%', '1,674', '–')
     >>> format_value(18.8, "rate")  # a rate is a percentage of a cohort (re-offending)
     '18.8%'
+    >>> format_value(44.4, "pp")  # a gap between two percentages is in percentage points
+    '44.4 pp'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -26,7 +28,7 @@ def format_value(value: float | None, unit: str) -> str:
         text = f"{value:.2f}"
         return text[:-1] if text.endswith("0") else text
     text = f"{value:,.{_UNIT_DECIMALS.get(unit, 1)}f}"
-    return {"percent": f"{text}%", "rate": f"{text}%", "days": f"{text} days"}.get(unit, text)
+    return {"percent": f"{text}%", "rate": f"{text}%", "pp": f"{text} pp", "days": f"{text} days"}.get(unit, text)
 
 
 def generated_at(when: float | None = None) -> str:

@@ -485,8 +485,8 @@ class Indicator(pa.DataFrameModel):
     period_type: Series[str] = pa.Field(isin=PERIOD_TYPES)
     unit: Series[str] = pa.Field(
         title="Unit",
-        description="The unit of Value, Target and the comparisons: percent (%), count (children or cases), days, caseload (cases per worker), score (points) or rate (a percentage of a cohort).",
-        isin=("percent", "count", "days", "caseload", "score", "rate"),
+        description="The unit of Value and Target: percent (%), pp (percentage points, a gap), count (children or cases), days, caseload (cases per worker), score (points) or rate (% of a cohort).",
+        isin=("percent", "pp", "count", "days", "caseload", "score", "rate"),
     )
     seasonal: Series[bool]
     qpr: Series[bool]
@@ -1224,7 +1224,7 @@ class QualitySummary(pa.DataFrameModel):
 
 class RatingChange(pa.DataFrameModel):
     """A row of :func:`kccperf.assess` whose computed standing changed since the previous period
-    (:func:`kccperf.judge.ratings.rating_changes`): a rating, or "target missed (floor not published)"."""
+    (:func:`kccperf.judge.ratings.rating_changes`): a rating, or "below target" (target missed, no published floor to decide AMBER or RED)."""
 
     standing_before: Series[str]
     standing_now: Series[str]

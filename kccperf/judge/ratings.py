@@ -131,7 +131,8 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     )
 
 
-MISSED = "target missed (floor not published)"
+# Plain words for a director: the figure missed its target, and no published floor tells AMBER from RED.
+MISSED = "below target"
 
 
 def standing(rag, value, target) -> np.ndarray:
@@ -143,7 +144,7 @@ def standing(rag, value, target) -> np.ndarray:
     Examples
     --------
     >>> standing(["GREEN", "", ""], [70.0, 60.0, float("nan")], [65.0, 65.0, 65.0]).tolist()
-    ['GREEN', 'target missed (floor not published)', '']
+    ['GREEN', 'below target', '']
     """
     rag = pd.Series(np.asarray(rag, dtype=object)).fillna("").to_numpy(object)
     judged = np.isfinite(np.asarray(value, float)) & np.isfinite(np.asarray(target, float))

@@ -131,6 +131,7 @@ def _short(title: str, n: int = 48) -> str:
 
 AXIS_UNITS = {
     "percent": "%",
+    "pp": "percentage points",
     "days": "days",
     "caseload": "cases per worker (FTE)",
     "count": "number",

@@ -22,7 +22,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .._format import format_value
-from ..judge.ratings import rating_changes
+from ..judge.ratings import MISSED, rating_changes
 from ..schemas import (
     RAGS,
     Anomaly,
@@ -237,7 +237,7 @@ def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool, context:
         return None
     sign = "+" if gap > 0 else ""
     # A difference between two percentages is in percentage points.
-    text = f"{sign}{gap:.1f} pp" if unit == "percent" else f"{sign}{format_value(gap, unit)}"
+    text = f"{sign}{gap:.1f} pp" if unit in ("percent", "rate") else f"{sign}{format_value(gap, unit)}"
     return text, sig or judgement or "", context
 
 
@@ -339,7 +339,9 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
         for r in moved.itertuples(index=False)
     )
     changes = (
-        "<p>Computed from the figures for both periods against the same target and floor.</p>" + f"<ul>{items}</ul>"
+        "<p>Computed from the figures for both periods against the same target and floor. "
+        f"“{MISSED.capitalize()}” means the figure missed its target and no floor is published to tell AMBER from RED.</p>"
+        + f"<ul>{items}</ul>"
         if items
         else "<p>No rating computed from the figures changed since the previous period.</p>"
     )

@@ -11,7 +11,7 @@ from kccperf import assess, commentary
 from kccperf._format import format_value
 from kccperf.schemas import Commentary
 
-NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?(?: days)?")
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?(?: days| pp)?")
 PERIOD = re.compile(r"\b(?:[A-Z][a-z]{2}-\d{2}|Q\d \d{2}-\d{2}|(?:Autumn|Spring|Summer) \d{2}-\d{2}|\d{4}-\d{2})\b")
 
 

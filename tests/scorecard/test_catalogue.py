@@ -79,3 +79,11 @@ def test_broken_reference_file_is_reported(tmp_path):
     (ref / "areas.csv").write_text("area,slug,kind\nKent,kent,county\nKent,kent2,nation\n")
     with pytest.raises(InputError, match="areas.csv"):
         load_catalogue(tmp_path)
+
+
+def test_a_gap_between_percentages_is_in_percentage_points():
+    # "Kent CIC gap 44.4%" read as a share; the gap between two percentages is 44.4 percentage points.
+    ind = load_catalogue().indicators
+    gaps = ind[ind["title"].str.endswith("gap") & ind["title"].str.startswith("Percentage")]
+    assert len(gaps) == 8 and gaps["unit"].eq("pp").all()
+    assert not ind.loc[ind["unit"].eq("pp"), "title"].str.startswith("Average").any()
