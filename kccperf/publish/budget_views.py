@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ..budget import BudgetTables, band_labels, edition_info, mismatches
 from ..schemas import (
@@ -177,29 +177,77 @@ def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
     return bridge.assign(**{c: bridge[c] / scale for c in cols})
 
 
+def _waterfall_ticks(b: pd.DataFrame) -> np.ndarray:
+    """The £m ticks above a waterfall's axis break, the first where the axis resumes; none where it needs no break.
+
+    A bridge from zero, or one whose steps reach down near zero, needs no break. Otherwise the start and end
+    bars, hundreds of £m tall, would flatten the steps to slivers; the axis is broken instead, and says so.
+    """
+    changes = b[b[BridgeStep.kind] == "change"]
+    if b[BridgeStep.kind].eq("start").any() and b[BridgeStep.amount].iloc[0] == 0:
+        return np.array([])
+    span = changes[BridgeStep.amount].abs().sum() or 1.0
+    lowest = min(changes[BridgeStep.before].min(), changes[BridgeStep.after].min())
+    top = max(b[BridgeStep.after].max(), b[BridgeStep.before].max())
+    if lowest - 0.15 * span <= 0.25 * top:
+        return np.array([])
+    ticks = MaxNLocator(nbins=4, steps=[1, 2, 5, 10]).tick_values(lowest - 0.15 * span, top)
+    return ticks[ticks <= top * 1.001]
+
+
+def _waterfall_floor(b: pd.DataFrame) -> float:
+    """Where a waterfall's £m axis resumes above its break (:func:`_waterfall_ticks`), or 0 for no break."""
+    ticks = _waterfall_ticks(b)
+    return float(ticks[0]) if len(ticks) else 0.0
+
+
+def _axis_break(ax, low: float, floor: float) -> None:
+    """A zigzag gap across the axis and its bars between ``low`` (drawn as £0m) and ``floor``, spines included."""
+    x0, x1 = ax.get_xlim()
+    pad = 0.015 * (x1 - x0)
+    x = np.linspace(x0 - pad, x1 + pad, 41)
+    tooth = np.resize([0.0, 1.0], len(x))
+    gap = floor - low
+    lower = low + gap * (0.3 + 0.12 * tooth)
+    upper = low + gap * (0.58 + 0.12 * tooth)
+    band = ax.fill_between(x, lower, upper, color="white", zorder=4, clip_on=False, linewidth=0)
+    band.set_gid(AXIS_BREAK)
+    for edge in (lower, upper):
+        (line,) = ax.plot(x, edge, color="#0b0c0c", linewidth=0.9, zorder=5, clip_on=False)
+        line.set_gid(AXIS_BREAK)
+    ax.set_xlim(x0, x1)
+
+
+# The gid of the artists that draw a broken axis, so that a test can find them in the figure.
+AXIS_BREAK = "axis-break"
+
+
 def waterfall_figure(bridge: pd.DataFrame, *, title: str, per_row: int = 5) -> Figure:
     """The bridge as a waterfall in £m: start and end solid, increases hatched ``//``, decreases ``..``, each bar labelled.
 
     The steps run in rows of at most ``per_row`` bars, one below the other on the same £m scale, so that each
-    bar's amount and name keep a readable size on a phone.
+    bar's amount and name keep a readable size on a phone. Where the axis cannot start at zero without
+    flattening the steps (:func:`_waterfall_floor`), it starts at £0m, breaks with a zigzag across the axis and
+    the start and end bars, and resumes at a round value below the lowest step; the caption says so.
     """
     b = _bridge_in_m(bridge)
     rows = _rows(len(b), per_row)
     fig = _figure(0.5 + 3.1 * len(rows))
     axes = fig.subplots(len(rows), 1, sharey=True, squeeze=False)[:, 0]
     styles = {"start": ("#1d70b8", ""), "end": ("#1d70b8", ""), "up": ("#b10e1e", "//"), "down": ("#00703c", "..")}
-    changes = b[b[BridgeStep.kind] == "change"]
-    span = changes[BridgeStep.amount].abs().sum() or 1.0
-    base_min = min(changes[BridgeStep.before].min(), changes[BridgeStep.after].min())
-    starts_at_zero = b[BridgeStep.kind].eq("start").any() and b[BridgeStep.amount].iloc[0] == 0
-    floor = 0.0 if starts_at_zero else max(base_min - 0.15 * span, 0.0)
+    floor = _waterfall_floor(b)
     top = max(b[BridgeStep.after].max(), b[BridgeStep.before].max())
+    # Below a broken axis, room for the £0m tick and the zigzag: a fifth of the axis. Unbroken, it starts at zero,
+    # or lower for a running total that goes below zero.
+    bottom_total = min(b[BridgeStep.after].min(), b[BridgeStep.before].min(), 0.0)
+    low = floor - 0.25 * (top - floor) if floor else bottom_total * 1.16
+    base = low if floor else 0.0  # where the start and end bars stand
     for ax, row in zip(axes, rows):
         for x, r in enumerate(b.iloc[row].itertuples(index=False)):
             kind = r.kind if r.kind != "change" else ("up" if r.amount >= 0 else "down")
             colour, hatch = styles[kind]
-            bottom = floor if r.kind in ("start", "end") else min(r.before, r.after)
-            height = (r.after - floor) if r.kind in ("start", "end") else abs(r.amount)
+            bottom = base if r.kind in ("start", "end") else min(r.before, r.after)
+            height = (r.after - base) if r.kind in ("start", "end") else abs(r.amount)
             ax.bar(x, height, bottom=bottom, color=colour, hatch=hatch, edgecolor="#0b0c0c", linewidth=0.6)
             label_at = max(r.before, r.after) if r.kind == "change" else r.after
             ax.text(x, label_at, _money(r.amount, "£m", signed=r.kind == "change"), ha="center", va="bottom", fontsize=MIN_FONT)
@@ -208,7 +256,13 @@ def waterfall_figure(bridge: pd.DataFrame, *, title: str, per_row: int = 5) -> F
         ax.set_xlim(-0.6, per_row - 0.4)
         _pounds_axis(ax)
         ax.yaxis.set_tick_params(labelleft=True)
-    axes[0].set_ylim(floor, top + 0.16 * (top - floor))
+    axes[0].set_ylim(low, top + 0.16 * (top - low))
+    if floor:
+        ticks = _waterfall_ticks(b)
+        for ax in axes:
+            ax.yaxis.set_major_locator(FixedLocator([low, *ticks]))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "£0m" if v == low else f"£{v:,.0f}m"))
+            _axis_break(ax, low, floor)
     fig.suptitle(textwrap.fill(title, 44), fontsize=TITLE_FONT)
     return fig
 
@@ -217,7 +271,8 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
     """A revenue bridge (:func:`kccperf.budget.revenue_bridge`) as a waterfall chart in £m.
 
     Start and end bars are solid, increases hatched ``//`` and decreases hatched ``..``,
-    and each bar is labelled with its signed amount, so colour is never needed to read it.
+    and each bar is labelled with its signed amount, so colour is never needed to read it. Where the £m axis is
+    broken (:func:`waterfall_figure`), the caption and the alt text say from where to where.
     """
     fig = waterfall_figure(bridge, title=title)
     b = _bridge_in_m(bridge)
@@ -227,9 +282,17 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str) -> Chart:
     downs = changes[changes[BridgeStep.amount] < 0].nsmallest(2, BridgeStep.amount)
     ups_text = ", ".join(f"{r.label} {_money(r.amount, '£m', signed=True)}" for r in ups.itertuples()) or "none"
     downs_text = ", ".join(f"{r.label} {_money(r.amount, '£m', signed=True)}" for r in downs.itertuples()) or "none"
+    floor = _waterfall_floor(b)
+    broken = (
+        f"The £m axis is broken at the zigzag: it jumps from £0m to £{floor:,.0f}m, so the first and last bars are "
+        "cut short; the steps between them are drawn to scale. "
+        if floor
+        else ""
+    )
     alt = (
-        f"Waterfall from {first[BridgeStep.label]} {_money(first[BridgeStep.amount], '£m')} to {last[BridgeStep.label]} "
-        f"{_money(last[BridgeStep.amount], '£m')}. Largest increases: {ups_text}. Largest decreases: {downs_text}."
+        f"{broken}Waterfall from {first[BridgeStep.label]} {_money(first[BridgeStep.amount], '£m')} to "
+        f"{last[BridgeStep.label]} {_money(last[BridgeStep.amount], '£m')}. Largest increases: {ups_text}. "
+        f"Largest decreases: {downs_text}."
     )
     rows = [(r.label, _money(r.amount, "£m", signed=r.kind == "change"), _money(r.after, "£m")) for r in b.itertuples()]
     table = _small_table(title, ["Step", "Amount", "Running total"], rows)

@@ -262,3 +262,29 @@ def test_a_directorate_with_no_itemised_amount_shows_none_not_zero(tables):
     shown = _html(budget_views.exposure_table(exposure, tables.directorates))
     assert "<td>GET</td><td>7</td><td>–</td><td>–</td>" in shown
     assert "£0.0m" not in shown and "none of these risks has an amount of its own" in shown
+
+
+@pytest.mark.parametrize(("directorate", "resumes"), [("CYPE", "£400m"), ("ALL", "£1,300m")])
+def test_a_waterfall_far_from_zero_breaks_its_axis_visibly_and_says_where(tables, directorate, resumes):
+    """Budgets of £430m and £1,430m moving by a few £m: the axis starts at £0m, a zigzag breaks it and the bars."""
+    bridge = budget.revenue_bridge(tables.figures, directorate)
+    fig = budget_views.waterfall_figure(bridge, title="t")
+    for ax in fig.axes:
+        low = ax.get_ylim()[0]
+        assert ax.yaxis.get_majorticklocs()[0] == low and ax.yaxis.get_major_formatter()(low, 0) == "£0m"
+        assert ax.yaxis.get_major_formatter()(ax.yaxis.get_majorticklocs()[1], 0) == resumes
+        assert [a for a in ax.get_children() if a.get_gid() == budget_views.AXIS_BREAK]
+    chart = budget_views.waterfall_chart(bridge, title="t")
+    assert f"The £m axis is broken at the zigzag: it jumps from £0m to {resumes}" in chart.caption
+    assert "cut short" in chart.alt
+
+
+def test_a_waterfall_from_zero_keeps_an_unbroken_axis(tables):
+    member = budget.revenue_bridge_by_member(tables.figures)
+    bridge = member[member["column"] == "rory_love"]
+    fig = budget_views.waterfall_figure(bridge, title="t")
+    for ax in fig.axes:
+        assert not [a for a in ax.get_children() if a.get_gid() == budget_views.AXIS_BREAK]
+    # From zero, and below it where Rory Love's running total dips to −£4.3m: no bar is cut.
+    assert -4.3 * 1.16 <= fig.axes[0].get_ylim()[0] < -4.3
+    assert "broken" not in budget_views.waterfall_chart(bridge, title="t").caption
