@@ -154,7 +154,7 @@ def check_budget_parameters(*, directorate: str, year: str, data_dir=None) -> di
     Examples
     --------
     >>> check_budget_parameters(directorate="cype", year="2025-26")
-    {'directorate': 'CYPE', 'year': '2025-26', 'label': 'CYPE'}
+    {'directorate': 'CYPE', 'year': '2025-26', 'label': 'Children, Young People & Education (CYPE)'}
     >>> check_budget_parameters(directorate="Whole council", year="2025-26")["directorate"]
     'ALL'
     """
@@ -665,9 +665,10 @@ def load_column_labels(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
 def load_directorates(year: str = "2025-26", *, data_dir=None) -> pd.DataFrame:
     """The risk register's directorate codes that readers need in words, from ``data/reference/budget/<year>/directorates.csv``.
 
-    One row per ``directorate`` code as printed (``ALL``) and its ``label`` (``Whole council``); the budget views
-    show the label wherever the code would appear, and a code not listed as printed. The two views' codes
-    (``CYPE``, ``ALL``) must be listed.
+    One row per ``directorate`` code as printed (``ALL``, ``GET``) and its ``label`` (``Whole council``,
+    ``Growth, Environment & Transport (GET)``: the name Appendix A prints, with the code); the budget views show
+    the label wherever the code would appear, each code of a shared risk (``ASCH / CYPE``) in words, and a code
+    not listed as printed. The two views' codes (``CYPE``, ``ALL``) must be listed.
 
     Examples
     --------
@@ -719,7 +720,7 @@ def edition_info(year: str = "2025-26", *, data_dir=None) -> dict[str, str]:
     Examples
     --------
     >>> edition_info("2025-26")["publication_date"]
-    '2025-01-16 (CYPE Cabinet Committee)'
+    "2025-01-16 (Children's, Young People and Education Cabinet Committee)"
     """
     e = load_edition(year, data_dir=data_dir)
     return {

@@ -25,7 +25,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ..budget import BudgetTables, band_labels, edition_info, mismatches
+from ..budget import BudgetTables, band_labels, edition_info, load_directorates, mismatches
 from ..schemas import (
     BridgeStep,
     BudgetCheck,
@@ -400,20 +400,27 @@ def qa_summary(checks: pd.DataFrame) -> HTML:
     )
 
 
-def budget_heading(params: dict[str, str], info: dict[str, str] | None = None) -> HTML:
+def budget_heading(params: dict[str, str], info: dict[str, str] | None = None, directorates: pd.DataFrame | None = None) -> HTML:
     """The budget report's visible heading: the directorate view, the budget year and the report it comes from.
 
     ``params`` is :func:`kccperf.budget.check_budget_parameters`'s answer: the view is named by its ``label``.
+    ``info`` is :func:`kccperf.budget.edition_info` and ``directorates``
+    :attr:`kccperf.budget.BudgetTables.directorates` (both read for ``params["year"]`` if not given): what the
+    view covers names CYPE in full the first time (the whole council's heading does not).
     """
     who = params.get("label", params.get("directorate", ""))
     if info is None:
         info = edition_info(params.get("year", ""))
+    if directorates is None:
+        directorates = load_directorates(params.get("year", ""))
+    cype = _directorates(pd.Series(["CYPE"]), directorates).iloc[0]
+    covers = _VIEW_COVERS.get(params.get("directorate", ""), "").format(cype=cype)
     return HTML(
         f"<h2>Budget risk view {escape(params.get('year', ''))}: {escape(who)}</h2>"
         # publication_date already carries the committee in brackets, so it follows a comma, not another bracket.
         f"<p>Figures as printed in the {escape(info.get('title', 'budget report'))}, published "
         f"{escape(info.get('publication_date', ''))}, with every total recomputed.</p>"
-        f"<p>{escape(_VIEW_COVERS.get(params.get('directorate', ''), ''))}</p>"
+        f"<p>{escape(covers)}</p>"
     )
 
 
@@ -422,7 +429,7 @@ _VIEW_COVERS = {
     "CYPE": "The risk sections show CYPE's risks, including those it shares with another directorate; the revenue "
     "bridge and the capital profile are CYPE's.",
     "ALL": "The risk sections show every risk in the register; the revenue bridge and the capital profile are the "
-    "whole council's. The sections about CYPE alone (its share of the exposure, the Cabinet Members' changes, "
+    "whole council's. The sections about {cype} alone (its share of the exposure, the Cabinet Members' changes, "
     "Table 1 since November and its unsecured capital) say so.",
 }
 
@@ -491,9 +498,18 @@ def member_names(edition: dict) -> dict[str, str]:
 
 
 def _directorates(codes: pd.Series, directorates: pd.DataFrame) -> pd.Series:
-    """Directorate codes as readers should see them: ``ALL`` reads "Whole council", an empty cell "not printed"."""
+    """Directorate codes as readers should see them, from ``directorates`` (the edition's ``directorates.csv``).
+
+    ``ALL`` reads "Whole council", ``GET`` "Growth, Environment & Transport (GET)"; a shared risk's codes
+    (``ASCH / CYPE``, ``GET/DCED``) each in words, joined by "and"; a code not listed as printed; an empty cell
+    "not printed".
+    """
     words = directorates.set_index(Risk.directorate)[BudgetFigure.label]
-    return codes.map(words).fillna(codes).replace("", NOT_PRINTED)
+    plain = codes.reset_index(drop=True)
+    parts = plain.str.split(r"\s*/\s*").explode()
+    joined = parts.map(words).fillna(parts).groupby(level=0).agg(" and ".join)
+    shown = plain.map(words).fillna(joined).fillna(plain).replace("", NOT_PRINTED)
+    return pd.Series(shown.to_numpy(), index=codes.index)
 
 
 def top_risks_table(frame: pd.DataFrame, directorates: pd.DataFrame) -> HTML:

@@ -28,7 +28,7 @@ def test_edition_facts_come_from_the_reference_file(tables):
     assert tables.edition["capital_years"][0] == "2025-26" and tables.edition["capital_years"][-1] == "2034-35"
     assert tables.edition["members"] == ["sue_chandler", "rory_love"]
     info = budget.edition_info("2025-26")
-    assert info["publication_date"] == "2025-01-16 (CYPE Cabinet Committee)"
+    assert info["publication_date"] == "2025-01-16 (Children's, Young People and Education Cabinet Committee)"
     assert info["title"].startswith("Draft Revenue Budget 2025-26") and info["edition_label"] == "2025-26"
 
 

@@ -76,7 +76,7 @@ def test_negative_amounts_in_the_budget_tables(tables):
 def test_budget_heading_has_no_doubled_brackets():
     html = _html(budget_views.budget_heading(budget.check_budget_parameters(directorate="CYPE", year="2025-26")))
     assert "((" not in html and "))" not in html
-    assert "published 2025-01-16 (CYPE Cabinet Committee), with every total recomputed" in html
+    assert "published 2025-01-16 (Children&#x27;s, Young People and Education Cabinet Committee), with every" in html
     params = budget.check_budget_parameters(directorate="ALL", year="2025-26")
     whole = _html(budget_views.budget_heading(params, {"title": "T", "publication_date": "D"}))
     assert "Budget risk view 2025-26: Whole council" in whole and "Figures as printed in the T, published D," in whole
@@ -134,6 +134,55 @@ def test_the_whole_council_is_named_in_words_in_the_risk_tables(tables):
     exposure = _html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), tables.directorates))
     for html in (top, exposure):
         assert ">Whole council</td>" in html and ">ALL<" not in html
+
+
+# A directorate code as the register prints it, alone or shared: GET, ASCH / CYPE, GET/DCED, ASCH (PH).
+BARE_CODE = re.compile(r"[A-Z]{2,}(?:\s*/\s*[A-Z]{2,})*(?: \(PH\))?")
+
+
+def test_directorates_are_spelled_out_in_the_risk_tables(tables):
+    """A director does not know GET, DCED, CPE or ASCH: every directorate cell gives the name, with the code."""
+    top = unescape(
+        _html(budget_views.top_risks_table(budget.top_risks(budget.risk_scores(tables.risks), 10), tables.directorates))
+    )
+    exposure = unescape(_html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), tables.directorates)))
+    cells = re.findall(r"<tr><td>([^<]*)</td>", exposure) + re.findall(r"<tr><td>r\d+</td><td>([^<]*)</td>", top)
+    assert cells and not [c for c in cells if BARE_CODE.fullmatch(c)], cells
+    for words in (
+        ">Growth, Environment & Transport (GET)<",
+        ">Deputy Chief Executive's Department (DCED)<",
+        ">Children, Young People & Education (CYPE)<",
+        ">CPE (a code the report does not spell out)<",
+        ">Adult Social Care & Health (ASCH), Public Health<",
+        ">Growth, Environment & Transport (GET) and Deputy Chief Executive's Department (DCED)<",  # GET/DCED
+        ">Children, Young People & Education (CYPE) and Deputy Chief Executive's Department (DCED)<",  # CYPE / DCED
+        ">Non Attributable Costs<",  # already words: as printed
+    ):
+        assert words in exposure, words
+    assert ">Adult Social Care & Health (ASCH) and Children, Young People & Education (CYPE)<" in top
+
+
+def test_directorate_names_come_from_the_reference_data(tables):
+    words = tables.directorates.assign(
+        label=tables.directorates["label"].where(tables.directorates["directorate"] != "GET", "Highways and waste (GET)")
+    )
+    exposure = unescape(_html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), words)))
+    assert ">Highways and waste (GET)<" in exposure and ">Highways and waste (GET) and Deputy" in exposure
+    assert "Growth, Environment" not in exposure
+    # A code the file does not list is shown as printed, never dropped.
+    unlisted = unescape(
+        _html(budget_views.exposure_table(budget.exposure_by_directorate(tables.risks), words[words["directorate"] != "DCED"]))
+    )
+    assert ">DCED<" in unlisted and ">Highways and waste (GET) and DCED<" in unlisted
+
+
+@pytest.mark.parametrize("directorate", ["CYPE", "ALL"])
+def test_the_heading_spells_out_cype_the_first_time(directorate):
+    params = budget.check_budget_parameters(directorate=directorate, year="2025-26")
+    text = unescape(re.sub(r"<[^>]+>", " ", budget_views.budget_heading(params).data))
+    first = text.index("CYPE")
+    assert text[first - len("Children, Young People & Education (") : first] == "Children, Young People & Education (", text
+    assert "MTFP" not in text[: text.index("Medium Term Financial Plan (MTFP)") + 30].replace("(MTFP)", ""), text
 
 
 @pytest.mark.parametrize(
@@ -260,7 +309,7 @@ def test_a_directorate_with_no_itemised_amount_shows_none_not_zero(tables):
     get = exposure[exposure["directorate"] == "GET"].iloc[0]
     assert get["risks"] == 7 and pd.isna(get["annual_exposure_m"]) and pd.isna(get["lifetime_exposure_m"])
     shown = _html(budget_views.exposure_table(exposure, tables.directorates))
-    assert "<td>GET</td><td>7</td><td>–</td><td>–</td>" in shown
+    assert "<td>Growth, Environment &amp; Transport (GET)</td><td>7</td><td>–</td><td>–</td>" in shown
     assert "£0.0m" not in shown and "none of these risks has an amount of its own" in shown
 
 
