@@ -165,8 +165,15 @@ def risk_heatmap(scores: pd.DataFrame, *, title: str = "Budget risks: likelihood
         for r in ordered.itertuples()
     ]
     table = _small_table("The risks in the heat map", ["Ref", "Risk", "Likelihood", "Exposure", "Score"], rows)
-    caption = f"{title}. Score = likelihood × exposure band (1-25); each cell lists its risks by reference. {alt}"
+    caption = f"{title}. Score = likelihood × exposure band (1-25); each cell lists its risks by reference. {REF_NOTE} {alt}"
     return _chart(fig, alt, caption, table)
+
+
+# The register prints no reference numbers: the reader numbers its rows (r01, r02, ...) in printed order.
+REF_NOTE = (
+    "References r01, r02 and so on number the register's risks in the order it prints them (Appendix F); the "
+    "register gives them no numbers of its own."
+)
 
 
 def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
@@ -761,7 +768,7 @@ def cleaning_table(log: pd.DataFrame, tables: BudgetTables) -> HTML:
     )
     return data_table(
         shown,
-        caption="Cells cleaned by the reader",
+        caption="Cells cleaned when the tables were read",
         columns={
             BudgetCleaning.source_file: "Table",
             BudgetCleaning.line: "Source line",

@@ -208,7 +208,7 @@ def test_the_heading_spells_out_cype_the_first_time(directorate):
             "CYPE capital relying",
             "CYPE total",
         ),
-        (lambda t: budget_views.cleaning_table(t.cleaning, t), "Cells cleaned by the reader", "What was done"),
+        (lambda t: budget_views.cleaning_table(t.cleaning, t), "Cells cleaned when the tables were read", "What was done"),
     ],
 )
 def test_each_budget_table_owns_its_caption_and_headers(tables, show, caption, header):
@@ -337,3 +337,11 @@ def test_a_waterfall_from_zero_keeps_an_unbroken_axis(tables):
     # From zero, and below it where Rory Love's running total dips to −£4.3m: no bar is cut.
     assert -4.3 * 1.16 <= fig.axes[0].get_ylim()[0] < -4.3
     assert "broken" not in budget_views.waterfall_chart(bridge, title="t").caption
+
+
+def test_the_heat_map_says_what_its_references_are(tables):
+    """r01, r24-r33 are not printed in the report: the first place they appear says where they come from."""
+    chart = budget_views.risk_heatmap(budget.risk_scores(budget.risks_for(tables.risks, "CYPE")))
+    assert "r01, r02 and so on number the register's risks in the order it prints them (Appendix F)" in chart.caption
+    first = tables.risks.sort_values("line")["risk"].head(2).tolist()
+    assert first == ["r01", "r02"]  # the numbering is the printed order, as the caption says
