@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..schemas import Finding as F
 from ..schemas import FindingSentence as FS
+from .ratings import says_covered_year_unset
 
 ARROW_WORDS = {"↑": "↑ (improved)", "↓": "↓ (worsened)", "↔": "↔ (no change)"}
 BETTER = {"H": "higher", "L": "lower"}
@@ -56,7 +57,7 @@ def finding_sentences(findings: pd.DataFrame, titles: pd.Series) -> pd.DataFrame
         + plain_why,
         "rag": plain_why,
         "rag_unchecked": np.where(
-            np.char.find(why.astype(str), "the year the figure covers") >= 0,
+            says_covered_year_unset(why),
             "rated " + pub + ", but " + plain_why,
             "rated " + pub + " although no target is published, so the rating cannot be checked",
         ),

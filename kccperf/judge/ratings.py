@@ -131,6 +131,62 @@ def check_ratings(published_rag, value, polarity, target, range_low, range_high,
     )
 
 
+# The opening of a moved figure's reason where the year it covers has no target: built by :func:`moved_reason`,
+# recognised by :func:`says_covered_year_unset`.
+_UNSET = ("no target is published for ", ", the year the figure covers, so it cannot be checked")
+
+
+def moved_reason(printed_target, printed_year, own_year, unset) -> np.ndarray:
+    """Why the printed rating of a moved figure is judged as it is: the target the scorecard rated it against.
+
+    A figure printed under a later period than it covers (a "moved figure") is checked against the target of the
+    year it covers; the scorecard rated it against the later year's target, printed with it. Where the year it
+    covers has no target (``unset``), the reason first says that the rating cannot be checked.
+
+    Parameters
+    ----------
+    printed_target : array-like of float
+        The target printed with the figure, which the scorecard rated it against.
+    printed_year : array-like of str
+        That target's year; '' leaves the year out.
+    own_year : array-like of str
+        The year the figure covers.
+    unset : array-like of bool
+        True where the year the figure covers has no published target.
+
+    Returns
+    -------
+    ndarray of str
+        One reason per figure: a clause to follow the ordinary reason, or, where ``unset``, the whole reason
+        (:func:`says_covered_year_unset` tells these apart).
+
+    Examples
+    --------
+    >>> moved_reason([17.5, 72.0], ["2023-24", ""], ["2022-23", "2022-23"], [False, True]).tolist()
+    ['the scorecard rated it against the target printed with it, 17.5 for 2023-24',
+     'no target is published for 2022-23, the year the figure covers, so it cannot be checked; the scorecard rated it against the target printed with it, 72']
+    """
+    year = np.asarray(printed_year, dtype=object)
+    used = "the scorecard rated it against the target printed with it, " + _fmt(np.atleast_1d(np.asarray(printed_target, float)))
+    used = used + np.where(year != "", " for " + year, "")
+    unchecked = _UNSET[0] + np.asarray(own_year, dtype=object) + _UNSET[1]
+    return np.where(np.asarray(unset, bool), unchecked + "; " + used, used).astype(object)
+
+
+def says_covered_year_unset(reason) -> np.ndarray:
+    """True where a reason opens as :func:`moved_reason` does when the year the figure covers has no target.
+
+    Examples
+    --------
+    >>> says_covered_year_unset(moved_reason([72.0, 72.0], ["2023-24"] * 2, ["2022-23"] * 2, [True, False])).tolist()
+    [True, False]
+    >>> says_covered_year_unset(["no target is published, so the rating cannot be checked"]).tolist()
+    [False]
+    """
+    opening = pd.Series(np.asarray(reason, dtype=object), dtype=object).astype(str).str.split("; ", n=1).str[0]
+    return (opening.str.startswith(_UNSET[0]) & opening.str.endswith(_UNSET[1])).to_numpy(bool)
+
+
 # Plain words for a director: the figure missed its target, and no published floor tells AMBER from RED.
 MISSED = "below target"
 
@@ -240,9 +296,8 @@ def with_published_ratings(assessed: pd.DataFrame, published: pd.DataFrame | Non
     )
     why = checks[R.rating_check_reason].to_numpy(object)
     unset = moved & ~np.isfinite(shown)
-    why = np.where(unset, "no target is published for " + own_year + ", the year the figure covers, so it cannot be checked", why)
-    used = "; the scorecard rated it against the target printed with it, " + _fmt(target)
-    why = np.where(moved, why + used + np.where(year != "", " for " + year, ""), why)
+    said = moved_reason(target, year, own_year, unset)
+    why = np.where(unset, said, np.where(moved, why + "; " + said, why))
     rating = np.where(printed, rag, computed).astype(object)
     return assessed.assign(
         **{

@@ -41,7 +41,7 @@ from .floors import infer_floors, judged_rows, polarity_check, unexplained_rags
 from .more_checks import percent_vs_counts_findings, previous_year_findings
 from .plain import finding_sentences
 from .plausible import implausible_targets
-from .ratings import check_ratings, meets_floor, meets_target
+from .ratings import check_ratings, meets_floor, meets_target, moved_reason
 from .true_periods import SERIES, true_periods
 
 FINDING_COLUMNS = list(F.to_schema().columns)
@@ -263,14 +263,12 @@ def _rag_findings(
     nan = np.full(len(v), np.nan)
     # A figure printed under a later period was rated against that period's target, not its own year's.
     moved = np.isfinite(printed_t) & ~(np.abs(printed_t - t) <= 1e-9)
+    target_decides = np.isfinite(v) & (np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi)))
+    # Where the year the figure covers has no target, the reason says which target the scorecard used instead.
+    unset = moved & ~target_decides & np.isfinite(v)
+    said = moved_reason(printed_t, printed_year, got[A.target_year].fillna("").to_numpy(object), unset)
     hyps = [
-        (
-            "the scorecard rated it against the target printed with it, "
-            + pd.Series(printed_t).map(_fmt).to_numpy(object)
-            + " for "
-            + printed_year,
-            np.where(moved, meets_target(v, pol, printed_t, lo, hi), ~green),
-        ),
+        (said, np.where(moved, meets_target(v, pol, printed_t, lo, hi), ~green)),
         (
             "the rating matches last year's target " + pd.Series(prev_t).map(_fmt).to_numpy(object),
             meets_target(v, pol, prev_t, lo, hi) & np.isfinite(prev_t),
@@ -289,22 +287,8 @@ def _rag_findings(
         fill = (cause == "") & (alt == green)
         cause[fill] = np.broadcast_to(np.asarray(text, dtype=object), cause.shape)[fill]
     reason = checks[RC.rating_check_reason].to_numpy(object)
-    target_decides = np.isfinite(v) & (np.isfinite(t) | (np.isfinite(lo) & np.isfinite(hi)))
     explanation = np.where(cause == "", reason + "; no explanation found in the printed figures", reason + "; " + cause)
-    explanation = np.where(target_decides, explanation, reason)
-    # Where the year the figure covers has no target, say which target the scorecard used instead.
-    unset = moved & ~target_decides & np.isfinite(v)
-    year = got[A.target_year].fillna("").to_numpy(object)
-    explanation = np.where(
-        unset,
-        "no target is published for "
-        + year
-        + ", the year the figure covers, so it cannot be checked; the scorecard rated it against the target printed with it, "
-        + pd.Series(printed_t).map(_fmt).to_numpy(object)
-        + " for "
-        + printed_year,
-        explanation,
-    )
+    explanation = np.where(unset, said, np.where(target_decides, explanation, reason))
     bad = status == "disagrees"
     no_target = status == "cannot be checked"
     no_target &= ~target_decides

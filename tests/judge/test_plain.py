@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import kccperf
+from kccperf.judge import ratings
 from kccperf.judge.plain import finding_sentences
 from kccperf.judge.reconcile import CATEGORIES
 from kccperf.publish import scorecard_views
@@ -71,3 +72,34 @@ def test_a_figure_printed_under_a_later_period_is_one_sentence_not_two(rec):
 def test_a_quiet_area_says_so():
     empty = finding_sentences(kccperf.reconcile("2024-10").findings.iloc[0:0], pd.Series(dtype=str))
     assert "found nothing" in scorecard_views.finding_list(empty).data
+
+
+def _unchecked(explanations: list[str]) -> pd.DataFrame:
+    n = len(explanations)
+    return pd.DataFrame(
+        {
+            "area": ["Kent"] * n,
+            "block": [""] * n,
+            "indicator": ["x"] * n,
+            "category": ["rag_unchecked"] * n,
+            "published": ["GREEN"] * n,
+            "computed": ["not rated: no target"] * n,
+            "explanation": explanations,
+            "source_file": ["raw/kent.tsv"] * n,
+            "source_row": [4] * n,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "unset_words", [ratings._UNSET, ("nothing sets a target for ", ", which the figure covers, so nothing checks it")]
+)
+def test_a_moved_figure_without_its_years_target_is_told_by_the_ratings_module_not_by_its_words(monkeypatch, unset_words):
+    monkeypatch.setattr(ratings, "_UNSET", unset_words)
+    moved = ratings.moved_reason([72.0], ["2023-24"], ["2022-23"], [True])[0]
+    ordinary = "no target is published, so the rating cannot be checked; the year the figure covers"
+    words = finding_sentences(_unchecked([moved, ordinary]), pd.Series({"x": "Exclusions"}))["sentence"].tolist()
+    assert words == [
+        "Exclusions: rated GREEN, but " + moved + ".",
+        "Exclusions: rated GREEN although no target is published, so the rating cannot be checked.",
+    ]

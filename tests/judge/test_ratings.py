@@ -7,7 +7,15 @@ import math
 import pandas as pd
 import pytest
 
-from kccperf.judge.ratings import MISSED, check_ratings, rating_changes, standing, with_published_ratings
+from kccperf.judge.ratings import (
+    MISSED,
+    check_ratings,
+    moved_reason,
+    rating_changes,
+    says_covered_year_unset,
+    standing,
+    with_published_ratings,
+)
 from kccperf.schemas import Assessed as A
 from kccperf.schemas import Published, PublishedRating, RatingChange, RatingCheck
 
@@ -175,3 +183,34 @@ def test_a_figure_printed_under_a_later_period_is_checked_against_its_own_years_
     out = with_published_ratings(row, published)
     assert out[RatingCheck.rating_check].tolist() == [check]
     assert out[RatingCheck.rating_check_reason].tolist() == [reason]
+
+
+@pytest.mark.parametrize(
+    ("printed_year", "unset", "reason"),
+    [
+        ("2023-24", False, RATED_AGAINST),
+        ("", False, "the scorecard rated it against the target printed with it, 72"),
+        (
+            "2023-24",
+            True,
+            "no target is published for 2022-23, the year the figure covers, so it cannot be checked; " + RATED_AGAINST,
+        ),
+    ],
+)
+def test_one_function_says_why_a_moved_figure_is_judged_as_it_is(printed_year, unset, reason):
+    said = moved_reason([72.0], [printed_year], ["2022-23"], [unset])
+    assert said.tolist() == [reason]
+    assert says_covered_year_unset(said).tolist() == [unset]
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "no target is published, so the rating cannot be checked",
+        "no target range is published, so the rating cannot be checked",
+        "GREEN although the value 66 misses the target 65; " + RATED_AGAINST,
+        "",
+    ],
+)
+def test_other_reasons_do_not_say_the_covered_year_has_no_target(reason):
+    assert says_covered_year_unset([reason]).tolist() == [False]
