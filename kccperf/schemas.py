@@ -842,7 +842,7 @@ class Risk(pa.DataFrameModel):
     )
     directorate: Series[str] = pa.Field(
         title="Directorate",
-        description="The directorate or directorates the risk belongs to, as printed (ASCH / CYPE for a shared risk); the whole council is ALL in the CSV, Whole council in the workbook; blank if none.",
+        description="The directorate(s) the risk belongs to, as printed (ASCH / CYPE: shared); ALL in the CSV is Whole council in the workbook, and a blank is not printed (the cell held only a page number).",
     )
     title: Series[str] = pa.Field(title="Risk", description="The risk's title as the register prints it.")
     summary: Series[str] = pa.Field(title="Summary", description="The register's description of the risk.")
@@ -1612,7 +1612,10 @@ class IndicatorInfo(pa.DataFrameModel):
     code_printed: Series[str]
     source: Series[str]
     latest_data: Series[str]
-    covers: Series[str]
+    covers: Series[str] = pa.Field(
+        title="Period covered",
+        description="What the latest figure covers, in the sources page's words as the report prints them, for example rolling 12 months to Oct 2024.",
+    )
     period_covered: Series[str]
     period_covered_districts: Series[str]
     release_date: Series[pa.DateTime] = pa.Field(nullable=True)

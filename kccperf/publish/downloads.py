@@ -21,18 +21,22 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from .._format import format_value
 from ..schemas import Assessed as A
 from ..schemas import (
     BridgeStep,
     BudgetFigure,
     CapitalProfile,
+    IndicatorInfo,
     PublishedRating,
     RatingCheck,
     Risk,
@@ -138,13 +142,17 @@ class Sheet:
     """One sheet of a readers' workbook.
 
     ``models`` are the schema models whose fields give the columns' headings and descriptions (the first model
-    that titles a column wins); ``first`` the columns that lead, in that order, before the rest in the frame's order.
+    that titles a column wins); ``first`` the columns that lead, in that order, before the rest in the frame's order;
+    ``leave_out`` columns the frame keeps for code but a reader does not need (where a row was read from).
+    ``formats`` gives a column's Excel number format, one for the column or one per row (:func:`number_formats`).
     """
 
     name: str
     frame: pd.DataFrame
     models: tuple[type, ...]
     first: tuple[str, ...] = ()
+    leave_out: tuple[str, ...] = ()
+    formats: Callable[[pd.DataFrame], Mapping[str, str | pd.Series]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,12 @@ def column_notes(columns: Sequence[str], models: Sequence[type]) -> dict[str, tu
     return {c: found.get(c, (c, "")) for c in columns}
 
 
+def _order(sheet: Sheet) -> list[str]:
+    """The sheet's columns as a reader sees them: ``first`` leading, the rest in the frame's order, none left out."""
+    shown = [c for c in sheet.frame.columns if c not in sheet.leave_out]
+    return [c for c in sheet.first if c in shown] + [c for c in shown if c not in sheet.first]
+
+
 def readable(sheet: Sheet) -> pd.DataFrame:
     """The sheet's frame as a reader sees it: the ``first`` columns leading, every column under its heading.
 
@@ -196,8 +210,7 @@ def readable(sheet: Sheet) -> pd.DataFrame:
     >>> readable(Sheet("Capital", f, (CapitalProfile,), first=("year",))).columns.tolist()
     ['Year', 'Amount (£000s)']
     """
-    order = [c for c in sheet.first if c in sheet.frame.columns]
-    order += [c for c in sheet.frame.columns if c not in order]
+    order = _order(sheet)
     notes = column_notes(order, sheet.models)
     return sheet.frame[order].set_axis([notes[c][0] for c in order], axis=1)
 
@@ -214,12 +227,165 @@ def notes_sheet(sheets: Sequence[Sheet]) -> pd.DataFrame:
     """
     parts = []
     for sheet in sheets:
-        order = [c for c in sheet.first if c in sheet.frame.columns]
-        order += [c for c in sheet.frame.columns if c not in order]
+        order = _order(sheet)
         notes = column_notes(order, sheet.models)
         values = ([sheet.name] * len(order), [notes[c][0] for c in order], [notes[c][1] for c in order], order)
         parts.append(pd.DataFrame(dict(zip(NOTES_HEADINGS, values))))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(NOTES_HEADINGS))
+
+
+# --- Number formats: a figure shows as its page prints it, while the cell keeps every digit -----------------------
+
+# A figure as a page prints 1000: the text before the digits, the thousands comma, the decimals and the text after.
+_PRINTED = re.compile(r"(?P<lead>[^\d]*?)1(?P<comma>,?)000(?:\.(?P<places>\d+))?(?P<trail>[^\d]*)")
+#: The format of a number no page prints: a whole number as one, others to at least one decimal.
+WHOLE, FRACTION = "#,##0", "#,##0.0##"
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if text else ""
+
+
+def _section(printed: Callable[[float], str], sign: float) -> tuple[str, str, str, str]:
+    """(text before, digits, text after, Excel section) for how ``printed`` shows ``sign`` × 1000 and × 1000.25."""
+    m, finer = _PRINTED.fullmatch(printed(sign * 1000.0)), _PRINTED.fullmatch(printed(sign * 1000.25))
+    if m is None or finer is None:
+        raise ValueError(f"cannot read a number format from {printed(sign * 1000.0)!r}")
+    low, high = len(m["places"] or ""), len(finer["places"] or "")
+    digits = ("#,##0" if m["comma"] else "0") + ("." + "0" * low + "#" * (high - low) if high else "")
+    return m["lead"], digits, m["trail"], _quoted(m["lead"]) + digits + _quoted(m["trail"])
+
+
+def excel_format(printed: Callable[[float], str]) -> str:
+    """The Excel number format that shows a number as ``printed`` (a page's formatter) prints it.
+
+    Read off how ``printed`` shows ±1000 and ±1000.25 (the thousands comma, the fewest and most decimals, the text
+    around the digits); a ``+`` it puts before increases is left off zero, as the pages print a zero gap.
+
+    Examples
+    --------
+    >>> excel_format(lambda v: format_value(v, "percent")), excel_format(lambda v: format_value(v, "count"))
+    ('#,##0.0"%"', '#,##0')
+    >>> excel_format(lambda v: format_value(v, "score"))  # two decimals unless the second is a zero
+    '0.0#'
+    >>> excel_format(lambda v: f"{'+' if v > 0 else ''}{v:.1f} pp")
+    '"+"0.0" pp";"-"0.0" pp";0.0" pp"'
+    """
+    before, digits, after, positive = _section(printed, 1)
+    neg_before, neg_digits, neg_after, negative = _section(printed, -1)
+    if "+" in before:  # a third section for zero, which Excel would otherwise show as an increase
+        return f"{positive};{negative};{_quoted(before.replace('+', '')) + digits + _quoted(after)}"
+    if (neg_before, neg_digits, neg_after) == ("-" + before, digits, after):
+        return positive  # Excel puts the minus sign before a negative number itself
+    return f"{positive};{negative}"
+
+
+#: Columns in the row's unit (the Unit column): shown as the page prints a figure in it (73.1%, 1,674, 368.6 days).
+IN_UNIT: tuple[str, ...] = (
+    A.value,
+    A.target,
+    A.floor,
+    T.floor_low,
+    T.floor_high,
+    T.range_low,
+    T.range_high,
+    A.dot_compared_value,
+    S.england,
+    S.regional,
+    A.county_value,
+    A.ci_low,
+    A.ci_high,
+    A.funnel_95_low,
+    A.funnel_95_high,
+    A.funnel_998_low,
+    A.funnel_998_high,
+)
+#: Gaps to a comparator: signed, as the page prints them (+6.2 pp between two percentages).
+GAPS: tuple[str, ...] = (A.england_gap, A.regional_gap, A.county_gap)
+#: Percentages whatever the row's unit: a district's count as a share of the county's total (12.5%).
+SHARES: tuple[str, ...] = (A.county_share,)
+
+
+@lru_cache
+def _unit_format(unit: str, gap: bool) -> str:
+    from .scorecard_views import _versus
+
+    if gap:
+        return excel_format(lambda v: _versus(v, "", "", unit, False)[0])
+    return excel_format(lambda v: format_value(v, unit))
+
+
+@lru_cache
+def _money_format(unit: str) -> str:
+    from .budget_views import _money
+
+    return excel_format(lambda v: _money(v, unit))
+
+
+def _per_unit(units: pd.Series, fmt: Callable[[str], str]) -> pd.Series:
+    """Each row's format from its unit, worked out once per distinct unit."""
+    units = units.fillna("").astype(str)
+    return units.map({u: fmt(u) for u in units.unique()})
+
+
+def indicator_formats(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each figure's number format in a report sheet: in its row's unit as the page prints it, gaps signed.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unit": ["percent", "count"], "value": [73.14, 1674.0], "england_gap": [6.2, -3.0]})
+    >>> {c: s.tolist() for c, s in indicator_formats(f).items()}["value"]
+    ['#,##0.0"%"', '#,##0']
+    """
+    units = frame[I.unit] if I.unit in frame else pd.Series("", index=frame.index)
+    out = {c: _per_unit(units, lambda u: _unit_format(u, False)) for c in IN_UNIT if c in frame}
+    out |= {c: _per_unit(units, lambda u: _unit_format(u, True)) for c in GAPS if c in frame}
+    return out | {c: pd.Series(_unit_format("percent", False), index=frame.index) for c in SHARES if c in frame}
+
+
+def _risk_formats(frame: pd.DataFrame) -> dict[str, str]:
+    money = (RiskScore.exposure_m, RiskScore.annual_exposure_m, RiskScore.lifetime_exposure_m)
+    return {c: _money_format("£m") for c in money if c in frame}
+
+
+def _bridge_formats(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    if BridgeStep.unit not in frame:
+        return {}
+    money = (BridgeStep.amount, BridgeStep.before, BridgeStep.after)
+    return {c: _per_unit(frame[BridgeStep.unit], _money_format) for c in money if c in frame}
+
+
+def _capital_formats(frame: pd.DataFrame) -> dict[str, str]:
+    return {CapitalProfile.amount: _money_format("£000s")} if CapitalProfile.amount in frame else {}
+
+
+def number_formats(sheet: Sheet) -> dict[str, str | pd.Series]:
+    """Each shown numeric column's Excel number format, one for the column or one per row.
+
+    The sheet's ``formats`` decide where given; any other number column is shown whole when every value is whole
+    (counts, ranks), else to at least one decimal. Only the display changes: each cell keeps its value.
+
+    Examples
+    --------
+    >>> number_formats(Sheet("x", pd.DataFrame({"rank": [1.0, None], "share": [12.34, 5.0], "t": ["a", "b"]}), ()))
+    {'rank': '#,##0', 'share': '#,##0.0##'}
+    """
+    frame, shown = sheet.frame, _order(sheet)
+    numbers = [c for c in frame.select_dtypes("number").columns if c in shown]
+    out: dict[str, str | pd.Series] = {c: WHOLE if (frame[c].dropna() % 1 == 0).all() else FRACTION for c in numbers}
+    given = sheet.formats(frame) if sheet.formats is not None else {}
+    return out | {c: f for c, f in given.items() if c in shown}
+
+
+def _apply_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str | pd.Series]) -> None:
+    """Set each formatted column's cells' number format (the header row keeps its own)."""
+    for i, column in enumerate(frame.columns, start=1):
+        if column not in formats:
+            continue
+        fmt = formats[column]
+        per_row = fmt.tolist() if isinstance(fmt, pd.Series) else [fmt] * len(frame)
+        for (cell,), f in zip(ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i), per_row):
+            cell.number_format = f
 
 
 def _widths(frame: pd.DataFrame, widest: int) -> list[float]:
@@ -258,6 +424,9 @@ def _write_readable(sheets: Sequence[Sheet], tmp: Path) -> None:
             frame = readable(sheet)
             frame.to_excel(writer, index=False, sheet_name=sheet.name)
             _lay_out(writer.sheets[sheet.name], frame, freeze="B2", widest=MAX_WIDTH)
+            headings = column_notes(_order(sheet), sheet.models)
+            formats = {headings[c][0]: f for c, f in number_formats(sheet).items()}
+            _apply_formats(writer.sheets[sheet.name], frame, formats)
         notes = notes_sheet(sheets)
         notes.to_excel(writer, index=False, sheet_name=NOTES_SHEET)
         _lay_out(writer.sheets[NOTES_SHEET], notes, freeze="A2", widest=2 * MAX_WIDTH)
@@ -286,7 +455,7 @@ def write_workbook(sheets: Sequence[Sheet], path: str | os.PathLike) -> Path:
 
 #: Where a report workbook's headings come from: the assessed rows, then the columns they carry from the
 #: scorecard, the catalogue, the targets, the rating check, the suppression and the team sharing.
-REPORT_MODELS: tuple[type, ...] = (A, S, I, T, PublishedRating, RatingCheck, Suppression, SharedTeam)
+REPORT_MODELS: tuple[type, ...] = (A, S, I, T, PublishedRating, RatingCheck, Suppression, SharedTeam, IndicatorInfo)
 #: A report workbook's column order: the indicator and its figures, its rating and target, the direction of
 #: travel, the comparisons, then the computed judgements and the identifiers analysts join on.
 REPORT_FIRST: tuple[str, ...] = (
@@ -295,6 +464,7 @@ REPORT_FIRST: tuple[str, ...] = (
     A.area,
     A.block,
     A.period_label,
+    IndicatorInfo.covers,
     S.period_type,
     A.value,
     I.unit,
@@ -367,9 +537,10 @@ RISK_FIRST: tuple[str, ...] = (
     Risk.lifetime_exposure_m,
     Risk.summary,
     Risk.section,
-    Risk.source_file,
-    Risk.line,
 )
+#: Where a risk was read from, and the revenue bridge's keys: kept in the CSV for code, left out of the workbook.
+RISK_LEAVE_OUT: tuple[str, ...] = (Risk.source_file, Risk.line)
+REVENUE_LEAVE_OUT: tuple[str, ...] = (BridgeStep.step, BridgeStep.column)
 REVENUE_FIRST: tuple[str, ...] = (
     BridgeStep.label,
     BridgeStep.kind,
@@ -377,14 +548,58 @@ REVENUE_FIRST: tuple[str, ...] = (
     BridgeStep.unit,
     BridgeStep.before,
     BridgeStep.after,
-    BridgeStep.step,
-    BridgeStep.column,
 )
 CAPITAL_FIRST: tuple[str, ...] = (CapitalProfile.year, CapitalProfile.group, CapitalProfile.amount)
 
 
-def report_download(view: pd.DataFrame) -> Download:
+def period_words(view: pd.DataFrame, info: pd.DataFrame, scorecard: pd.DataFrame | None = None) -> pd.Series:
+    """What each row's figure covers, in the words its page prints after "Latest figure:".
+
+    The sources page's note (``info``'s ``covers``, "rolling 12 months to Oct 2024"); for a figure shown at an
+    earlier period than the column it was printed in (``scorecard``'s latest rows say where), that it repeats that
+    period's figure, worded by the page's own helper.
+
+    Parameters
+    ----------
+    view : DataFrame
+        Assessed rows (``area, block, indicator, period_label``).
+    info : DataFrame
+        :func:`kccperf.load_indicator_info` of the edition.
+    scorecard : DataFrame, optional
+        The edition's :func:`kccperf.load_scorecard` (its ``is_latest`` rows); without it no figure is taken as moved.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"area": ["Dover"], "block": [""], "indicator": ["x"], "period_label": ["Sep-24"]})
+    >>> info = pd.DataFrame({"indicator": ["x"], "covers": ["rolling 12 months to Oct 2024"]})
+    >>> period_words(v, info).tolist()
+    ['rolling 12 months to Oct 2024']
+    >>> s = v.assign(period_label="Oct-24", is_latest=True)
+    >>> period_words(v, info, s).tolist()
+    ['printed under Oct-24, where it repeats the Sep-24 figure (the sources page: rolling 12 months to Oct 2024)']
+    """
+    from .scorecard_views import _covers
+
+    notes = info.drop_duplicates(IndicatorInfo.indicator).set_index(IndicatorInfo.indicator)[IndicatorInfo.covers]
+    note = view[A.indicator].map(notes).fillna("")
+    shown = view[A.period_label].fillna("")
+    printed = shown
+    keys = [S.area, S.block, S.indicator]
+    if scorecard is not None and S.is_latest in scorecard and set(keys) <= set(view.columns):
+        latest = scorecard[scorecard[S.is_latest].astype(bool)].drop_duplicates(keys).set_index(keys)[S.period_label]
+        found = latest.reindex(pd.MultiIndex.from_frame(view[keys])).to_numpy(object)
+        printed = pd.Series(found, index=view.index).fillna(shown)
+    triples = pd.Series(list(zip(note, printed, shown)), index=view.index, dtype=object)
+    return triples.map({t: _covers(*t) for t in triples.unique()}).rename(IndicatorInfo.covers)
+
+
+def report_download(view: pd.DataFrame, info: pd.DataFrame | None = None, scorecard: pd.DataFrame | None = None) -> Download:
     """The downloads of an area report or the county view: its assessed rows as CSV and as one readable sheet.
+
+    With ``info`` (:func:`kccperf.load_indicator_info`, and ``scorecard`` for the figures moved to the period they
+    repeat) the sheet's "Period covered" says in words what each figure covers, as the page does
+    (:func:`period_words`); the CSV keeps the scorecard's code (``R12M``) for code. Figures are shown as the page
+    prints them in their unit (:func:`indicator_formats`).
 
     Examples
     --------
@@ -392,7 +607,11 @@ def report_download(view: pd.DataFrame) -> Download:
     >>> readable(d.sheets[0]).columns.tolist(), d.csv.columns.tolist()
     (['Indicator', 'Value', 'Indicator id'], ['indicator', 'title', 'value'])
     """
-    return Download(view, (Sheet("Indicators", view, REPORT_MODELS, REPORT_FIRST),))
+    shown, leave_out = view, ()
+    if info is not None and {A.indicator, A.period_label} <= set(view.columns):
+        shown = view.assign(**{IndicatorInfo.covers: period_words(view, info, scorecard)})
+        leave_out = (S.period_type,)
+    return Download(view, (Sheet("Indicators", shown, REPORT_MODELS, REPORT_FIRST, leave_out, indicator_formats),))
 
 
 def budget_download(
@@ -400,8 +619,10 @@ def budget_download(
 ) -> Download:
     """The downloads of a budget view: the risk register as CSV; a workbook with the risks, revenue bridge and capital.
 
-    The CSV keeps the register's directorate codes (``ALL``) for code; the workbook names them as the page does
-    ("Whole council"), from ``directorates`` (:attr:`kccperf.budget.BudgetTables.directorates`) where given.
+    The CSV keeps the register's directorate codes (``ALL``, a blank) and where each risk was read from, for code.
+    The workbook names the directorates as the page does ("Whole council" from ``directorates``,
+    :attr:`kccperf.budget.BudgetTables.directorates`, where given; "not printed" for a blank), leaves out the source
+    file and line and the bridge's keys, and shows money as the page prints it (``£120.7m``, ``£9,682k``).
 
     Parameters
     ----------
@@ -419,16 +640,18 @@ def budget_download(
     (['Risks', 'Revenue bridge', 'Capital programme'], ['risk'])
     """
     shown = risks
-    if directorates is not None and RiskScore.directorate in risks:
-        words = directorates.set_index(RiskScore.directorate)[BudgetFigure.label]
-        shown = risks.assign(
-            **{RiskScore.directorate: risks[RiskScore.directorate].map(words).fillna(risks[RiskScore.directorate])}
-        )
+    if RiskScore.directorate in risks:
+        from .budget_views import _directorates  # the page's words for the codes and for a blank
+
+        codes = risks[RiskScore.directorate]
+        if directorates is None:  # no words for the codes: each names itself (an empty lookup would give floats)
+            directorates = pd.DataFrame({Risk.directorate: codes.unique(), BudgetFigure.label: codes.unique()})
+        shown = risks.assign(**{RiskScore.directorate: _directorates(codes, directorates)})
     return Download(
         risks,
         (
-            Sheet("Risks", shown, (RiskScore,), RISK_FIRST),
-            Sheet("Revenue bridge", revenue, (BridgeStep,), REVENUE_FIRST),
-            Sheet("Capital programme", capital, (CapitalProfile,), CAPITAL_FIRST),
+            Sheet("Risks", shown, (RiskScore,), RISK_FIRST, RISK_LEAVE_OUT, _risk_formats),
+            Sheet("Revenue bridge", revenue, (BridgeStep,), REVENUE_FIRST, REVENUE_LEAVE_OUT, _bridge_formats),
+            Sheet("Capital programme", capital, (CapitalProfile,), CAPITAL_FIRST, (), _capital_formats),
         ),
     )

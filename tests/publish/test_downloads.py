@@ -226,7 +226,10 @@ def test_the_notes_sheet_explains_every_column_in_one_sentence(tmp_path, sevenoa
 def test_the_csv_keeps_the_data_names_and_order(tmp_path, sevenoaks, budget_cype):
     path = write_csv(report_download(sevenoaks).csv, tmp_path / "sevenoaks.csv")
     assert path.read_text(encoding="utf-8").splitlines()[0].split(",") == list(sevenoaks.columns)
-    assert budget_cype.csv is budget_cype.sheets[0].frame, "a budget view's CSV is its risk register"
+    # A budget view's CSV is its risk register as read, where each risk was read from included.
+    risks = budget_cype.sheets[0].frame
+    assert budget_cype.csv.columns.tolist() == risks.columns.tolist() and {"source_file", "line"} <= set(risks)
+    assert budget_cype.csv["risk"].tolist() == risks["risk"].tolist()
 
 
 def test_a_budget_workbook_holds_each_part_of_the_page(tmp_path, budget_cype):
