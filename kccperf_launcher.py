@@ -19,6 +19,7 @@ edition, so that a single report is ready that much sooner. The batch adopts the
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import signal
 import sys
@@ -83,11 +84,25 @@ class _Later:
         return getattr(importlib.import_module("kccperf.publish.batch"), self.name)(*args)
 
 
+def _jobs_rules():
+    """``kccperf/_jobs.py``, the ``--jobs`` default and cap, run without ``kccperf/__init__.py`` (which imports pandas).
+
+    The package is found, not imported, by the import system; the module imports nothing of the package.
+    """
+    package = importlib.util.find_spec("kccperf")
+    path = os.path.join(package.submodule_search_locations[0], "_jobs.py")
+    spec = importlib.util.spec_from_file_location("kccperf_launcher_jobs", path)
+    rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules)
+    return rules
+
+
 def _jobs(argv: list[str]) -> int | None:
-    """The workers ``kccperf report`` on this machine will start (``--jobs``, at most one per CPU), else None."""
+    """The workers ``kccperf report`` on this machine will start (``--jobs``, capped as the batch caps it), else None."""
     if len(argv) < 2 or argv[1] != "report" or any(a in ("-h", "--help") or a.startswith("--scheduler") for a in argv):
         return None
-    jobs = "1"
+    rules = _jobs_rules()
+    jobs = str(rules.DEFAULT_JOBS)
     for i, a in enumerate(argv):
         if a == "--jobs" and i + 1 < len(argv):
             jobs = argv[i + 1]
@@ -95,7 +110,7 @@ def _jobs(argv: list[str]) -> int | None:
             jobs = a.split("=", 1)[1]
     if not jobs.isdigit() or int(jobs) < 1:
         return None  # the command says what is wrong with it
-    return min(int(jobs), os.cpu_count() or 1)
+    return rules.cap_jobs(int(jobs))
 
 
 def _prestart(argv: list[str]):
@@ -119,7 +134,7 @@ def _prestart(argv: list[str]):
     )
     # Each submission finds no idle worker and starts one, up to ``jobs``.
     warm = [pool.submit(_Later("_warm_up")) for _ in range(jobs)]
-    return pool, warm
+    return pool, warm, jobs
 
 
 def _end(prestarted) -> None:

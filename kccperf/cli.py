@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ._jobs import DEFAULT_JOBS
 from .errors import KccperfError, ParameterError
 from .schemas import BudgetCheck, Scorecard
 
@@ -319,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="all",
         help="'all' (every area, the county view and budget views) or area names/slugs separated by commas (default %(default)s)",
     )
-    rep.add_argument("--jobs", type=_positive_int, default=1, help="notebooks executed in parallel (default 1)")
+    rep.add_argument(
+        "--jobs", type=_positive_int, default=DEFAULT_JOBS, help="notebooks executed in parallel (default %(default)s)"
+    )
     rep.add_argument("--out", default=None, help="output folder (default: the repository's outputs/)")
     rep.add_argument(
         "--timeout", type=_positive_int, default=600, help="seconds any one notebook cell may run (default %(default)s)"

@@ -167,6 +167,32 @@ def test_workers_are_started_before_the_imports_only_for_a_local_report(argv, jo
     assert kccperf_launcher._jobs(argv) == jobs
 
 
+def test_the_launcher_reads_the_jobs_default_and_cap_without_importing_pandas():
+    # The launcher starts the workers before the package imports: reading --jobs must not import it.
+    code = (
+        "import sys, kccperf_launcher\n"
+        "jobs = kccperf_launcher._jobs(['kccperf', 'report'])\n"
+        "print(jobs, 'pandas' in sys.modules, 'kccperf' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "1 False False\n"), done.stderr
+
+
+def test_the_launcher_starts_as_many_workers_as_the_batch_wants(monkeypatch):
+    """The default and the cap are the shared ones of kccperf._jobs, as the command and the batch use them."""
+    import kccperf_launcher
+    from kccperf import _jobs, cli
+    from kccperf.publish import batch
+
+    assert kccperf_launcher._jobs_rules().__file__ == _jobs.__file__
+    assert kccperf_launcher._jobs(["kccperf", "report"]) == _jobs.DEFAULT_JOBS == cli.build_parser().parse_args(["report"]).jobs
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    said: list[str] = []
+    assert kccperf_launcher._jobs(["kccperf", "report", "--jobs", "7"]) == 3 == batch._cap_jobs(7, said.append)
+    assert said == ["kccperf: --jobs 7 capped at 3, the number of CPUs"]
+
+
 def _offered(jobs: int):
     import kccperf_launcher
 
@@ -176,8 +202,8 @@ def _offered(jobs: int):
 def test_the_batch_adopts_the_workers_started_for_it():
     from kccperf.publish import batch
 
-    pool, warm = _offered(1)
-    batch.offer_workers(pool, warm)
+    pool, warm, workers = _offered(1)
+    batch.offer_workers(pool, warm, workers)
     local = batch._LocalPool(1)
     try:
         assert local._pool is pool and local.warm_up(None) == warm
@@ -193,9 +219,9 @@ def test_workers_started_for_another_number_are_ended_and_the_right_number_start
 
     from kccperf.publish import batch
 
-    pool, warm = _offered(2)
+    pool, warm, workers = _offered(2)
     started = [psutil.Process(p.pid) for p in pool._processes.values()]
-    batch.offer_workers(pool, warm)
+    batch.offer_workers(pool, warm, workers)
     local = batch._LocalPool(1)  # a single report needs one
     try:
         assert local._pool is not pool and local.jobs == 1

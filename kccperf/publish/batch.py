@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._format import generated_at
+from .._jobs import DEFAULT_JOBS, cap_jobs
 from .._paths import project_root
 from ..errors import KernelSetupError, ParameterError
 from ..judge.since import EditionChanges, since_last_edition
@@ -220,16 +221,16 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-_OFFERED: list[tuple[ProcessPoolExecutor, list[Future]]] = []
+_OFFERED: list[tuple[ProcessPoolExecutor, list[Future], int]] = []
 
 
-def offer_workers(pool: ProcessPoolExecutor, warm: list[Future]) -> None:
-    """Offer the next local batch worker processes already started, with their warm-up futures.
+def offer_workers(pool: ProcessPoolExecutor, warm: list[Future], workers: int) -> None:
+    """Offer the next local batch the ``workers`` worker processes of ``pool``, already started, with their warm-up futures.
 
     The console command starts them before its own imports (``kccperf_launcher``); the batch adopts them when it
     needs exactly as many workers, and otherwise ends them. Whoever started them ends them if no batch runs.
     """
-    _OFFERED[:] = [(pool, warm)]
+    _OFFERED[:] = [(pool, warm, workers)]
 
 
 def _warm_up() -> None:
@@ -350,7 +351,7 @@ def build_reports(
     areas: str | list[str] | None = "all",
     *,
     out_dir: str | os.PathLike | None = None,
-    jobs: int = 1,
+    jobs: int = DEFAULT_JOBS,
     timeout: int = 600,
     suppress_threshold: int = 5,
     progress: Callable[[str], None] | None = None,
@@ -468,7 +469,7 @@ def resolve_periods(periods: str | list[str], data_dir=None) -> list[str]:
 class _Options:
     """How a run builds: the keyword parameters of :func:`build_reports` besides the editions, areas and output."""
 
-    jobs: int = 1
+    jobs: int = DEFAULT_JOBS
     timeout: int = 600
     suppress_threshold: int = 5
     progress: Callable[[str], None] | None = None
@@ -618,8 +619,8 @@ class _LocalPool:
         self.jobs = jobs
         self._warm: list[Future] = []
         offered = _OFFERED.pop() if _OFFERED else None
-        if offered is not None and offered[0]._max_workers == jobs:
-            self._pool, self._warm = offered
+        if offered is not None and offered[2] == jobs:
+            self._pool, self._warm, _ = offered
         else:
             if offered is not None:  # started for another number of workers: end them, start the right number
                 _stop_workers(offered[0])
@@ -782,12 +783,11 @@ def _write_index(run: ReportRun, plan: _Plan, generated: str, data_dir) -> None:
 
 
 def _cap_jobs(jobs: int, say: Callable[[str], None]) -> int:
-    """At most one worker per CPU: more only compete for the same cores and memory."""
-    cpus = os.cpu_count() or 1
-    if jobs > cpus:
-        say(f"kccperf: --jobs {jobs} capped at {cpus}, the number of CPUs")
-        return cpus
-    return jobs
+    """``jobs`` capped by :func:`kccperf._jobs.cap_jobs`, saying so when it is."""
+    capped = cap_jobs(jobs)
+    if capped < jobs:
+        say(f"kccperf: --jobs {jobs} capped at {capped}, the number of CPUs")
+    return capped
 
 
 LOCK_NAME = ".kccperf.lock"

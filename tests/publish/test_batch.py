@@ -236,3 +236,23 @@ def test_the_start_is_said_before_each_slow_step(tmp_path, monkeypatch, capfd, q
     out, err = capfd.readouterr()
     assert out + err == ""
     assert said_before == ([] if quiet else ["starting 1 worker …", PREPARING])
+
+
+@pytest.mark.parametrize(("offered", "needed", "adopted"), [(2, 2, True), (2, 1, False)])
+def test_offered_workers_are_adopted_by_the_count_they_come_with(monkeypatch, offered, needed, adopted):
+    """The count is given with the workers: nothing reads the pool's private worker count."""
+    from kccperf.publish import batch
+
+    class Pool:  # has no _max_workers
+        ended = False
+
+        def shutdown(self, wait, cancel_futures):
+            self.ended = True
+
+    pool, warm, opened = Pool(), ["warm"], object()
+    monkeypatch.setattr(batch, "_stop_workers", lambda _pool: None)
+    monkeypatch.setattr(batch._LocalPool, "_open", lambda self: opened)
+    batch.offer_workers(pool, warm, offered)
+    local = batch._LocalPool(needed)
+    assert (local._pool is pool, local._warm == warm, pool.ended) == (adopted, adopted, not adopted)
+    assert local._pool is (pool if adopted else opened) and not batch._OFFERED
