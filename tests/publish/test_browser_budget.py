@@ -36,6 +36,21 @@ CHART_SIZES = """() => [...document.querySelectorAll('figure img')].map(img => (
 }))"""
 
 
+# The directorate codes of the register and Appendix A (data/reference/budget/2025-26/directorates.csv): a director
+# learns each from its first use, written 'Growth, Environment & Transport (GET)' (or 'CPE (a code ...)').
+DIRECTORATE_CODES = ("CYPE", "ASCH", "GET", "DCED", "CED", "CPE")
+
+
+def unexplained_codes(text: str) -> list[str]:
+    """Each directorate code whose first use in ``text`` is bare: neither '(GET)' after its name nor 'CPE (' before words."""
+    out = []
+    for code in DIRECTORATE_CODES:
+        first = re.search(rf"(?<![\w-]){code}(?![\w-])", text)
+        if first and text[first.start() - 1 : first.end() + 1] != f"({code})" and text[first.end() : first.end() + 2] != " (":
+            out.append(code)
+    return out
+
+
 def internal_words(text: str) -> list[str]:
     """The column keys, file names and ``ALL`` codes in a reader's text."""
     return sorted(set(INTERNAL_ID.findall(text)) | set(ALL_CODE.findall(text)))
@@ -68,6 +83,29 @@ def test_budget_pages_on_a_phone_show_no_internal_id_or_code(full_run, browser, 
     page.close()
     assert internal_words(text) == [], slug
     assert "Whole council" in text or slug.endswith("cype")
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_budget_pages_spell_out_each_directorate_where_first_used(full_run, browser, slug):
+    page = _open(browser, full_run.out_dir / f"{slug}.html")
+    text = page.evaluate(READER_TEXT)
+    page.close()
+    assert unexplained_codes(text) == [], slug
+    assert "Children, Young People & Education (CYPE)" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Budget risk view 2025-26: CYPE. Children, Young People & Education (CYPE)", ["CYPE"]),
+        ("GET/DCED 1 risk; Growth, Environment & Transport (GET)", ["GET", "DCED"]),
+        ("Growth, Environment & Transport (GET) and Deputy Chief Executive's Department (DCED); later GET Page 94", []),
+        ("CPE (a code the report does not spell out); Page 88 CPE", []),
+        ("no directorate at all, nor CYPE-like words such as CYPEX", []),
+    ],
+)
+def test_the_first_use_check_finds_a_bare_code(text, bare):
+    assert unexplained_codes(text) == bare
 
 
 @pytest.mark.parametrize("slug", PAGES)
