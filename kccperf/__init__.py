@@ -29,12 +29,13 @@ from .judge.assess import assess
 from .judge.commentary import commentary
 from .judge.reconcile import Reconciliation, floor_inference, reconcile
 from .judge.since import EditionChanges, since_last_edition
+from .publish.glossary import abbreviations_used
 from .publish.main_points import main_points
 from .publish.parameters import check_notebook_parameters, check_parameters
 from .publish.prepared import load_assessed, load_series, prepare_edition
 from .publish.summary import area_view, indicator_summary, league_table, rag_counts, vulnerable_gaps
 from .publish.suppress import suppress
-from .scorecard.catalogue import Catalogue, load_catalogue
+from .scorecard.catalogue import Catalogue, load_abbreviations, load_catalogue
 from .scorecard.editions import (
     available_periods,
     latest_period,
@@ -87,6 +88,7 @@ __all__ = [
     "__version__",
     "area_view",
     "main_points",
+    "abbreviations_used",
     "assess",
     "available_periods",
     "check_notebook_parameters",
@@ -101,6 +103,7 @@ __all__ = [
     "load_series",
     "prepare_edition",
     "rag_counts",
+    "load_abbreviations",
     "load_catalogue",
     "load_headline",
     "load_indicator_info",

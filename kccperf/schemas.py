@@ -594,6 +594,17 @@ class Block(pa.DataFrameModel):
         strict = True
 
 
+class Abbreviation(pa.DataFrameModel):
+    """Abbreviations the scorecard prints, in ``data/reference/abbreviations.csv``, and where each meaning comes from."""
+
+    abbreviation: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Za-z][A-Za-z0-9]*$")
+    meaning: Series[str] = pa.Field(str_length={"min_value": 2})
+    source: Series[str] = pa.Field(str_length={"min_value": 2})
+
+    class Config:
+        strict = True
+
+
 def _source_row(frame, index) -> tuple[str, str] | None:
     """(file, "row N") of a failing row of a frame that records where each row was printed, else None."""
     if index is None or index not in frame.index or not {"source_file", "source_row"} <= set(frame.columns):

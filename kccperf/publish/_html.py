@@ -87,5 +87,6 @@ def provenance_footer(info: dict[str, str], parameters: dict[str, object], versi
         STYLESHEET + '<footer class="kcc-footer">'
         f"<p>Source: {escape(info.get('title', ''))}, {escape(info.get('edition_label', ''))}, published "
         f"{escape(info.get('publication_date', ''))} by {escape(info.get('producer', ''))}.</p>"
-        f"<p>Produced with kccperf {escape(version)}; parameters: {params}.</p></footer>"
+        # The parameters are for an analyst re-running the page; the page's own notes say what they mean.
+        f"<p>Produced with kccperf {escape(version)} (run parameters, for analysts: {params}).</p></footer>"
     )

@@ -4,12 +4,15 @@ The template lives in ``templates/nbconvert/kccperf`` beside this module; :func:
 and ``jupyter nbconvert --to html --template kccperf executed.ipynb`` finds it once ``make setup`` has linked it
 into the environment's Jupyter data folder, so both give the same page. Its ``conf.json`` removes the cells
 tagged ``analyst-note`` and runs :class:`ReportPage`, which hands the template the page title, the generated-at
-time, the section headings and a markdown renderer that gives headings ids but no anchor links.
+time, the section headings, a markdown renderer that gives headings ids but no anchor links, and the
+abbreviations the page uses, which the template spells out at the end of the page.
 ``kccperf report`` writes every page with :func:`report_html`.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +25,9 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 
 from .._format import generated_at
+from ..schemas import Abbreviation as Ab
+from ..scorecard.catalogue import load_abbreviations
+from .glossary import abbreviations_used
 
 TEMPLATE_NAME = "kccperf"
 TEMPLATE_DIRS = Path(__file__).parent / "templates" / "nbconvert"
@@ -97,6 +103,8 @@ class ReportPage(Preprocessor):
     - ``markdown``: renders markdown as :func:`render_markdown` does, for the template's markdown cells.
     - ``sections``: the level-2 headings of the markdown cells, for the contents list.
     - ``contents_cell``: the markdown cell holding the first of them, which the contents list precedes.
+    - ``abbreviations``: the abbreviations the page shows (:func:`page_texts`, :func:`kccperf.abbreviations_used`)
+      as ``{"abbreviation", "meaning"}``; the contents list ends with their section when there are any.
     """
 
     def preprocess(self, nb, resources):
@@ -114,7 +122,51 @@ class ReportPage(Preprocessor):
                 if sections and page["contents_cell"] is None:
                     page["contents_cell"] = cell
                 page["sections"].extend(sections)
+        used = abbreviations_used(page_texts(nb), load_abbreviations())
+        page["abbreviations"] = used[[Ab.abbreviation, Ab.meaning]].to_dict("records")
+        if page["abbreviations"]:
+            page["sections"].append({"id": ABBREVIATIONS_ID, "text": "Abbreviations"})
+        page["abbreviations_id"] = ABBREVIATIONS_ID
         return nb, resources
+
+
+ABBREVIATIONS_ID = "Abbreviations"
+_HIDDEN = re.compile(r"(?s)<(style|script)\b.*?</\1>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_texts(nb) -> list[str]:
+    """The text a reader sees on the page: each markdown cell's source and each output's text (HTML without its
+    tags, styles or scripts; plain text only where the output has nothing else, which the page would show instead).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## EH"),
+    ...     nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data",
+    ...         {"text/html": "<style>.CIC{}</style><p>SEN &amp; CSWT</p>", "text/plain": "<HTML>"})])])
+    >>> page_texts(nb)
+    ['## EH', ' SEN & CSWT ']
+    """
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if "text/html" in data:
+                texts.append(html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", _joined(data["text/html"])))))
+            elif "text/markdown" in data:
+                texts.append(_joined(data["text/markdown"]))
+            elif set(data) == {"text/plain"}:
+                texts.append(_joined(data["text/plain"]))
+            elif out.get("output_type") == "stream":
+                texts.append(_joined(out.get("text", "")))
+    return texts
+
+
+def _joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
 
 
 def _executed_at(nb) -> str:

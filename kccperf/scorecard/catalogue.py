@@ -13,7 +13,7 @@ import pandas as pd
 from .. import schemas
 from .._paths import data_root
 from ..errors import InputError, ParameterError, read_utf8
-from ..schemas import Area, Block, Indicator, Table, Target
+from ..schemas import Abbreviation, Area, Block, Indicator, Table, Target
 
 
 def normalise_title(title: str) -> str:
@@ -152,3 +152,27 @@ def load_catalogue(data_dir=None) -> Catalogue:
     cat = _load(str(root), _reference_signature(root))
     # Copies, so that a caller's edits never leak into the cache (and so into later assessments).
     return Catalogue(*(getattr(cat, f).copy() for f in ("indicators", "targets", "areas", "blocks", "tables")))
+
+
+def load_abbreviations(data_dir=None) -> pd.DataFrame:
+    """The abbreviations the scorecard prints, with their meanings and where each meaning comes from.
+
+    Most come from the scorecard's own key to abbreviations; the rest, which the scorecard uses without
+    explaining, say so in ``source``.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder; defaults to the repository's ``data/``.
+
+    Returns
+    -------
+    DataFrame
+        ``data/reference/abbreviations.csv`` validated against :class:`~kccperf.schemas.Abbreviation`.
+
+    Examples
+    --------
+    >>> load_abbreviations().set_index("abbreviation").loc["CSWT", "meaning"]
+    "Children's Social Work Teams"
+    """
+    return _read_reference("abbreviations.csv", Abbreviation, data_root(data_dir).resolve())

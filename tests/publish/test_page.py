@@ -79,8 +79,22 @@ def test_contents_list_from_the_section_headings_before_the_first(page):
     nav = '<nav aria-label="Contents" class="kcc-toc"><h2 id="contents">Contents</h2><ol>'
     items = (
         '<li><a href="#Headline">Headline</a></li><li><a href="#Data-quality:-as-published">Data quality: as published</a></li>'
+        '<li><a href="#Abbreviations">Abbreviations</a></li>'
     )
     assert page.count("<nav") == 1 and nav + items + "</ol></nav>" + '<h2 id="Headline">' in page
+
+
+def test_the_abbreviations_the_page_shows_are_spelled_out_at_its_end(page):
+    # CYPE is in the title; RED (a rating, not in the key) and the JavaScript output's "js" are not abbreviations.
+    glossary = page.split('<h2 id="Abbreviations">', 1)[1]
+    assert re.findall(r"<dt>([^<]+)</dt>", glossary) == ["CYPE"] and "Children, Young People and Education" in glossary
+    assert glossary.index("</dl>") < glossary.index("Generated at")
+
+
+def test_a_page_with_no_abbreviation_has_no_abbreviations_section():
+    quiet = report_html(_notebook(new_markdown_cell("# Budget\n\n## Risks\n\nNone of the key's words.")))
+    assert "Abbreviations" not in quiet and "<dl" not in quiet
+    assert '<li><a href="#Risks">Risks</a></li></ol></nav>' in quiet
 
 
 def test_title_one_generated_line_styles_and_nothing_external(page):
