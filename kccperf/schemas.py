@@ -595,7 +595,7 @@ class Block(pa.DataFrameModel):
 
 
 class Abbreviation(pa.DataFrameModel):
-    """Abbreviations the scorecard prints, in ``data/reference/abbreviations.csv``, and where each meaning comes from."""
+    """Abbreviations the scorecard and the budget report print, in ``data/reference/abbreviations.csv``, and where each meaning comes from."""
 
     abbreviation: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Za-z][A-Za-z0-9]*$")
     meaning: Series[str] = pa.Field(str_length={"min_value": 2})

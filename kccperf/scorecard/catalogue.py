@@ -155,7 +155,7 @@ def load_catalogue(data_dir=None) -> Catalogue:
 
 
 def load_abbreviations(data_dir=None) -> pd.DataFrame:
-    """The abbreviations the scorecard prints, with their meanings and where each meaning comes from.
+    """The abbreviations the scorecard and the budget report print, with their meanings and where each comes from.
 
     Most come from the scorecard's own key to abbreviations; the rest, which the scorecard uses without
     explaining, say so in ``source``.
