@@ -43,24 +43,35 @@ class Chart:
     then keep every image twice. The caption is plain text unless ``caption_html`` is given (already escaped).
     ``min_font_px``, when given, is the height of the chart's smallest text in the PNG's own pixels
     (:func:`smallest_font_px`); the image carries it as ``data-min-font-px``, so a page test can tell how large
-    that text is once the browser has scaled the image to the screen.
+    that text is once the browser has scaled the image to the screen. A ``scroll`` chart (one too wide to shrink
+    to a phone's width and stay readable) keeps its own size inside a box that scrolls sideways by itself.
     """
 
     def __init__(
-        self, png: bytes, alt: str, caption: str, table: str = "", *, caption_html: str = "", min_font_px: float | None = None
+        self,
+        png: bytes,
+        alt: str,
+        caption: str,
+        table: str = "",
+        *,
+        caption_html: str = "",
+        min_font_px: float | None = None,
+        scroll: bool = False,
     ) -> None:
         self.png, self.alt, self.caption, self.table = png, alt, caption, table
         self.caption_html = caption_html or html.escape(caption)
-        self.min_font_px = min_font_px
+        self.min_font_px, self.scroll = min_font_px, scroll
 
     def _figure(self, cls: str) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         details = f"<details><summary>The figures</summary>{self.table}</details>" if self.table else ""
         font = f' data-min-font-px="{self.min_font_px:.2f}"' if self.min_font_px is not None else ""
-        return (
-            f'<figure class="{cls}"><img src="data:image/png;base64,{data}"{font} alt="{html.escape(self.alt)}"/>'
-            f"<figcaption>{self.caption_html}</figcaption>{details}</figure>"
-        )
+        img = f'<img src="data:image/png;base64,{data}"{font} alt="{html.escape(self.alt)}"/>'
+        if self.scroll:
+            # Focusable and named, so a keyboard can scroll it and a screen reader says what it holds.
+            label = html.escape(f"{self.caption.split('.')[0]} (scrolls sideways)")
+            img = f'<div class="kcc-scroll" role="region" tabindex="0" aria-label="{label}">{img}</div>'
+        return f'<figure class="{cls}">{img}<figcaption>{self.caption_html}</figcaption>{details}</figure>'
 
     def _repr_html_(self) -> str:
         return self._figure("kcc-figure")
@@ -86,12 +97,13 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def smallest_font_px(fig: Figure, dpi: float | None = None) -> float:
+def smallest_font_px(fig: Figure, dpi: float | None = None, *, drawn: bool = False) -> float:
     """The size of the figure's smallest visible text, in pixels of its image at ``dpi`` (default the figure's own).
 
     Every visible, non-empty text artist counts (titles, labels, tick labels, legend entries, annotations),
     measured after a draw (tick labels get their text when drawn): a font of ``pt`` points is ``pt * dpi / 72``
-    pixels tall in the PNG.
+    pixels tall in the PNG. ``drawn`` says the figure has just been drawn (by :func:`png_bytes`), so it is not
+    drawn again.
 
     Examples
     --------
@@ -103,7 +115,8 @@ def smallest_font_px(fig: Figure, dpi: float | None = None) -> float:
     """
     from matplotlib.text import Text
 
-    fig.draw_without_rendering()
+    if not drawn:
+        fig.draw_without_rendering()
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return min(sizes, default=0.0) * (dpi or fig.dpi) / 72
 
@@ -116,7 +129,13 @@ def figure_html(fig: Figure, *, alt: str, caption: str, dpi: int = 80, tight: bo
     """
     if tight:
         fig.set_layout_engine("tight")
-    return Chart(png_bytes(fig, dpi), alt, caption)
+    return _chart(fig, dpi, alt, caption)
+
+
+def _chart(fig: Figure, dpi: int, alt: str, caption: str, table: str = "", **kwargs) -> Chart:
+    """The figure drawn once as a PNG, as a :class:`Chart` that records its smallest text."""
+    png = png_bytes(fig, dpi)
+    return Chart(png, alt, caption, table, min_font_px=smallest_font_px(fig, dpi, drawn=True), **kwargs)
 
 
 def _short(title: str, n: int = 48) -> str:
@@ -147,12 +166,13 @@ class ChartSet:
     table inside ``<details>``.
     """
 
-    def __init__(self, charts: list[Chart], *, label: str) -> None:
-        self.charts, self.label = charts, label
+    def __init__(self, charts: list[Chart], *, label: str, cls: str = "") -> None:
+        self.charts, self.label, self.cls = charts, label, cls
 
     def _repr_html_(self) -> str:
         items = "".join(chart._figure("kcc-figure kcc-panel") for chart in self.charts)
-        return f'<div class="kcc-chart-grid" role="group" aria-label="{html.escape(self.label)}">{items}</div>'
+        cls = " ".join(["kcc-chart-grid", self.cls]).strip()
+        return f'<div class="{cls}" role="group" aria-label="{html.escape(self.label)}">{items}</div>'
 
 
 def _panel_figure(width: float = 2.8, height: float = 2.1) -> tuple[Figure, object]:
@@ -303,14 +323,15 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
         )
         name = row[S.title] + (f" ({key[0]})" if key[0] else "")
         caption = _rag_badge(row[A.rating]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
-        panels.append(Chart(png_bytes(fig, dpi), alt, name, table, caption_html=caption))
+        panels.append(_chart(fig, dpi, alt, name, table, caption_html=caption))
     return ChartSet(panels, label=f"Trends for {area}")
 
 
 def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str) -> Figure:
     """One funnel plot: the districts' values against their denominators, the county line and the 95% and 99.8% limits.
 
-    ``pts`` holds every district's point and ``me`` the chosen area's; ``title`` is already wrapped.
+    ``pts`` holds every district's point and ``me`` the chosen area's (none on the county's page, where every
+    district is drawn alike); ``title`` is already wrapped.
     """
     fig, ax = _panel_figure(3.4, 2.6)
     p0 = pts[A.county_value].iloc[0]
@@ -325,32 +346,63 @@ def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str)
     county = ax.axhline(p0, color="#0b0c0c", linewidth=1, label="county")
     others = pts.drop(index=me.index)
     grey = ax.scatter(
-        others[S.denominator], others[A.value], s=14, color="#b1b4b6", edgecolor="#505a5f", zorder=3, label="other districts"
+        others[S.denominator],
+        others[A.value],
+        s=14,
+        color="#b1b4b6",
+        edgecolor="#505a5f",
+        zorder=3,
+        label="other districts" if len(me) else "districts",
     )
-    mine = ax.scatter(me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area)
+    points = [grey]
+    if len(me):
+        mine = ax.scatter(
+            me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area
+        )
+        points = [mine, grey]
     ax.set_xlabel("cases in the denominator", fontsize=7)
     ax.set_ylabel("%", fontsize=7)
     ax.tick_params(labelsize=7)
     ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     # Two rows, filled down the columns: the points (the long names share a column), the limits, the county.
-    handles = [mine, grey, *limits, county]
+    handles = [*points, *limits, county]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=6.5, frameon=False, columnspacing=1.5)
     _fit_panel(fig, ax, title, legend_rows=2, x_label=True)
     return fig
+
+
+_WHERE = {"": "no limits"}
+
+
+def _funnel_alt(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, county: str) -> str:
+    """What a funnel plot shows, in words: the area against the county, or on the county's page how many districts lie
+    outside the limits."""
+    name, county_value = pts[S.title].iloc[0], format_value(pts[A.county_value].iloc[0], "percent")
+    if me.empty:
+        outside = int(pts[A.funnel].str.startswith("outside").sum())
+        return f"Funnel plot of {name}: {len(pts)} districts against {county} {county_value}; {outside} outside the 95% limits."
+    return (
+        f"Funnel plot of {name}: {area} at {format_value(me[A.value].iloc[0], 'percent')} against {county} {county_value}, "
+        f"{_WHERE.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])}; {len(pts) - len(me)} other districts in grey."
+    )
 
 
 def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limit: int = 6, dpi: int = 110) -> HTML | ChartSet:
     """Funnel plots placing an area among the districts, for percentage indicators with counts.
 
     Each panel plots every district's value against its denominator, with the county value and
-    the 95% and 99.8% control limits around it; the chosen area is drawn as a diamond. The data table
+    the 95% and 99.8% control limits around it; the chosen area is drawn as a diamond. On the county's own
+    page (``area`` is ``county``) the districts are drawn alike, one panel per indicator. The data table
     beside each lists the values and whether each lies inside the limits, not the denominators.
     """
     d = assessed[(assessed[A.area] != county) & assessed[A.ci_low].notna() & assessed[A.county_value].notna()]
     if Suppression.suppressed in d:
         d = d[~d[Suppression.suppressed].astype(bool)]
-    mine = d[d[A.area] == area]
-    keys = list(dict.fromkeys(zip(mine[A.block], mine[A.indicator])))[:limit]
+    if area == county:
+        keys = [("", ind) for ind in dict.fromkeys(d[A.indicator])][:limit]
+    else:
+        mine = d[d[A.area] == area]
+        keys = list(dict.fromkeys(zip(mine[A.block], mine[A.indicator])))[:limit]
     if not keys:
         return HTML(
             f"<p>No percentage indicator with published counts can be placed on a funnel plot for {html.escape(area)}.</p>"
@@ -361,21 +413,18 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         pts = d[d[A.indicator] == ind]
         pts = pts.sort_values(A.area, key=lambda a: a != area, kind="stable").drop_duplicates([A.block, A.value, S.denominator])
         me = pts[(pts[A.area] == area) & (pts[A.block] == block)]
-        title = _full_title(me[S.title].iloc[0], block, 54)
+        name = pts[S.title].iloc[0]
+        title = _full_title(name, block, 54)
         fig = funnel_figure(pts, me, area=area, title=title)
-        where = {"": "no limits"}
         rows = [
-            (r.area + (f" ({r.block})" if r.block else ""), format_value(r.value, "percent"), where.get(r.funnel, r.funnel))
+            (r.area + (f" ({r.block})" if r.block else ""), format_value(r.value, "percent"), _WHERE.get(r.funnel, r.funnel))
             for r in pts.itertuples(index=False)
         ]
-        alt = (
-            f"Funnel plot of {me[S.title].iloc[0]}: {area} at {format_value(me[A.value].iloc[0], 'percent')} against "
-            f"{county} {format_value(pts[A.county_value].iloc[0], 'percent')}, {where.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])}; "
-            f"{len(pts) - len(me)} other districts in grey."
-        )
-        table = _small_table(f"{me[S.title].iloc[0]}: the districts", ["District", "Value", "Against the limits"], rows)
-        panels.append(Chart(png_bytes(fig, dpi), alt, title.replace("\n", " "), table))
-    return ChartSet(panels, label=f"Funnel plots for {area}")
+        table = _small_table(f"{name}: the districts", ["District", "Value", "Against the limits"], rows)
+        alt = _funnel_alt(pts, me, area=area, county=county)
+        panels.append(_chart(fig, dpi, alt, title.replace("\n", " "), table))
+    # Wider columns than the trends': a funnel plot's legend stays at its own size (9 px and more) on a desktop.
+    return ChartSet(panels, label=f"Funnel plots for {area}", cls="kcc-funnels")
 
 
 def rag_grid(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series]:
@@ -451,7 +500,7 @@ def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
     for i, row in enumerate(grid.to_numpy()):
         for j, v in enumerate(row):
             if v:
-                ax.text(j, i, v[0], ha="center", va="center", fontsize=8, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
+                ax.text(j, i, v[0], ha="center", va="center", fontsize=8.5, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
     ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=8.5)
     ax.set_yticks(range(len(grid)), short_titles([titles[i] for i in grid.index]), fontsize=8.5)
     ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
@@ -480,4 +529,6 @@ def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str
     )
     rows = [(titles[i], *grid.loc[i]) for i in grid.index]
     chart.table = _small_table("RAG by indicator and area", ["Indicator", *areas], rows)
+    # Shrunk to a phone's width its labels would be 3 px tall: it keeps its own size and scrolls sideways instead.
+    chart.scroll = True
     return chart

@@ -81,3 +81,27 @@ def stranded_leads(pdf: bytes, leads: list[str]) -> list[tuple[int, str]]:
                 found.append((number, text))
                 break
     return found
+
+
+MIN_TEXT_PX = 9.0
+# Each chart image: its natural width (PNG pixels), its width on the screen and the size of its smallest text in
+# PNG pixels, which the figure records when it is drawn (data-min-font-px; null when the image does not say).
+CHART_SIZES = """() => [...document.querySelectorAll('figure img')].map(img => ({
+  alt: (img.getAttribute('alt') || '').slice(0, 60),
+  natural: img.naturalWidth,
+  shown: img.getBoundingClientRect().width,
+  font: img.dataset.minFontPx === undefined ? null : parseFloat(img.dataset.minFontPx),
+}))"""
+
+
+def unreadable_charts(charts: list[dict]) -> list[str]:
+    """Each chart whose smallest text, scaled as the browser shows the image, is under 9 px (or is not recorded)."""
+    out = []
+    for c in charts:
+        if c["font"] is None or not c["natural"]:
+            out.append(f"{c['alt']}: no smallest text size recorded")
+            continue
+        shown_px = c["font"] * c["shown"] / c["natural"]
+        if shown_px < MIN_TEXT_PX:
+            out.append(f"{c['alt']}: smallest text {shown_px:.1f} px ({c['shown']:.0f} of {c['natural']} px wide)")
+    return out

@@ -1,6 +1,6 @@
 """Every report in a real headless browser: it loads with no console error and no failed request,
 every image decodes, and axe-core finds no serious or critical accessibility violation (WCAG 2.2 AA), on a
-desktop and at phone width (390 px), where nothing scrolls sideways. Printed to PDF on A4, a district report
+desktop and at phone width (390 px), where nothing scrolls sideways and every chart's text is at least 9 px tall. Printed to PDF on A4, a district report
 takes at most 8 pages and no image is split across two pages."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 import pytest
 
 from ._browser import (
+    CHART_SIZES,
     LEADS,
     MAX_BYTES,
     MAX_PRINTED_PAGES,
@@ -18,6 +19,7 @@ from ._browser import (
     pdf_pages_and_split_images,
     require_chromium,
     stranded_leads,
+    unreadable_charts,
 )
 
 require_chromium()
@@ -73,6 +75,9 @@ def test_every_report_in_a_browser(full_run, browser, width):
             if w < 600
             else 0
         )
+        # Every chart, as the browser scales it, keeps its smallest text at least 9 px tall (the county heat map
+        # keeps its own size and scrolls sideways in its own box on a phone).
+        unreadable = unreadable_charts(page.evaluate(CHART_SIZES))
         results = axe.run(page).response
         serious = [
             (v["id"], v["impact"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
@@ -89,6 +94,7 @@ def test_every_report_in_a_browser(full_run, browser, width):
             or too_big
             or overlapping
             or empty_lines
+            or unreadable
         ):
             problems.append(
                 (
@@ -103,6 +109,7 @@ def test_every_report_in_a_browser(full_run, browser, width):
                     too_big,
                     overlapping[:3],
                     empty_lines,
+                    unreadable[:3],
                 )
             )
         page.close()

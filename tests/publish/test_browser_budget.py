@@ -8,12 +8,11 @@ import re
 
 import pytest
 
-from ._browser import MAX_BYTES, WIDTHS, require_chromium
+from ._browser import CHART_SIZES, MAX_BYTES, WIDTHS, require_chromium, unreadable_charts
 
 require_chromium()
 
 PAGES = ("budget-2025-26-cype", "budget-2025-26-all")
-MIN_TEXT_PX = 9.0
 # A key of the tables or the code: words joined by underscores (y2024_25_core, cype_spend, appendix_f_risk_register).
 INTERNAL_ID = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?![\w])")
 ALL_CODE = re.compile(r"\bALL\b")
@@ -25,16 +24,6 @@ READER_TEXT = """() => {
     + (e.getAttribute('title') || ''));
   return document.body.innerText + '\\n' + attrs.join('\\n');
 }"""
-
-# Each chart image: its natural width (PNG pixels), its width on the screen and the size of its smallest text in
-# PNG pixels, which the figure records when it is drawn (data-min-font-px; null when the image does not say).
-CHART_SIZES = """() => [...document.querySelectorAll('figure img')].map(img => ({
-  alt: (img.getAttribute('alt') || '').slice(0, 60),
-  natural: img.naturalWidth,
-  shown: img.getBoundingClientRect().width,
-  font: img.dataset.minFontPx === undefined ? null : parseFloat(img.dataset.minFontPx),
-}))"""
-
 
 # The directorate codes of the register and Appendix A (data/reference/budget/2025-26/directorates.csv): a director
 # learns each from its first use, written 'Growth, Environment & Transport (GET)' (or 'CPE (a code ...)').
@@ -54,19 +43,6 @@ def unexplained_codes(text: str) -> list[str]:
 def internal_words(text: str) -> list[str]:
     """The column keys, file names and ``ALL`` codes in a reader's text."""
     return sorted(set(INTERNAL_ID.findall(text)) | set(ALL_CODE.findall(text)))
-
-
-def unreadable_charts(charts: list[dict]) -> list[str]:
-    """Each chart whose smallest text, scaled as the browser shows the image, is under 9 px (or is not recorded)."""
-    out = []
-    for c in charts:
-        if c["font"] is None or not c["natural"]:
-            out.append(f"{c['alt']}: no smallest text size recorded")
-            continue
-        shown_px = c["font"] * c["shown"] / c["natural"]
-        if shown_px < MIN_TEXT_PX:
-            out.append(f"{c['alt']}: smallest text {shown_px:.1f} px ({c['shown']:.0f} of {c['natural']} px wide)")
-    return out
 
 
 def _open(browser, path, width: str = "phone"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -315,3 +317,48 @@ def test_the_heat_map_s_row_labels_tell_every_indicator_apart():
     labels = figures.short_titles([titles[i] for i in grid.index])
     assert len(set(labels)) == len(labels) == len(grid)
     assert all(len(label) <= 80 for label in labels)
+
+
+def test_a_chart_records_its_smallest_text_without_drawing_twice(monkeypatch):
+    fig = _small_figure()
+    fig.axes[0].tick_params(labelsize=9)
+    draws = []
+    monkeypatch.setattr(Figure, "draw_without_rendering", lambda self: draws.append(1))
+    chart = figures.figure_html(fig, alt="a", caption="c", dpi=80)
+    assert chart.min_font_px == pytest.approx(9 * 80 / 72) and draws == []
+    assert 'data-min-font-px="10.00"' in chart._repr_html_()
+
+
+def test_every_trend_and_funnel_panel_records_its_smallest_text(sevenoaks, assessed):
+    view, series = sevenoaks
+    for charts in (figures.trend_grid(series, view, area="Sevenoaks"), figures.funnel_grid(assessed, area="Dover")):
+        assert charts.charts and all(c.min_font_px and c.min_font_px >= 9 for c in charts.charts)
+    assert 'class="kcc-chart-grid kcc-funnels"' in figures.funnel_grid(assessed, area="Dover")._repr_html_()
+
+
+def test_the_heat_map_scrolls_in_a_named_focusable_box_and_other_charts_do_not(assessed):
+    html = figures.rag_heatmap(assessed)._repr_html_()
+    box = html.split('<div class="kcc-scroll"', 1)[1].split(">", 1)[0]
+    assert 'role="region"' in box and 'tabindex="0"' in box and 'aria-label="RAG by indicator and area' in box
+    assert html.index("kcc-scroll") < html.index("<img") < html.index("</div>") < html.index("<figcaption")
+    assert "kcc-scroll" not in figures.figure_html(_small_figure(), alt="a", caption="c")._repr_html_()
+
+
+def test_the_county_page_places_its_districts_on_funnel_plots(assessed):
+    # The Kent page said only that no indicator could be placed: it is the county every district is compared with.
+    charts = figures.funnel_grid(assessed, area="Kent").charts
+    assert len(charts) == 6
+    for chart in charts:
+        assert "Kent at" not in chart.alt and " districts against Kent " in chart.alt
+        rows = chart.table.count("<tr>") - 1
+        assert f": {rows} districts against Kent" in chart.alt
+        assert re.search(r"; \d+ outside the 95% limits\.$", chart.alt)
+    fig = figures.funnel_figure(
+        *(lambda pts: (pts, pts.iloc[:0]))(
+            assessed[(assessed[A.indicator] == "eyfs_gld") & (assessed[A.area] != "Kent")].dropna(subset=[A.ci_low])
+        ),
+        area="Kent",
+        title="EYFS",
+    )
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["districts", "95% limits", "99.8% limits", "county"]
+    assert clipped_texts(fig) == []
