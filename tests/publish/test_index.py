@@ -76,15 +76,17 @@ def test_index_page():
     assert "from the Directorate Scorecard, published 2024-12-09" in page
     assert (
         '<tr><th scope="row">Dover</th><td><a href="dover.html">Dover: report</a> (data: <a href="dover.csv">CSV</a>, '
-        '<a href="dover.xlsx">Excel</a>)</td><td class="num">1</td><td class="num">0</td><td class="num">1</td>'
-        '<td class="num">0</td><td>–</td></tr>'
+        '<a href="dover.xlsx">Excel</a>)</td><td class="num" data-label="RED">1</td><td class="num" data-label="AMBER">0</td>'
+        '<td class="num" data-label="GREEN">1</td><td class="num" data-label="Not rated">0</td></tr>'
     ) in page
-    # Labelled on a phone like the counts (RED, AMBER, ...), never five bare dashes.
-    assert '<td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td>–</td></tr>' in page
-    assert 'Failed: RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt;</td><td colspan="5">' in page
+    # A page with no ratings of its own says so once, never four bare dashes (unlabelled on a phone).
+    assert '<td colspan="4" class="kcc-none">No RAG counts: this page rates no indicator of its own.</td></tr>' in page
+    assert "–" not in page.split("<tbody>")[1]
+    assert 'Failed: RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt;</td><td colspan="4">' in page
     assert "<script" not in page
     assert '<a href="swale.html">Swale</a> (from an earlier run, 2024-11-01 10:00 UTC)</td>' in page
-    assert len(re.findall(r'<th scope="col">', page)) == 7
+    # No row has a line of its own since the last edition: no column of dashes for it.
+    assert len(re.findall(r'<th scope="col">', page)) == 6 and "Since the last edition" not in page
     assert re.findall(r"Generated at [^<]*", page) == ["Generated at 2024-12-01 08:00 UTC"]
 
 
@@ -113,7 +115,7 @@ def test_since_the_last_edition_per_area(assessed):
     assert rows[0].since == "Since the 2024-10 edition: 1 indicator dropped."
     page = index_html(rows, period="2024-11", info=INFO, generated="x")
     assert '<th scope="col">Since the last edition</th>' in page
-    assert "<td>Since the 2024-10 edition: 1 indicator dropped.</td></tr>" in page
+    assert '<td data-label="Since the last edition">Since the 2024-10 edition: 1 indicator dropped.</td></tr>' in page
 
 
 def test_a_sentence_every_area_shares_is_said_once_above_the_table():
