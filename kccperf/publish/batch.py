@@ -39,8 +39,10 @@ from ..scorecard.editions import (
     available_periods,
     latest_period,
     load_edition_info,
+    load_scorecard,
     resolve_period,
 )
+from ..scorecard.metadata import load_indicator_info
 from .downloads import Download, budget_download, report_download, write_csv, write_text, write_workbook
 from .index import earlier_rows, index_html, result_rows
 from .parameters import check_notebook_parameters
@@ -881,7 +883,9 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
         )
         for a in names
     ]
-    downloads = {t.slug: report_download(area_view(assessed, t.area)) for t in tasks}
+    # The workbooks say in words what each figure covers, as the pages do: from the sources page and the printed figures.
+    covers = (load_indicator_info(period, data_dir=data_dir), load_scorecard(period, data_dir=data_dir))
+    downloads = {t.slug: report_download(area_view(assessed, t.area), *covers) for t in tasks}
     if every:
         tasks.append(
             ReportTask(
@@ -892,7 +896,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
                 "Kent and districts",
             )
         )
-        downloads["kent-scorecard"] = report_download(assessed)
+        downloads["kent-scorecard"] = report_download(assessed, *covers)
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
     for t in tasks:
         if not Path(t.template).is_file():

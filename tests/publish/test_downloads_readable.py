@@ -240,3 +240,11 @@ def test_empty_frames_and_frames_without_limits_are_written(tmp_path, dover):
     )
     headings, rows = _sheet(write_workbook(no_rows.sheets, tmp_path / "no_rows.xlsx"), "Risks")
     assert rows == [] and headings == ["Risk ref", "Directorate", "Exposure (£m)"]
+
+
+def test_the_batch_writes_workbooks_that_say_what_each_figure_covers(full_run):
+    # kccperf report gives the workbooks the sources page, so no area's sheet shows the code R12M.
+    for slug in ("dover", "kent", "kent-scorecard"):
+        headers, rows = _sheet(full_run.out_dir / f"{slug}.xlsx", "Indicators")
+        covered = [r["Period covered"].value for r in rows]
+        assert "R12M" not in covered and any(str(v).startswith("rolling 12 months to ") for v in covered), slug
