@@ -680,14 +680,20 @@ def finding_list(sentences: pd.DataFrame, *, empty: str = "The checks found noth
 
 
 def checks_table(summary: pd.DataFrame) -> HTML:
-    """Reconciliation checks by category: how many agree and disagree."""
+    """Reconciliation checks by category: what each checks, how many agree and disagree, and its name in
+    ``kccperf qa`` (last: analysts look it up, directors read the words)."""
     return data_table(
-        summary,
+        summary.assign(
+            **{
+                FindingSummary.meaning: summary[FindingSummary.meaning].str[:1].str.upper()
+                + summary[FindingSummary.meaning].str[1:]
+            }
+        ),
         caption="Checks by category",
         columns={
-            FindingSummary.category: "Category",
+            FindingSummary.meaning: "Check",
             FindingSummary.agree: "Agree",
             FindingSummary.disagree: "Disagree",
-            FindingSummary.meaning: "Meaning",
+            FindingSummary.category: "Name in kccperf qa",
         },
     )

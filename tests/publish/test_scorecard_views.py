@@ -299,3 +299,14 @@ def test_a_figure_shown_at_the_period_it_repeats_says_where_it_was_printed(asses
     )
     unmoved = html.split("Percentage re-referrals to Children")[1].split("</tr>")[0]
     assert "Latest figure: rolling 12 months to Oct 2024<" in unmoved
+
+
+def test_the_checks_table_leads_with_what_each_check_is_and_ends_with_its_qa_name():
+    summary = pd.DataFrame(
+        {"category": ["rag", "dot"], "agree": [3, 0], "disagree": [1, 0], "meaning": ["published RAG contradicted", "arrows"]}
+    )
+    html = scorecard_views.checks_table(summary).data
+    heads = [h.split(">")[-1] for h in html.split("</th>")[:4]]
+    assert heads == ["Check", "Agree", "Disagree", "Name in kccperf qa"]
+    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.index("Published RAG contradicted") < first_row.index(">rag<")
