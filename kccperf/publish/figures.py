@@ -422,7 +422,9 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         ]
         table = _small_table(f"{name}: the districts", ["District", "Value", "Against the limits"], rows)
         alt = _funnel_alt(pts, me, area=area, county=county)
-        panels.append(_chart(fig, dpi, alt, title.replace("\n", " "), table))
+        line = title.replace("\n", " ")
+        caption = f'<span class="kcc-caption-title">{html.escape(line)}</span>'
+        panels.append(_chart(fig, dpi, alt, line, table, caption_html=caption))
     # Wider columns than the trends': a funnel plot's legend stays at its own size (9 px and more) on a desktop.
     return ChartSet(panels, label=f"Funnel plots for {area}", cls="kcc-funnels")
 

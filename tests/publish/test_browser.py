@@ -219,3 +219,15 @@ def test_rag_is_never_conveyed_by_colour_alone(full_run, browser):
     # under 2023-24, covers 2022-23 and misses that year's target; its KS5 figures have no target for their year.
     for check in ("confirmed", "floor not published", "no target published", "figures disagree"):
         assert any(text.endswith(check) for text in cells), check
+
+
+def test_a_chart_panel_shows_its_title_once(full_run, browser):
+    """The title drawn in a trend or funnel panel's image is not repeated beside it; screen readers still get it."""
+    page = browser.new_page()
+    page.goto((full_run.out_dir / "dover.html").as_uri())
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('.kcc-panel .kcc-caption-title')].map(s => {"
+        "const r = s.getBoundingClientRect(); return [r.width, r.height, s.textContent.length]; })"
+    )
+    page.close()
+    assert len(sizes) >= 20 and all(w <= 1 and h <= 1 and n > 10 for w, h, n in sizes), sizes[:3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -362,3 +363,14 @@ def test_the_county_page_places_its_districts_on_funnel_plots(assessed):
     )
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["districts", "95% limits", "99.8% limits", "county"]
     assert clipped_texts(fig) == []
+
+
+def test_a_panel_s_title_is_seen_once_in_its_image_and_read_once_from_its_caption(sevenoaks, assessed):
+    view, series = sevenoaks
+    for charts in (figures.trend_grid(series, view, area="Sevenoaks"), figures.funnel_grid(assessed, area="Dover")):
+        for chart in charts.charts:
+            # The caption's title is the screen reader's (visually hidden by report.css), the image's the eye's.
+            assert (
+                chart.caption_html.count('<span class="kcc-caption-title">') == 1
+                and html.escape(chart.caption) in chart.caption_html
+            )
