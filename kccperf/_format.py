@@ -31,6 +31,35 @@ def format_value(value: float | None, unit: str) -> str:
     return {"percent": f"{text}%", "rate": f"{text}%", "pp": f"{text} pp", "days": f"{text} days"}.get(unit, text)
 
 
+def format_gap(gap: float, unit: str) -> str:
+    """A signed difference as the reports print it: between two percentages (or rates) in percentage points.
+
+    Examples
+    --------
+    >>> format_gap(6.24, "percent"), format_gap(-1.5, "days"), format_gap(0.0, "pp")
+    ('+6.2 pp', '-1.5 days', '0.0 pp')
+    """
+    sign = "+" if gap > 0 else ""
+    return f"{sign}{gap:.1f} pp" if unit in ("percent", "rate") else f"{sign}{format_value(gap, unit)}"
+
+
+def covers_text(note: str, printed: str, shown: str) -> str:
+    """What a latest figure covers, as the reports say it: the sources page's note, or, for a figure shown at an
+    earlier period than the column it was printed in, that it repeats that period's figure.
+
+    Examples
+    --------
+    >>> covers_text("rolling 12 months to Oct 2024", "Oct-24", "Oct-24")
+    'rolling 12 months to Oct 2024'
+    >>> covers_text("rolling 12 months to Oct 2024", "Oct-24", "Sep-24")
+    'printed under Oct-24, where it repeats the Sep-24 figure (the sources page: rolling 12 months to Oct 2024)'
+    """
+    if printed == shown or not printed:
+        return note
+    where = f"printed under {printed}, where it repeats the {shown} figure"
+    return f"{where} (the sources page: {note})" if note else where
+
+
 def generated_at(when: float | None = None) -> str:
     """The generated-at time as pages and the index print it (UTC, to the minute).
 

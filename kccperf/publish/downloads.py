@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._format import format_value
+from .._format import covers_text, format_gap, format_value
 from ..schemas import Assessed as A
 from ..schemas import (
     BridgeStep,
@@ -308,10 +308,8 @@ SHARES: tuple[str, ...] = (A.county_share,)
 
 @lru_cache
 def _unit_format(unit: str, gap: bool) -> str:
-    from .scorecard_views import _versus
-
     if gap:
-        return excel_format(lambda v: _versus(v, "", "", unit, False)[0])
+        return excel_format(lambda v: format_gap(v, unit))
     return excel_format(lambda v: format_value(v, unit))
 
 
@@ -578,8 +576,6 @@ def period_words(view: pd.DataFrame, info: pd.DataFrame, scorecard: pd.DataFrame
     >>> period_words(v, info, s).tolist()
     ['printed under Oct-24, where it repeats the Sep-24 figure (the sources page: rolling 12 months to Oct 2024)']
     """
-    from .scorecard_views import _covers
-
     notes = info.drop_duplicates(IndicatorInfo.indicator).set_index(IndicatorInfo.indicator)[IndicatorInfo.covers]
     note = view[A.indicator].map(notes).fillna("")
     shown = view[A.period_label].fillna("")
@@ -590,7 +586,7 @@ def period_words(view: pd.DataFrame, info: pd.DataFrame, scorecard: pd.DataFrame
         found = latest.reindex(pd.MultiIndex.from_frame(view[keys])).to_numpy(object)
         printed = pd.Series(found, index=view.index).fillna(shown)
     triples = pd.Series(list(zip(note, printed, shown)), index=view.index, dtype=object)
-    return triples.map({t: _covers(*t) for t in triples.unique()}).rename(IndicatorInfo.covers)
+    return triples.map({t: covers_text(*t) for t in triples.unique()}).rename(IndicatorInfo.covers)
 
 
 def report_download(view: pd.DataFrame, info: pd.DataFrame | None = None, scorecard: pd.DataFrame | None = None) -> Download:

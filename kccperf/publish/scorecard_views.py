@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .._format import format_value
+from .._format import covers_text, format_gap, format_value
 from ..judge.ratings import MISSED, rating_changes
 from ..schemas import (
     RAGS,
@@ -235,10 +235,7 @@ def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool, context:
     and period (``context``), or None if there is none."""
     if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return None
-    sign = "+" if gap > 0 else ""
-    # A difference between two percentages is in percentage points.
-    text = f"{sign}{gap:.1f} pp" if unit in ("percent", "rate") else f"{sign}{format_value(gap, unit)}"
-    return text, sig or judgement or "", context
+    return format_gap(gap, unit), sig or judgement or "", context
 
 
 def _england_context(r) -> str:
@@ -256,15 +253,6 @@ def _target_and_floor(r) -> tuple[str, str]:
         target, floor = format_value(r.target, r.unit), format_value(r.floor, r.unit)
     floor += " (inferred)" if r.floor_source == "inferred" and floor != "–" else ""
     return target, floor
-
-
-def _covers(note: str, printed: str, shown: str) -> str:
-    """The sources page's note on what the latest figure covers, or, for a figure shown at an earlier period than
-    the column it was printed in, that it repeats that period's figure."""
-    if printed == shown or not printed:
-        return note
-    where = f"printed under {printed}, where it repeats the {shown} figure"
-    return f"{where} (the sources page: {note})" if note else where
 
 
 def _titled(r) -> str:
@@ -433,7 +421,7 @@ def assessment_table(
                 "polarity": POLARITY_WORDS.get(r.polarity, ""),
                 "block": r.block + (f", a team shared with {r.shared_with}" if getattr(r, SharedTeam.shared_with, "") else ""),
                 "period": r.period_label,
-                "covers": _covers(
+                "covers": covers_text(
                     covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), r.period_label
                 ),
                 "notes": numbers.get(r.indicator, []),
