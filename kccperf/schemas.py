@@ -882,7 +882,7 @@ class Risk(pa.DataFrameModel):
     )
     exposure_basis: Series[str] = pa.Field(
         title="Exposure basis",
-        description="Which estimate Exposure (£m) is: annual, lifetime, or none where the register gives the risk no amount of its own.",
+        description="Which estimate Exposure (£m) is: Annual, Lifetime, or No amount of its own where the register gives the risk none (annual, lifetime, none in the CSV).",
         isin=EXPOSURE_BASES,
     )
 
@@ -1364,7 +1364,8 @@ class BridgeStep(pa.DataFrameModel):
 
     step: Series[str] = pa.Field(title="Step id", description="kccperf's short name for the step (the budget table's row).")
     label: Series[str] = pa.Field(
-        title="Step", description="The step as the budget report prints it, for example Pay or PROPOSED NET BUDGET."
+        title="Step",
+        description="The step as the budget report prints it, a label it prints in capitals in sentence case: for example Pay or Proposed net budget.",
     )
     kind: Series[str] = pa.Field(
         title="Kind of step",

@@ -87,7 +87,7 @@ def _judge(checks: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
             "rounding: each printed figure is rounded, so the parts need not add exactly",
             "follows from a misprinted part: the figure adds up once that part is corrected",
             "rounded the wrong way, or added up from already-rounded figures: off by less than one printed unit",
-            "a misprinted digit: the difference is a single digit in one place (" + absdiff.map("{:,.1f}".format) + ")",
+            "a misprinted digit: the difference is a single digit in one place (" + _in_unit(absdiff, checks[F.unit]) + ")",
             "a part left out or counted twice: the difference equals one of the parts",
         ],
         np.where(
@@ -106,6 +106,25 @@ def _judge(checks: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
             C.likely_cause: cause,
         }
     )
+
+
+# How an amount of each unit is written, as the pages write it: £100,000k (£000s), £0.3m.
+_UNIT_TEXT = {"£000s": ("£", "k"), "£m": ("£", "m")}
+
+
+def _in_unit(amounts: pd.Series, units: pd.Series) -> pd.Series:
+    """Amounts with their unit: ``£100,000k`` (£000s), ``£0.3m``; a tenth shown where there is one; bare if unknown.
+
+    Examples
+    --------
+    >>> _in_unit(pd.Series([100000.0, 0.3, 2.5]), pd.Series(["£000s", "£m", "£000s"])).tolist()
+    ['£100,000k', '£0.3m', '£2.5k']
+    """
+    whole = (amounts.round(6) % 1 == 0) & (units != "£m")
+    number = amounts.map("{:,.0f}".format).where(whole, amounts.map("{:,.1f}".format))
+    lead = units.map({u: t[0] for u, t in _UNIT_TEXT.items()}).fillna("")
+    tail = units.map({u: t[1] for u, t in _UNIT_TEXT.items()}).fillna("")
+    return lead + number + tail
 
 
 def _part_check(table: pd.Series, row: pd.Series, column: pd.Series) -> pd.Series:
@@ -323,7 +342,7 @@ def reconcile(figures: pd.DataFrame, claims: pd.DataFrame | None = None, relatio
         f, p = _claim_checks(claims, figures)
         frames.append(f)
         parts.append(p)
-    checks = pd.concat([f.reindex(columns=[*_CHECK_COLS, F.value]) for f in frames], ignore_index=True)
+    checks = pd.concat([f.reindex(columns=[*_CHECK_COLS, F.value, F.unit]) for f in frames], ignore_index=True)
     checks = checks.drop(columns=F.value)
     blank = {C.ok: False, C.status: "", C.likely_cause: "", C.difference: 0.0}
     checks = _judge(checks.assign(**blank), pd.concat(parts, ignore_index=True))

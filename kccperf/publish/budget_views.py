@@ -16,8 +16,10 @@ the top of the package.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ..budget import BudgetTables, band_labels, edition_info, load_directorates, mismatches
 from ..schemas import (
+    Abbreviation,
     BridgeStep,
     BudgetCheck,
     BudgetClaim,
@@ -42,7 +45,9 @@ from ..schemas import (
     UnresolvedBalance,
     UnsecuredShare,
 )
-from ._html import STYLESHEET, data_table, escape, provenance_footer
+from ..scorecard.catalogue import load_abbreviations
+from ._html import STYLESHEET, data_table, escape
+from ._html import provenance_footer as _shared_footer
 from .figures import Chart, _small_table, smallest_font_px
 from .figures import png_bytes as _png
 
@@ -104,6 +109,73 @@ def _money(value: float, unit: str, *, signed: bool = False) -> str:
         return "–"
     sign = "−" if value < 0 else "+" if signed and value > 0 else ""
     return f"{sign}£{abs(value):,.1f}m" if unit == "£m" else f"{sign}£{abs(value):,.0f}k"
+
+
+@lru_cache
+def _abbreviations() -> frozenset[str]:
+    """The abbreviations a label keeps in capitals: ``data/reference/abbreviations.csv`` (CYPE, MTFP, DSG, ...)."""
+    return frozenset(load_abbreviations()[Abbreviation.abbreviation])
+
+
+def sentence_case(labels: pd.Series, keep: frozenset[str] | None = None) -> pd.Series:
+    """Labels the report prints in capitals, in sentence case, keeping abbreviations: ``Proposed net budget``.
+
+    Only a label with no lower-case letter (its unit, ``£m`` or ``£000s``, aside) is changed; a label printed in
+    mixed case ("Revised Base", "High Needs (DSG)") is left as printed. In a changed label a word stays in capitals
+    if it is in ``keep`` (by default the abbreviations of ``data/reference/abbreviations.csv``, which the pages
+    spell out) or holds a digit (``IFRS9``). A rule rather than a table of labels, so that a new edition's
+    capitals need no new reference rows; the abbreviations are already reference data.
+
+    Examples
+    --------
+    >>> sentence_case(pd.Series(["PROPOSED NET BUDGET", "CYPE NET CHANGE", "Revised Base", "IFRS9"]), frozenset({"CYPE"})).tolist()
+    ['Proposed net budget', 'CYPE net change', 'Revised Base', 'IFRS9']
+    """
+    keep = _abbreviations() if keep is None else keep
+    text = labels.fillna("").astype(str)
+    shouted = ~text.str.replace(r"£\w+", "", regex=True).str.contains(r"[a-z]") & text.str.contains(r"[A-Z]{2}")
+
+    def word(m: re.Match) -> str:
+        w = m.group()
+        return w if w in keep or any(c.isdigit() for c in w) else w.lower()
+
+    lowered = text[shouted].str.replace(r"[A-Za-z][A-Za-z0-9]*", word, regex=True)
+    first = lowered.str.replace(r"^([^A-Za-z]*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), regex=True)
+    return labels.where(~shouted, first)
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_dates(text: str) -> str:
+    """ISO dates in ``text`` written as a reader reads them: ``2025-01-16`` becomes ``16 January 2025``.
+
+    Examples
+    --------
+    >>> long_dates("2025-01-16 (Cabinet Committee)")
+    '16 January 2025 (Cabinet Committee)'
+    """
+    return re.sub(
+        r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}", text
+    )
+
+
+def provenance_footer(info: dict[str, str], parameters: dict[str, object], version: str) -> HTML:
+    """The budget report's footer (the pages' shared footer), its publication date in words (:func:`long_dates`)."""
+    return _shared_footer({k: long_dates(str(v)) if k == "publication_date" else v for k, v in info.items()}, parameters, version)
 
 
 def _ref_ranges(refs: pd.Series) -> str:
@@ -177,11 +249,11 @@ REF_NOTE = (
 
 
 def _bridge_in_m(bridge: pd.DataFrame) -> pd.DataFrame:
-    """A bridge's amounts in £m (the tables print £000s)."""
+    """A bridge's amounts in £m (the tables print £000s), its labels in sentence case (:func:`sentence_case`)."""
     unit = str(bridge[BridgeStep.unit].iloc[0]) if BridgeStep.unit in bridge else "£000s"
     scale = 1000.0 if unit == "£000s" else 1.0
     cols = [BridgeStep.amount, BridgeStep.before, BridgeStep.after]
-    return bridge.assign(**{c: bridge[c] / scale for c in cols})
+    return bridge.assign(**{c: bridge[c] / scale for c in cols}, **{BridgeStep.label: sentence_case(bridge[BridgeStep.label])})
 
 
 def _waterfall_ticks(b: pd.DataFrame) -> np.ndarray:
@@ -384,11 +456,17 @@ def money_table(
     money: dict[str, str] | None = None,
     percent: Sequence[str] = (),
     max_rows: int | None = None,
+    signed: Mapping[str, pd.Series] | None = None,
 ) -> HTML:
-    """:func:`data_table` with money columns (``money`` maps column -> unit ``£m`` or ``£000s``) and percentages formatted."""
+    """:func:`data_table` with money columns (``money`` maps column -> unit ``£m`` or ``£000s``) and percentages formatted.
+
+    ``signed`` maps a money column to the rows whose amount is a change (a boolean Series): those print a ``+``
+    before an increase, as the waterfall's table does (``+£9.1m``, ``+£9,148k``).
+    """
     shown = frame.copy()
     for col, unit in (money or {}).items():
-        shown[col] = shown[col].map(lambda v, u=unit: _money(v, u))
+        changes = (signed or {}).get(col, pd.Series(False, index=frame.index)).to_numpy(bool)
+        shown[col] = [_money(v, unit, signed=bool(c)) for v, c in zip(shown[col], changes)]
     for col in percent:
         shown[col] = shown[col].map(lambda v: "–" if v != v else f"{'−' if v < 0 else ''}{abs(v) * 100:.1f}%")
     return data_table(shown, caption=caption, columns=columns, max_rows=max_rows)
@@ -426,7 +504,7 @@ def budget_heading(params: dict[str, str], info: dict[str, str] | None = None, d
         f"<h2>Budget risk view {escape(params.get('year', ''))}: {escape(who)}</h2>"
         # publication_date already carries the committee in brackets, so it follows a comma, not another bracket.
         f"<p>Figures as printed in the {escape(info.get('title', 'budget report'))}, published "
-        f"{escape(info.get('publication_date', ''))}, with every total recomputed.</p>"
+        f"{escape(long_dates(info.get('publication_date', '')))}, with every total recomputed.</p>"
         f"<p>{escape(covers)}</p>"
     )
 
@@ -452,6 +530,7 @@ _BUDGET_WORDS = {
     "latest_net": "Latest net",
     "annual": "Annual",
     "lifetime": "Lifetime",
+    "none": "No amount of its own",
     "total_cost": "Projects' total cost",
     "claims": "Text of the report",
 }
@@ -463,24 +542,34 @@ def _words(values: pd.Series, words: dict[str, str] = _BUDGET_WORDS) -> pd.Serie
     return shown.str.replace(r"^programme_(\d{4})_(\d{2})$", r"Programme \1-\2", regex=True)
 
 
-def _figure_text(value: float) -> str:
-    """A figure with thousands separators, up to four decimals and a true minus sign."""
+def _figure_text(value: float, least: int = 0) -> str:
+    """A figure with thousands separators, at least ``least`` and up to four decimals and a true minus sign."""
     if value is None or value != value:
         return "–"
-    text = f"{abs(value):,.4f}".rstrip("0").rstrip(".")
-    return f"−{text}" if value < 0 and text != "0" else text
+    whole, _, decimals = f"{abs(value):,.4f}".partition(".")
+    decimals = decimals.rstrip("0").ljust(least, "0")
+    text = f"{whole}.{decimals}" if decimals else whole
+    return f"−{text}" if value < 0 and text.strip("0.,") else text
 
 
-def _amounts(values: pd.Series, units: pd.Series) -> pd.Series:
-    """Figures with their unit, up to four decimals: ``£109,578.3k`` (£000s), ``−£0.0526m``; ``–`` for none."""
-    text = values.abs().map(_figure_text)
+def _amounts(values: pd.Series, units: pd.Series, *, signed: bool = False) -> pd.Series:
+    """Figures with their unit, up to four decimals: ``£109,578.3k`` (£000s), ``−£0.0526m``; ``–`` for none.
+
+    Each keeps at least the decimals the other budget tables print in its unit (:data:`_LEAST_DECIMALS`: £18.0m,
+    £1,234k); ``signed`` puts a ``+`` before an increase, as the tables print a change.
+    """
+    least = units.map(_LEAST_DECIMALS).fillna(0).astype(int)
+    text = pd.Series([_figure_text(abs(v), n) for v, n in zip(values, least)], index=values.index)
     suffix = units.map(_UNIT_SUFFIX).fillna("")
-    sign = pd.Series(np.where((values < 0) & (text != "0"), "−", ""), index=values.index)
-    return (sign + "£" + text + suffix).where(values.notna(), "–")
+    nonzero = text.str.strip("0.,") != ""
+    sign = np.where((values < 0) & nonzero, "−", np.where(signed & (values > 0) & nonzero, "+", ""))
+    return (pd.Series(sign, index=values.index) + "£" + text + suffix).where(values.notna(), "–")
 
 
-# How a unit is written after an amount, as the other budget tables write it (£12.3m, £1,234k).
+# How a unit is written after an amount, as the other budget tables write it (£12.3m, £1,234k), and the fewest
+# decimals each is printed with there (money_table: £m to one decimal, £000s whole).
 _UNIT_SUFFIX = {"£m": "m", "£000s": "k"}
+_LEAST_DECIMALS = {"£m": 1, "£000s": 0}
 
 
 def _check_units(checks: pd.DataFrame, tables: BudgetTables) -> pd.Series:
@@ -605,7 +694,9 @@ def bridge_table(frame: pd.DataFrame) -> HTML:
     """The steps of a revenue bridge (:func:`kccperf.budget.revenue_bridge`), in the table's unit."""
     unit = str(frame[BridgeStep.unit].iloc[0]) if BridgeStep.unit in frame and len(frame) else "£000s"
     return money_table(
-        frame.assign(**{BridgeStep.kind: _words(frame[BridgeStep.kind])}),
+        frame.assign(
+            **{BridgeStep.kind: _words(frame[BridgeStep.kind]), BridgeStep.label: sentence_case(frame[BridgeStep.label])}
+        ),
         caption="Revenue bridge steps",
         columns={
             BridgeStep.label: "Step",
@@ -614,6 +705,7 @@ def bridge_table(frame: pd.DataFrame) -> HTML:
             BridgeStep.after: "Running total",
         },
         money={BridgeStep.amount: unit, BridgeStep.after: unit},
+        signed={BridgeStep.amount: frame[BridgeStep.kind] == "change"},
     )
 
 
@@ -624,7 +716,12 @@ def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
     :attr:`kccperf.budget.BudgetTables.edition`); a column they do not list keeps its key.
     """
     return money_table(
-        frame.assign(**{BridgeStep.column: _words(frame[BridgeStep.column], member_names(edition))}),
+        frame.assign(
+            **{
+                BridgeStep.column: _words(frame[BridgeStep.column], member_names(edition)),
+                BridgeStep.label: sentence_case(frame[BridgeStep.label]),
+            }
+        ),
         caption=f"CYPE {edition['edition_label']} change by Cabinet Member",
         columns={
             BridgeStep.column: "Cabinet Member",
@@ -633,6 +730,7 @@ def member_bridge_table(frame: pd.DataFrame, edition: dict) -> HTML:
             BridgeStep.after: "Running total",
         },
         money={BridgeStep.amount: "£000s", BridgeStep.after: "£000s"},
+        signed={BridgeStep.amount: frame[BridgeStep.kind] == "change"},
     )
 
 
@@ -663,6 +761,7 @@ def november_table(frame: pd.DataFrame, tables: BudgetTables) -> HTML:
             NovemberBridgeStep.check: "Steps minus latest",
         },
         money={NovemberBridgeStep.amount: "£m", NovemberBridgeStep.check: "£m"},
+        signed={NovemberBridgeStep.amount: frame[NovemberBridgeStep.kind] == "change"},
     )
 
 
@@ -685,7 +784,7 @@ def unsecured_table(frame: pd.DataFrame) -> HTML:
 def unresolved_table(frame: pd.DataFrame) -> HTML:
     """The unresolved balances of the indicative years (:func:`kccperf.budget.unresolved_balances`), in £000s."""
     return money_table(
-        frame,
+        frame.assign(**{UnresolvedBalance.label: sentence_case(frame[UnresolvedBalance.label])}),
         caption="Unresolved balances of the indicative years",
         columns={
             UnresolvedBalance.year: "Year",
@@ -726,9 +825,11 @@ def budget_checks_table(checks: pd.DataFrame, tables: BudgetTables) -> HTML:
     shown = bad.assign(
         **{
             BudgetCheck.table: bad[BudgetCheck.table].map(names).fillna(bad[BudgetCheck.table]),
-            BudgetCheck.column: _column_words(bad[BudgetCheck.table], bad[BudgetCheck.column], tables),
+            BudgetCheck.label: sentence_case(bad[BudgetCheck.label]),
+            BudgetCheck.column: sentence_case(_column_words(bad[BudgetCheck.table], bad[BudgetCheck.column], tables)),
+            BudgetCheck.difference: _amounts(bad[BudgetCheck.difference], units, signed=True),
         },
-        **{c: _amounts(bad[c], units) for c in (BudgetCheck.stated, BudgetCheck.computed, BudgetCheck.difference)},
+        **{c: _amounts(bad[c], units) for c in (BudgetCheck.stated, BudgetCheck.computed)},
     )
     return data_table(
         shown,
@@ -762,7 +863,7 @@ def cleaning_table(log: pd.DataFrame, tables: BudgetTables) -> HTML:
     shown = log.assign(
         **{
             BudgetCleaning.source_file: log[BudgetCleaning.source_file].map(_table_names(tables)),
-            BudgetCleaning.row: row.fillna(log[BudgetCleaning.row]),
+            BudgetCleaning.row: sentence_case(row.fillna(log[BudgetCleaning.row])),
             BudgetCleaning.column: column,
         }
     )

@@ -615,10 +615,12 @@ def budget_download(
 ) -> Download:
     """The downloads of a budget view: the risk register as CSV; a workbook with the risks, revenue bridge and capital.
 
-    The CSV keeps the register's directorate codes (``ALL``, a blank) and where each risk was read from, for code.
-    The workbook names the directorates as the page does ("Whole council" from ``directorates``,
-    :attr:`kccperf.budget.BudgetTables.directorates`, where given; "not printed" for a blank), leaves out the source
-    file and line and the bridge's keys, and shows money as the page prints it (``£120.7m``, ``£9,682k``).
+    The CSV keeps the register's directorate codes (``ALL``, a blank), the exposure basis as a code (``lifetime``)
+    and where each risk was read from, for code. The workbook names the directorates as the page does ("Whole
+    council" from ``directorates``, :attr:`kccperf.budget.BudgetTables.directorates`, where given; "not printed" for
+    a blank), gives the exposure basis and the kind of each step in the page's words ("Lifetime", "Start") and the
+    steps' capitals in sentence case ("Proposed net budget"), leaves out the source file and line and the bridge's
+    keys, and shows money as the page prints it (``£120.7m``, ``£9,682k``).
 
     Parameters
     ----------
@@ -635,19 +637,26 @@ def budget_download(
     >>> [s.name for s in d.sheets], d.csv.columns.tolist()
     (['Risks', 'Revenue bridge', 'Capital programme'], ['risk'])
     """
+    from .budget_views import _directorates, _words, sentence_case  # the page's words
+
     shown = risks
     if RiskScore.directorate in risks:
-        from .budget_views import _directorates  # the page's words for the codes and for a blank
-
         codes = risks[RiskScore.directorate]
         if directorates is None:  # no words for the codes: each names itself (an empty lookup would give floats)
             directorates = pd.DataFrame({Risk.directorate: codes.unique(), BudgetFigure.label: codes.unique()})
         shown = risks.assign(**{RiskScore.directorate: _directorates(codes, directorates)})
+    if RiskScore.exposure_basis in shown:
+        shown = shown.assign(**{RiskScore.exposure_basis: _words(shown[RiskScore.exposure_basis])})
+    steps = revenue
+    if BridgeStep.kind in revenue:
+        steps = steps.assign(**{BridgeStep.kind: _words(revenue[BridgeStep.kind])})
+    if BridgeStep.label in revenue:
+        steps = steps.assign(**{BridgeStep.label: sentence_case(revenue[BridgeStep.label])})
     return Download(
         risks,
         (
             Sheet("Risks", shown, (RiskScore,), RISK_FIRST, RISK_LEAVE_OUT, _risk_formats),
-            Sheet("Revenue bridge", revenue, (BridgeStep,), REVENUE_FIRST, REVENUE_LEAVE_OUT, _bridge_formats),
+            Sheet("Revenue bridge", steps, (BridgeStep,), REVENUE_FIRST, REVENUE_LEAVE_OUT, _bridge_formats),
             Sheet("Capital programme", capital, (CapitalProfile,), CAPITAL_FIRST, (), _capital_formats),
         ),
     )

@@ -114,3 +114,18 @@ def test_planted_wrong_total_is_caught(write_table1, relations, row, column, pri
     assert len(planted) >= 1 and planted["likely_cause"].str.startswith(cause).any()
     # ... and every other mismatch is a total that shares its row or its column (it follows from the planted figure).
     assert ((bad["row"] == rows[row][1]) | (bad["column"] == column)).all()
+
+
+def test_a_misprinted_digit_gives_the_difference_in_its_table_s_unit(checks):
+    """Appendix D prints £000s: the cause says £100,000k, not a bare (100,000.0) a director cannot place."""
+    slip = checks.set_index("check").loc["row_total:appendix_d:total_spending:y2024_25_core", "likely_cause"]
+    assert slip.endswith("a single digit in one place (£100,000k)") and "100,000.0" not in slip
+
+
+def test_a_misprinted_digit_in_a_table_in_millions_says_m(write_table1, relations):
+    rows = [r.split("\t") for r in GOOD_ROWS]
+    rows[1][HEADER.split("\t").index("cype_spend")] = "140.3"
+    _, figs, _ = budget.read_budget_table(write_table1(["\t".join(r) for r in rows]), "table1", unit="£m")
+    causes = budget.mismatches(budget.reconcile(figs, relations=relations))["likely_cause"]
+    digit = causes[causes.str.startswith("a misprinted digit")]
+    assert len(digit) and digit.str.fullmatch(r".*\(£[\d,]+\.\dm\)").all(), digit.tolist()

@@ -76,7 +76,7 @@ def test_negative_amounts_in_the_budget_tables(tables):
 def test_budget_heading_has_no_doubled_brackets():
     html = _html(budget_views.budget_heading(budget.check_budget_parameters(directorate="CYPE", year="2025-26")))
     assert "((" not in html and "))" not in html
-    assert "published 2025-01-16 (Children&#x27;s, Young People and Education Cabinet Committee), with every" in html
+    assert "published 16 January 2025 (Children&#x27;s, Young People and Education Cabinet Committee), with every" in html
     params = budget.check_budget_parameters(directorate="ALL", year="2025-26")
     whole = _html(budget_views.budget_heading(params, {"title": "T", "publication_date": "D"}))
     assert "Budget risk view 2025-26: Whole council" in whole and "Figures as printed in the T, published D," in whole
@@ -100,9 +100,9 @@ def test_checks_table_gives_every_amount_its_table_s_unit(checks, tables):
     rows = re.findall(r"<tr><td>(.*?)</td>.*?</tr>", html, re.S)
     cells = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", html)
     assert len(cells) == len(rows) == 7
-    assert all(re.fullmatch(r"−?£[\d,.]+[mk]", amount) for row in cells for amount in row), cells
+    assert all(re.fullmatch(r"[−+]?£[\d,.]+[mk]", amount) for row in cells for amount in row), cells
     assert ">£35.5</td>" not in html and ">£35.5m</td><td>£35.5526m</td><td>−£0.0526m</td>" in html
-    assert ">£8.9m</td><td>£8.6m</td><td>£0.3m</td>" in html  # a claim in the text: its own unit, £m
+    assert ">£8.9m</td><td>£8.6m</td><td>+£0.3m</td>" in html  # a claim in the text: its own unit, £m
     assert "in its table&#x27;s unit" in html or "in its table's unit" in html
 
 
@@ -123,7 +123,7 @@ def test_cleaning_table_names_tables_rows_and_columns_in_words(tables):
     html = _html(budget_views.cleaning_table(tables.cleaning, tables))
     assert ">Appendix D</td>" in html and ">Appendix F</td>" in html and ".tsv" not in html
     # The memorandum heading by its printed label, risk rows by their titles, columns by their headings.
-    assert ">MEMORANDUM:</td><td>Row label</td>" in html
+    assert ">Memorandum:</td><td>Row label</td>" in html
     assert ">Council Taxbase assumptions</td><td>Directorate</td><td>CPE Page 88</td>" in html
     assert ">r34</td><td>the whole row</td>" in html
     assert "reserves_memo_heading" not in html and ">directorate<" not in html and ">label<" not in html
@@ -345,3 +345,108 @@ def test_the_heat_map_says_what_its_references_are(tables):
     assert "r01, r02 and so on number the register's risks in the order it prints them (Appendix F)" in chart.caption
     first = tables.risks.sort_values("line")["risk"].head(2).tolist()
     assert first == ["r01", "r02"]  # the numbering is the printed order, as the caption says
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("PROPOSED NET BUDGET", "Proposed net budget"),
+        ("ADULT SOCIAL CARE FUNDING UNRESOLVED BALANCE", "Adult social care funding unresolved balance"),
+        ("UNRESOLVED BALANCE / SURPLUS", "Unresolved balance / surplus"),
+        ("MEMORANDUM:", "Memorandum:"),
+        ("CYPE DIRECTORATE TOTAL", "CYPE directorate total"),  # abbreviations stay in capitals
+        ("MTFP AND DSG BALANCE", "MTFP and DSG balance"),
+        ("TOTAL £m", "Total £m"),
+        # Quiet: printed in mixed case, a lone abbreviation, a figure: left as printed.
+        ("Revised Base", "Revised Base"),
+        ("High Needs (DSG)", "High Needs (DSG)"),
+        ("IFRS9", "IFRS9"),
+        ("CYPE", "CYPE"),
+        ("2024-25", "2024-25"),
+        ("", ""),
+    ],
+)
+def test_labels_printed_in_capitals_read_in_sentence_case(label, shown):
+    assert budget_views.sentence_case(pd.Series([label], index=[7])).tolist() == [shown]
+
+
+def test_the_budget_tables_show_no_label_in_capitals(tables, checks):
+    """A director read PROPOSED NET BUDGET, NET CHANGE and ADULT SOCIAL CARE FUNDING UNRESOLVED BALANCE as printed."""
+    bridge = budget.revenue_bridge(tables.figures, "CYPE")
+    shown = {
+        "bridge": _html(budget_views.bridge_table(bridge)),
+        "members": _html(budget_views.member_bridge_table(budget.revenue_bridge_by_member(tables.figures), tables.edition)),
+        "unresolved": _html(budget_views.unresolved_table(budget.unresolved_balances(tables.figures))),
+        "checks": _html(budget_views.budget_checks_table(checks, tables)),
+        "cleaning": _html(budget_views.cleaning_table(tables.cleaning, tables)),
+    }
+    chart = budget_views.waterfall_chart(bridge, title="t")
+    shown["waterfall"] = chart.alt + chart.table
+    printed = shown.pop("cleaning")  # its Printed and Kept columns show the cells as printed
+    for name, html in shown.items():
+        assert re.findall(r"\b[A-Z]{2,}[ /,&]+[A-Z]{2,}\b", unescape(html)) == [], name
+    assert ">Proposed net budget</td>" in shown["bridge"] and "Proposed net budget" in chart.alt
+    assert ">Net change</td>" in shown["members"] and ">Total spending</td>" in shown["checks"]
+    assert ">Adult social care funding unresolved balance</td>" in shown["unresolved"]
+    assert ">Revised Base</td>" in shown["bridge"]  # printed in mixed case: as printed
+    # What a cell printed is shown as printed: the cleaning table's "Printed" column keeps its capitals.
+    assert ">Page 82 MEMORANDUM:</td>" in printed and ">Memorandum:</td><td>Row label</td>" in printed
+
+
+@pytest.mark.parametrize(
+    ("values", "units", "signed", "texts"),
+    [
+        ([18.0, 18.0524, -0.0524], ["£m"] * 3, False, ["£18.0m", "£18.0524m", "−£0.0524m"]),
+        ([109578.3, -100000.0, 0.0], ["£000s"] * 3, False, ["£109,578.3k", "−£100,000k", "£0k"]),
+        ([0.3, -0.05, 0.0, 100000.0], ["£m", "£m", "£m", "£000s"], True, ["+£0.3m", "−£0.05m", "£0.0m", "+£100,000k"]),
+        ([float("nan")], ["£m"], True, ["–"]),
+    ],
+)
+def test_checked_amounts_keep_the_decimals_of_their_unit(values, units, signed, texts):
+    """£18.0m as the other tables print £m (it showed £18m); a difference is signed, as a change is."""
+    index = range(3, 3 + len(values))
+    shown = budget_views._amounts(pd.Series(values, index=index), pd.Series(units, index=index), signed=signed)
+    assert shown.tolist() == texts
+
+
+def test_the_checks_table_prints_a_round_figure_with_its_decimal(checks, tables):
+    html = _html(budget_views.budget_checks_table(checks, tables))
+    assert ">£18.0m</td><td>£18.0524m</td><td>−£0.0524m</td>" in html and "£18m" not in html
+    assert ">£113,896.2k</td><td>£13,896.2k</td><td>+£100,000k</td>" in html
+
+
+def test_every_bridge_table_signs_its_changes(tables):
+    """The £000s tables printed increases without a +, unlike the £m table above them; start and end stay unsigned."""
+    bridge = _html(budget_views.bridge_table(budget.revenue_bridge(tables.figures, "CYPE")))
+    assert ">+£344k</td>" in bridge and ">+£9,148k</td>" in bridge and ">−£3,300k</td>" in bridge
+    assert ">£429,763k</td><td>£429,763k</td>" in bridge and ">£448,913k</td><td>£448,913k</td>" in bridge
+    members = _html(budget_views.member_bridge_table(budget.revenue_bridge_by_member(tables.figures), tables.edition))
+    assert ">+£1,000k</td>" in members and ">£0k</td><td>£0k</td>" in members and ">£18,052k</td><td>£18,052k</td>" in members
+    november = _html(budget_views.november_table(budget.november_bridge(tables.figures), tables))
+    assert ">+£8.0m</td>" in november and ">−£3.2m</td>" in november and ">£4.2m</td>" in november
+    # Balances are not changes: they stay unsigned.
+    unresolved = _html(budget_views.unresolved_table(budget.unresolved_balances(tables.figures)))
+    assert ">£2,638k</td>" in unresolved and "+£" not in unresolved
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2025-01-16", "16 January 2025"),
+        (
+            "2025-01-16 (Children's, Young People and Education Cabinet Committee)",
+            "16 January 2025 (Children's, Young People and Education Cabinet Committee)",
+        ),
+        ("2024-12-09", "9 December 2024"),
+        ("2025-26", "2025-26"),  # a budget year, not a date
+        ("16 January 2025", "16 January 2025"),
+    ],
+)
+def test_dates_read_in_words(text, shown):
+    assert budget_views.long_dates(text) == shown
+
+
+def test_the_budget_footer_gives_the_publication_date_in_words():
+    html = budget_views.provenance_footer(budget.edition_info("2025-26"), {"year": "2025-26"}, "0.1").data
+    assert "published 16 January 2025 (" in html and "2025-01-16" not in html
+    assert "year = 2025-26" in html

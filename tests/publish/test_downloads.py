@@ -293,3 +293,16 @@ def test_the_whole_council_workbook_names_the_directorates_as_the_page_does(tmp_
     assert "Whole council" in set(shown) and "ALL" not in set(shown)
     assert (shown == "Whole council").sum() == (risks["directorate"] == "ALL").sum()
     assert "ALL" in set(download.csv["directorate"])  # the CSV keeps the register's code, for code
+
+
+def test_a_budget_workbook_says_in_words_what_the_page_says_in_words(tmp_path, budget_cype):
+    """Kind of step and Exposure basis held the codes start and lifetime; the steps' capitals read as on the page."""
+    path = write_workbook(budget_cype.sheets, tmp_path / "budget.xlsx")
+    bridge = pd.read_excel(path, sheet_name="Revenue bridge")
+    assert bridge["Kind of step"].tolist() == ["Start", *["Change"] * (len(bridge) - 2), "End"]
+    assert bridge["Step"].iloc[[0, -1]].tolist() == ["Revised Base", "Proposed net budget"]
+    risks = pd.read_excel(path, sheet_name="Risks")
+    assert set(risks["Exposure basis"]) <= {"Annual", "Lifetime", "No amount of its own"}
+    assert {"Annual", "Lifetime"} <= set(risks["Exposure basis"])
+    # The CSV keeps the codes, for code.
+    assert {"annual", "lifetime"} <= set(budget_cype.csv["exposure_basis"])
