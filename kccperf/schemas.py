@@ -1235,7 +1235,7 @@ class QualitySummary(pa.DataFrameModel):
 
 class RatingChange(pa.DataFrameModel):
     """A row of :func:`kccperf.assess` whose computed standing changed since the previous period
-    (:func:`kccperf.judge.ratings.rating_changes`): a rating, or "below target" (target missed, no published floor to decide AMBER or RED)."""
+    (:func:`kccperf.judge.ratings.rating_changes`): a rating, or "target missed" (no published floor to decide AMBER or RED)."""
 
     standing_before: Series[str]
     standing_now: Series[str]

@@ -188,7 +188,7 @@ def says_covered_year_unset(reason) -> np.ndarray:
 
 
 # Plain words for a director: the figure missed its target, and no published floor tells AMBER from RED.
-MISSED = "below target"
+MISSED = "target missed"
 
 
 def standing(rag, value, target) -> np.ndarray:
@@ -200,7 +200,7 @@ def standing(rag, value, target) -> np.ndarray:
     Examples
     --------
     >>> standing(["GREEN", "", ""], [70.0, 60.0, float("nan")], [65.0, 65.0, 65.0]).tolist()
-    ['GREEN', 'below target', '']
+    ['GREEN', 'target missed', '']
     """
     rag = pd.Series(np.asarray(rag, dtype=object)).fillna("").to_numpy(object)
     judged = np.isfinite(np.asarray(value, float)) & np.isfinite(np.asarray(target, float))

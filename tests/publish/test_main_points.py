@@ -192,5 +192,5 @@ def test_a_fall_from_green_without_a_stated_floor_is_a_change():
         Suppression.suppressed: False,
     }
     points = main_points(pd.DataFrame([row])).set_index(MainPoint.kind)[MainPoint.sentence]
-    assert points["changes"].endswith("Thing measured from GREEN to below target.")
+    assert points["changes"].endswith("Thing measured from GREEN to target missed.")
     assert "1 cannot be checked (no floor standard is published)" in points["reds"]
