@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from .._format import format_value
 from ..judge.since import EditionChanges
 from ..schemas import Assessed as A
 from ..schemas import EditionChange as C
+from ..schemas import Indicator as I
 from ..schemas import Suppression
 from ._html import STYLESHEET, data_table, escape
 
@@ -57,6 +60,28 @@ def _withheld(changes: pd.DataFrame, view: pd.DataFrame | None) -> pd.Series:
     return pd.Series(key.isin(pd.MultiIndex.from_frame(hidden.astype(str))), index=changes.index)
 
 
+def _in_words(changes: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
+    """Before and Now as a reader takes them: figures and targets with their unit (``units`` by indicator), and for an
+    indicator added or dropped when it was first or last printed, where the data hold only that period."""
+    mapped = changes[C.indicator].map(units).to_numpy(object)
+    unit = np.where(pd.isna(mapped), "", mapped)
+    figures = changes[C.change].isin(["revised", "target"]).to_numpy()
+
+    def shown(text: pd.Series) -> np.ndarray:
+        number = pd.to_numeric(text, errors="coerce").to_numpy(float)
+        words = [format_value(n, u) if f and n == n else t for n, u, f, t in zip(number, unit, figures, text)]
+        return np.asarray(words, dtype=object)
+
+    kind, period = changes[C.change], changes[C.period_label]
+    before = np.select(
+        [kind.eq("added"), kind.eq("dropped")], ["not printed", "last printed " + period], shown(changes[C.before])
+    )
+    after = np.select([kind.eq("added"), kind.eq("dropped")], ["first printed " + period, "not printed"], shown(changes[C.after]))
+    # A revised figure's or target's detail repeated its numbers without units: Before and Now give them.
+    detail = changes[C.description].where(~figures, "")
+    return changes.assign(**{C.before: before, C.after: after, C.description: detail})
+
+
 def since_last_edition_section(changes: EditionChanges, view: pd.DataFrame | None = None) -> HTML:
     """The report section: the summary sentence, then one row per change (none when nothing changed).
 
@@ -74,7 +99,8 @@ def since_last_edition_section(changes: EditionChanges, view: pd.DataFrame | Non
     kept = changes.changes[~hidden]
     if kept.empty:
         return HTML(STYLESHEET + lead)
-    shown = kept.assign(**{C.change: kept[C.change].map(_LABELS)})
+    units = view.drop_duplicates(A.indicator).set_index(A.indicator)[I.unit] if view is not None and I.unit in view else {}
+    shown = _in_words(kept, pd.Series(units, dtype=object)).assign(**{C.change: kept[C.change].map(_LABELS)})
     table = data_table(
         shown,
         caption=f"Changes since the {changes.previous} edition",

@@ -76,3 +76,29 @@ def test_a_change_to_a_withheld_figure_is_not_shown(withheld, shown, note):
     assert note in html and ("<table" in html) == bool(shown)
     # The values of a withheld figure's change never reach the page.
     assert ("23.9" in html) == ("Re-referrals" in shown)
+
+
+def test_before_and_now_read_as_figures_with_units_and_printed_periods():
+    added = ("Kent", "", "new_ind", "New one", "added", "Nov-24", "", "Nov-24", "first printed in this edition")
+    dropped = ("Kent", "", "old_ind", "Old one", "dropped", "Sep-24", "Sep-24", "", "no longer printed")
+    view = pd.DataFrame(
+        {
+            "area": "Kent",
+            "block": "",
+            "indicator": ["cswt_re_referrals", "ehe"],
+            "unit": ["percent", "percent"],
+            "suppressed": False,
+        }
+    )
+    html = since_last_edition_section(_changes("2024-10", [REVISED, TARGET, added, dropped]), view).data
+    rows = [re.sub(r"<[^>]+>", "|", r) for r in html.split("<tbody>")[1].split("</tr>")[:4]]
+    cells = [[c for c in r.split("|") if c] for r in rows]
+    assert cells[0][-2:] == ["23.4%", "23.9%"] and cells[1][-2:] == ["60.0%", "75.0%"]
+    assert cells[2][-3:] == ["not printed", "first printed Nov-24", "first printed in this edition"]
+    assert cells[3][-3:] == ["last printed Sep-24", "not printed", "no longer printed"]
+    assert "→" not in html and "revised from" not in html  # the numbers are said once, with their unit
+
+
+def test_without_units_the_figures_are_shown_as_held():
+    html = since_last_edition_section(_changes("2024-10", [REVISED])).data
+    assert ">23.4<" in html and ">23.9<" in html
