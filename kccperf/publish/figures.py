@@ -71,6 +71,10 @@ class Chart:
             # Focusable and named, so a keyboard can scroll it and a screen reader says what it holds.
             label = html.escape(f"{self.caption.split('.')[0]} (scrolls sideways)")
             img = f'<div class="kcc-scroll" role="region" tabindex="0" aria-label="{label}">{img}</div>'
+            # Seen on a narrow screen only (report.css), where the box shows the row labels and nothing else at first.
+            hint = "Scroll the chart sideways to see every column"
+            hint += ", or open “The figures” below for the same data as a list." if self.table else "."
+            img = f'<p class="kcc-scroll-hint">{hint}</p>' + img
         return f'<figure class="{cls}">{img}<figcaption>{self.caption_html}</figcaption>{details}</figure>'
 
     def _repr_html_(self) -> str:

@@ -231,3 +231,18 @@ def test_a_chart_panel_shows_its_title_once(full_run, browser):
     )
     page.close()
     assert len(sizes) >= 20 and all(w <= 1 and h <= 1 and n > 10 for w, h, n in sizes), sizes[:3]
+
+
+def test_the_heat_map_says_it_scrolls_on_a_phone_only(full_run, browser):
+    seen = {}
+    for width in ("phone", "desktop"):
+        w, h = WIDTHS[width]
+        page = browser.new_page(viewport={"width": w, "height": h})
+        page.goto((full_run.out_dir / "kent-scorecard.html").as_uri())
+        seen[width] = page.evaluate(
+            "() => { const p = document.querySelector('.kcc-scroll-hint'); const b = document.querySelector('.kcc-scroll');"
+            " return [p.getClientRects().length > 0, b.scrollWidth > b.clientWidth]; }"
+        )
+        page.close()
+    # On a phone the box scrolls and says so; on a desktop the whole chart fits and the hint is not shown.
+    assert seen == {"phone": [True, True], "desktop": [False, False]}

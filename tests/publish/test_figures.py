@@ -343,6 +343,7 @@ def test_the_heat_map_scrolls_in_a_named_focusable_box_and_other_charts_do_not(a
     assert 'role="region"' in box and 'tabindex="0"' in box and 'aria-label="RAG by indicator and area' in box
     assert html.index("kcc-scroll") < html.index("<img") < html.index("</div>") < html.index("<figcaption")
     assert "kcc-scroll" not in figures.figure_html(_small_figure(), alt="a", caption="c")._repr_html_()
+    assert '<p class="kcc-scroll-hint">Scroll the chart sideways to see every column, or open “The figures”' in html
 
 
 def test_the_county_page_places_its_districts_on_funnel_plots(assessed):
