@@ -194,13 +194,19 @@ def _ref_ranges(refs: pd.Series) -> str:
     return ", ".join(text)
 
 
+# The heat map's height in inches: its five rows hold up to four lines of 11 pt text each. At 5.0 inches it prints
+# about 13 cm tall, so that it follows the page's heading on the first A4 page (at 6.2 it began a second page,
+# leaving the first nearly empty).
+HEATMAP_HEIGHT = 4.5
+
+
 def risk_heatmap_figure(scores: pd.DataFrame, *, title: str) -> Figure:
     """The risk heat map as a figure: likelihood (1-5) against exposure band, each cell with its score and risk refs.
 
     Runs of consecutive references are written as ranges (``r24–r33``), so that a crowded cell stays readable.
     """
     labels = band_labels()
-    fig = _figure(6.2)
+    fig = _figure(HEATMAP_HEIGHT)
     ax = fig.add_subplot()
     grid = [[lik * band for band in range(1, 6)] for lik in range(1, 6)]
     ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=40, aspect="auto")

@@ -450,3 +450,12 @@ def test_the_budget_footer_gives_the_publication_date_in_words():
     html = budget_views.provenance_footer(budget.edition_info("2025-26"), {"year": "2025-26"}, "0.1").data
     assert "published 16 January 2025 (" in html and "2025-01-16" not in html
     assert "year = 2025-26" in html
+
+
+def test_the_heat_map_is_short_enough_to_follow_the_heading_on_a_printed_page(tables):
+    """Printed about 15 cm wide, the map is at most 12.5 cm tall (at 16.6 cm it began a second A4 page, leaving the
+    first nearly empty); its cells still hold their text at the phone's smallest size."""
+    fig = budget_views.risk_heatmap_figure(budget.risk_scores(tables.risks), title="t")
+    width, height = fig.get_size_inches()
+    assert 15 * height / width <= 12.5
+    assert figures.smallest_font_px(fig) >= budget_views.MIN_FONT * budget_views.DPI / 72 - 0.01
