@@ -68,10 +68,17 @@ def _fmt_bound(x: np.ndarray) -> np.ndarray:
     return np.array([f"{v:g}" if np.isfinite(v) else "?" for v in x], dtype=object)
 
 
-def _floor_words(reason: np.ndarray, rag: np.ndarray, inferred: np.ndarray, bounds, provisional: bool) -> np.ndarray:
-    """Say what an inferred floor is: never a standard, at most a provisional rating."""
-    low, high = bounds
-    interval = "the published ratings imply a floor between " + _fmt_bound(low) + " and " + _fmt_bound(high)
+def _floor_words(
+    reason: np.ndarray, rag: np.ndarray, inferred: np.ndarray, bounds, provisional: bool, polarity: np.ndarray
+) -> np.ndarray:
+    """Say what an inferred floor is: never a standard, at most a provisional rating. A closest-to-target
+    indicator's floor is a distance from its target, not a level."""
+    low, high = _fmt_bound(bounds[0]), _fmt_bound(bounds[1])
+    interval = np.where(
+        np.asarray(polarity, dtype=object) == "T",
+        "the published ratings imply a floor of within " + low + " to " + high + " of the target",
+        "the published ratings imply a floor between " + low + " and " + high,
+    ).astype(object)
     reason = np.asarray(reason, dtype=object)
     if provisional:
         tail = np.where(np.isin(rag, ["AMBER", "RED"]), " (provisional: floor not published; " + interval + ")", "")
@@ -205,7 +212,7 @@ def assess(
     r, why = rag_arrays(
         latest[S.value], latest[S.polarity], latest[T.target], latest[T.floor], latest[T.range_low], latest[T.range_high]
     )
-    why = _floor_words(why, r, inferred, bounds, provisional)
+    why = _floor_words(why, r, inferred, bounds, provisional, latest[S.polarity].to_numpy(object))
     dcols = [A.direction, A.dot_arrow, A.dot_compared_period, A.dot_compared_label, A.dot_compared_value, A.dot_reason]
     # The previous period's value judged against the same thresholds: what changed since then.
     prev_rag, _ = rag_arrays(

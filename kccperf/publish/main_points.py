@@ -101,7 +101,10 @@ def _movement(d: pd.DataFrame, direction: str) -> tuple[str, list[str]] | None:
     before, after = _fmt(r[A.dot_compared_value], r[I.unit]), _fmt(r[S.value], r[I.unit])
     word = "improvement" if direction == "improved" else "worsening"
     name = _names(moved.loc[[idx]]).iloc[0]
-    sentence = f"The largest {word}: {name}, from {before} in {r[A.dot_compared_label]} to {after} in {r[S.period_label]}."
+    sentence = f"The largest {word}: {name}, from {before} in {r[A.dot_compared_label]} to {after} in {r[S.period_label]}"
+    if r.get(A.polarity) == "T":  # closest to target is best: a rise or a fall can be either
+        sentence += ", nearer its target" if direction == "improved" else ", further from its target"
+    sentence += "."
     return sentence, [before, after]
 
 

@@ -230,12 +230,18 @@ def quality_table(log: pd.DataFrame, view: pd.DataFrame, *, caption: str = "What
     return HTML(f'<div class="kcc-quality">{table.data}</div>')
 
 
-def _versus(gap, judgement: str, sig: str, unit: str, suppressed: bool, context: str = "") -> tuple[str, str, str] | None:
+def _versus(
+    gap, judgement: str, sig: str, unit: str, suppressed: bool, context: str = "", polarity: str = ""
+) -> tuple[str, str, str] | None:
     """The signed gap to a comparator, its judgement (significance where known) and the comparator's own figure
-    and period (``context``), or None if there is none."""
+    and period (``context``), or None if there is none. For a closest-to-target indicator (polarity T) the judgement
+    says why: a lower figure can be better against one comparator and worse against another."""
     if suppressed or gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return None
-    return format_gap(gap, unit), sig or judgement or "", context
+    words = sig or judgement or ""
+    if polarity == "T":
+        words = words.replace("better", "better: nearer the target").replace("worse", "worse: further from the target")
+    return format_gap(gap, unit), words, context
 
 
 def _england_context(r) -> str:
@@ -374,13 +380,13 @@ def _comparison(r, county: str, withheld: bool) -> tuple | None:
     if r.area == county:
         label = getattr(r, S.regional_label, "") or "Benchmark group"
         context = f"{label}: {format_value(r.regional, r.unit)}"
-        return _versus(r.regional_gap, r.vs_regional, "", r.unit, withheld, context)
+        return _versus(r.regional_gap, r.vs_regional, "", r.unit, withheld, context, r.polarity)
     context = f"{county}: {format_value(r.county_value, r.unit)}"
     share = getattr(r, A.county_share, float("nan"))
     if r.unit == "count" and not withheld and pd.notna(share):
         # A district's count against the county's total is a share of it, not a gap.
         return f"{share:.1f}%", f"of {county}'s total", context
-    return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context)
+    return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context, r.polarity)
 
 
 def assessment_table(
@@ -436,7 +442,7 @@ def assessment_table(
                 "arrow": r.dot_arrow,
                 "versus": [
                     _comparison(r, county, withheld),
-                    _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r)),
+                    _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r), r.polarity),
                 ],
             }
         )

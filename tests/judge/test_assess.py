@@ -113,3 +113,12 @@ def test_inferred_floors_rate_only_when_provisional_ratings_are_asked_for(scorec
     # A stated floor rates with or without the parameter.
     stated = (plain["area"] == "Kent") & (plain["indicator"] == "cic_kcc_foster_care")
     assert plain.loc[stated, "rag"].item() == provisional.loc[stated.to_numpy(), "rag"].item() == "RED"
+
+
+def test_a_closest_to_target_floor_is_said_as_a_distance_from_the_target(scorecard):
+    # Repeat child protection plans (target 20, range 17.5-22.5): the inferred floor is a distance, not a level of 7%.
+    a = assess(scorecard)
+    row = a[(a["area"] == "Dover") & (a["indicator"] == "cp_plan_repeat")].iloc[0]
+    assert row.polarity == "T" and row.floor_source == "inferred"
+    assert row.rag_reason.endswith(f"imply a floor of within {row.floor_low:g} to {row.floor_high:g} of the target")
+    assert "floor between" not in row.rag_reason

@@ -194,3 +194,9 @@ def test_a_fall_from_green_without_a_stated_floor_is_a_change():
     points = main_points(pd.DataFrame([row])).set_index(MainPoint.kind)[MainPoint.sentence]
     assert points["changes"].endswith("Thing measured from GREEN to target missed.")
     assert "1 cannot be checked (no floor standard is published)" in points["reds"]
+
+
+def test_a_closest_to_target_movement_says_which_way_it_went(assessed):
+    # Canterbury's repeat child protection plans rose from 14.7% to 17.4%: better only because nearer the target.
+    sentence = main_points(kccperf.area_view(assessed, "Canterbury")).set_index(MainPoint.kind).loc["improved", "sentence"]
+    assert "child protection plan" in sentence and sentence.endswith("to 17.4% in Oct-24, nearer its target.")

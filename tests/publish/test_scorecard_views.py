@@ -310,3 +310,16 @@ def test_the_checks_table_leads_with_what_each_check_is_and_ends_with_its_qa_nam
     assert heads == ["Check", "Agree", "Disagree", "Name in kccperf qa"]
     first_row = html.split("<tbody>")[1].split("</tr>")[0]
     assert first_row.index("Published RAG contradicted") < first_row.index(">rag<")
+
+
+@pytest.mark.parametrize(
+    ("polarity", "judgement", "words"),
+    [
+        ("T", "worse", "worse: further from the target"),
+        ("T", "significantly better", "significantly better: nearer the target"),
+        ("H", "worse", "worse"),
+        ("T", "same", "same"),
+    ],
+)
+def test_a_closest_to_target_comparison_says_why_it_is_better_or_worse(polarity, judgement, words):
+    assert scorecard_views._versus(-4.7, judgement, "", "percent", False, "", polarity) == ("-4.7 pp", words, "")
