@@ -9,6 +9,10 @@ GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
 _UNIT_DECIMALS = {"percent": 1, "pp": 1, "rate": 1, "days": 1, "caseload": 1, "count": 0}
 
 
+# The scorecard's polarity codes as the reports say them.
+POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
+
+
 def format_value(value: float | None, unit: str) -> str:
     """A value as the reports print it: ``73.1%``, ``1,674``, ``368.6 days``, ``-0.12``; a dash when missing.
 

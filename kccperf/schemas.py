@@ -250,7 +250,7 @@ class Assessed(pa.DataFrameModel):
     )
     polarity: Series[str] = pa.Field(
         title="Polarity",
-        description="Which way is better: H higher, L lower, T closest to the target or inside its range.",
+        description="Which way is better: higher, lower, or closest to the target and inside its range (coded H, L and T in the CSV).",
         isin=POLARITIES,
     )
     period: Series[str] = pa.Field(

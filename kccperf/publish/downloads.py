@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._format import covers_text, format_gap, format_value
+from .._format import POLARITY_WORDS, covers_text, format_gap, format_value
 from ..schemas import Assessed as A
 from ..schemas import (
     BridgeStep,
@@ -474,6 +474,9 @@ REPORT_FIRST: tuple[str, ...] = (
     RatingCheck.rating_check,
     RatingCheck.rating_check_reason,
     A.target,
+    # A closest-to-target indicator is rated against its range: beside the target, as the page shows it.
+    T.range_low,
+    T.range_high,
     A.target_year,
     A.floor,
     A.direction,
@@ -512,8 +515,6 @@ REPORT_FIRST: tuple[str, ...] = (
     A.floor_source,
     T.floor_low,
     T.floor_high,
-    T.range_low,
-    T.range_high,
     A.polarity,
     SharedTeam.shared_with,
     A.indicator,
@@ -604,8 +605,10 @@ def report_download(view: pd.DataFrame, info: pd.DataFrame | None = None, scorec
     (['Indicator', 'Value', 'Indicator id'], ['indicator', 'title', 'value'])
     """
     shown, leave_out = view, ()
+    if A.polarity in view:  # the page's words, not the scorecard's code (the CSV keeps H, L and T)
+        shown = view.assign(**{A.polarity: view[A.polarity].map(POLARITY_WORDS).fillna(view[A.polarity])})
     if info is not None and {A.indicator, A.period_label} <= set(view.columns):
-        shown = view.assign(**{IndicatorInfo.covers: period_words(view, info, scorecard)})
+        shown = shown.assign(**{IndicatorInfo.covers: period_words(view, info, scorecard)})
         leave_out = (S.period_type,)
     return Download(view, (Sheet("Indicators", shown, REPORT_MODELS, REPORT_FIRST, leave_out, indicator_formats),))
 

@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .._format import covers_text, format_gap, format_value
+from .._format import POLARITY_WORDS, covers_text, format_gap, format_value
 from ..judge.ratings import MISSED, rating_changes
 from ..schemas import (
     RAGS,
@@ -172,7 +172,6 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
     )
 
 
-POLARITY_WORDS = {"H": "Higher is better", "L": "Lower is better", "T": "Closest to target is best"}
 # Plain-English names for the reader's data-quality categories.
 QUALITY_LABELS = {
     "wrong_code": "Code does not match the indicator",

@@ -248,3 +248,13 @@ def test_the_batch_writes_workbooks_that_say_what_each_figure_covers(full_run):
         headers, rows = _sheet(full_run.out_dir / f"{slug}.xlsx", "Indicators")
         covered = [r["Period covered"].value for r in rows]
         assert "R12M" not in covered and any(str(v).startswith("rolling 12 months to ") for v in covered), slug
+
+
+def test_a_range_sits_beside_the_target_and_polarity_is_in_words(full_run):
+    headers, rows = _sheet(full_run.out_dir / "dover.xlsx", "Indicators")
+    at = headers.index("Target")
+    assert headers[at + 1 : at + 3] == ["Target range: from", "Target range: to"]
+    repeat = next(r for r in rows if r["Indicator id"].value == "cp_plan_repeat")
+    assert (repeat["Target range: from"].value, repeat["Target range: to"].value) == (17.5, 22.5)
+    assert {r["Polarity"].value for r in rows} <= {"Higher is better", "Lower is better", "Closest to target is best"}
+    assert repeat["Polarity"].value == "Closest to target is best"
