@@ -28,7 +28,15 @@ from .history import REVISED, revision_anomalies, revisions
 from .metadata import FILES, metadata_anomalies
 from .pack import PackEdition, PackError, read_pack
 from .reader import read_scorecard
-from .workbook import OTHER_SHEETS, WorkbookEdition, default_edition, read_workbook, table_name_pattern, workbook_manifest
+from .workbook import (
+    OTHER_SHEETS,
+    WorkbookEdition,
+    default_edition,
+    missing_sheets,
+    read_workbook,
+    table_name_pattern,
+    workbook_manifest,
+)
 
 __all__ = ["EditionCheck", "check_edition", "import_pack", "new_anomalies", "write_edition"]
 
@@ -369,7 +377,7 @@ def import_pack(
     if Path(pack).suffix.lower() == ".xlsx":
         book = read_workbook(pack, cat)
         check = build_atomically(target, lambda folder: write_workbook_edition(book, folder, period, cat), data_dir, str(pack))
-        return dataclasses.replace(check, notes=book.formulas)
+        return dataclasses.replace(check, notes=book.formulas + missing_sheets(book))
     layout = _read_reference("headline.csv", HeadlineLayout, data_dir)
     text = read_utf8(pack, PackError, "an agenda pack in text form (UTF-8)")
     name = str(pack)

@@ -161,6 +161,33 @@ def workbook_manifest(book: WorkbookEdition, pattern: re.Pattern) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(Manifest.to_schema().columns))
 
 
+# What a report loses when a workbook leaves out one of its optional sheets, said when it is imported.
+_WITHOUT = {
+    "edition": "the pages will say the publication date and producer are 'not recorded'",
+    "headline": "the county view will have no headline figures",
+    "sources": "the pages cannot say what each latest figure covers, where it comes from or when it was released",
+    "definitions": "the pages will give no indicator definitions",
+    "caveats": "the pages will give none of the scorecard's notes on its indicators",
+}
+
+
+def missing_sheets(book: WorkbookEdition) -> tuple[str, ...]:
+    """One sentence per optional sheet the workbook does not have, saying what the reports will lack without it.
+
+    Examples
+    --------
+    >>> book = WorkbookEdition("book.xlsx", {}, {"edition": pd.DataFrame(), "headline": pd.DataFrame()})
+    >>> missing_sheets(book)[0]
+    "book.xlsx has no sheet 'sources' (sources.tsv): the pages cannot say what each latest figure covers, ..."
+    """
+    return tuple(
+        f"{Path(book.name).name} has no sheet '{sheet}' ({OTHER_SHEETS[sheet]}): {loss}; add the sheet, in the layout of "
+        f"data/raw/scorecard/2024-10/{OTHER_SHEETS[sheet]}, and import again with --replace."
+        for sheet, loss in _WITHOUT.items()
+        if sheet not in book.others
+    )
+
+
 def default_edition(book: WorkbookEdition, period: str) -> pd.DataFrame:
     """``edition.csv`` when the workbook has no ``edition`` sheet: what is known from the period and the file."""
     label = pd.Timestamp(f"{period}-01").strftime("%B %Y")

@@ -407,3 +407,20 @@ def test_the_next_edition_does_not_report_an_accepted_revision_again(history_dat
     code, out, _ = _run(history_data, monkeypatch, capsys, "validate", str(december), "--strict")
     assert code == 1
     assert _revised_lines(out) == ["[revised_figure] Sep-24 is printed as 24.2; the 2024-11 edition printed 23.9."]
+
+
+def test_a_workbook_without_the_metadata_sheets_is_imported_with_a_note_for_each(tmp_path, data_copy, monkeypatch, capsys):
+    # The helper's workbook has the tables, edition and headline sheets, but no sources, definitions or caveats.
+    book = _workbook(tmp_path / "november.xlsx")
+    code, _, err = _run(data_copy, monkeypatch, capsys, "import", str(book), "--period", "2024-10", "--replace")
+    notes = [line for line in err.splitlines() if line.startswith("note: november.xlsx has no sheet")]
+    assert code == 0 and len(notes) == 3
+    assert "'sources' (sources.tsv): the pages cannot say what each latest figure covers" in notes[0]
+    assert all(n.endswith("and import again with --replace.") for n in notes)
+
+
+def test_a_workbook_with_every_sheet_has_no_missing_sheet_note():
+    from kccperf.scorecard.workbook import OTHER_SHEETS, WorkbookEdition, missing_sheets
+
+    assert missing_sheets(WorkbookEdition("b.xlsx", {}, {k: pd.DataFrame() for k in OTHER_SHEETS})) == ()
+    assert len(missing_sheets(WorkbookEdition("b.xlsx", {}, {}))) == len(OTHER_SHEETS) == 5
