@@ -35,6 +35,17 @@ def format_value(value: float | None, unit: str) -> str:
     return {"percent": f"{text}%", "rate": f"{text}%", "pp": f"{text} pp", "days": f"{text} days"}.get(unit, text)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """A count with its noun (and verb) in the right number, for the reports' sentences.
+
+    Examples
+    --------
+    >>> counted(1, "figure is", "figures are"), counted(3, "figure is", "figures are")
+    ('1 figure is', '3 figures are')
+    """
+    return f"{n} {one if n == 1 else many}"
+
+
 def format_gap(gap: float, unit: str) -> str:
     """A signed difference as the reports print it: between two percentages (or rates) in percentage points.
 

@@ -103,6 +103,27 @@ class Reconciliation:
         return out.reset_index()
 
 
+NO_EXPLANATION = "no explanation found in the printed figures"
+# Said beside a rating or arrow left unexplained when most, not all, of its indicator's judgements fit the opposite
+# polarity: a reader sees the polarity finding too and should not take it as this one's cause.
+PARTLY_REVERSED = (
+    "most of this indicator's published ratings and arrows read as if the other direction were better, but not all, so "
+    "that is not taken as the cause"
+)
+
+
+def _partly_reversed(findings: pd.DataFrame, flipped: pd.Series) -> pd.DataFrame:
+    """``findings`` with :data:`PARTLY_REVERSED` added to each unexplained rating or arrow of a ``flipped`` indicator."""
+    hit = (
+        findings[F.category].isin(["rag", "dot"])
+        & findings[F.indicator].isin(flipped)
+        & findings[F.explanation].str.endswith(NO_EXPLANATION)
+    )
+    return findings.assign(
+        **{F.explanation: findings[F.explanation].where(~hit, findings[F.explanation] + " (" + PARTLY_REVERSED + ")")}
+    )
+
+
 def _fmt(x) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:g}"
 
@@ -287,7 +308,7 @@ def _rag_findings(
         fill = (cause == "") & (alt == green)
         cause[fill] = np.broadcast_to(np.asarray(text, dtype=object), cause.shape)[fill]
     reason = checks[RC.rating_check_reason].to_numpy(object)
-    explanation = np.where(cause == "", reason + "; no explanation found in the printed figures", reason + "; " + cause)
+    explanation = np.where(cause == "", reason + "; " + NO_EXPLANATION, reason + "; " + cause)
     explanation = np.where(unset, said, np.where(target_decides, explanation, reason))
     bad = status == "disagrees"
     no_target = status == "cannot be checked"
@@ -465,7 +486,7 @@ def _dot_findings(
         "the indicator is seasonally affected, so it should be compared with the same period a year earlier, which the table does not print",
         explanation,
     )
-    explanation = np.where(explanation == "", "no explanation found in the printed figures", explanation)
+    explanation = np.where(explanation == "", NO_EXPLANATION, explanation)
     bad = ~agree
     sub = pub[bad]
     computed_text = np.where(
@@ -667,6 +688,7 @@ def reconcile_frames(
     agreed.append({FS.category: "polarity", FS.agree: int(judged[J.indicator].nunique() - len(flips))})
     findings = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _frame([])
     findings[F.source_row] = findings[F.source_row].astype(int)
+    findings = _partly_reversed(findings, flips[PC.indicator])
     titles = catalogue.indicators.drop_duplicates(I.indicator).set_index(I.indicator)[I.title]
     return Reconciliation(findings=findings[FINDING_COLUMNS], agreed=pd.DataFrame(agreed), titles=titles)
 

@@ -21,14 +21,13 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .._format import POLARITY_WORDS, covers_text, format_gap, format_value
+from .._format import POLARITY_WORDS, counted, covers_text, format_gap, format_value
 from ..judge.ratings import MISSED, rating_changes
 from ..schemas import (
     RAGS,
     Anomaly,
     Commentary,
     Finding,
-    FindingSentence,
     FindingSummary,
     Headline,
     IndicatorInfo,
@@ -301,7 +300,12 @@ def _check_summary(shown: pd.DataFrame) -> str:
     wrong = shown[shown[RC.rating_check] == "disagrees"]
     items = "".join(f"<li>{_titled(r)}: {escape(r.rating_check_reason)}</li>" for r in wrong.itertuples(index=False))
     computed = int((shown[A.rating_basis] == "computed").sum())
-    extra = f" {computed} rating(s) not printed by the scorecard are computed from the figures." if computed else ""
+    extra = (
+        f" {counted(computed, 'rating not printed by the scorecard is', 'ratings not printed by the scorecard are')}"
+        " computed from the figures."
+        if computed
+        else ""
+    )
     return f'<p class="kcc-checks">Ratings as published, checked against the printed figures: {"; ".join(parts)}.{extra}</p>' + (
         f"<ul>{items}</ul>" if items else ""
     )
@@ -341,9 +345,14 @@ def headline_panel(assessed: pd.DataFrame) -> HTML:
     changes += _shared_note(shown)
     apart = []
     if no_figure:
-        apart.append(f"{no_figure} indicator(s) have no figure for this area (not reported at this level)")
+        apart.append(
+            f"{counted(no_figure, 'indicator has', 'indicators have')} no figure for this area (not reported at this level)"
+        )
     if withheld:
-        apart.append(f"{withheld} figure(s) are withheld because they rest on small numbers")
+        apart.append(
+            counted(withheld, "figure is withheld because it rests", "figures are withheld because they rest")
+            + " on small numbers"
+        )
     if apart:
         changes += f"<p>Not counted above: {'; '.join(apart)}.</p>"
     basis = "as published" if (shown[A.rating_basis] == "published").any() else "computed"
@@ -535,7 +544,7 @@ def suppression_note(threshold: int, withheld: int) -> HTML:
     if threshold == 0:
         return HTML("<p><strong>Not for circulation:</strong> small-number suppression is switched off in this run.</p>")
     return HTML(
-        f'<p class="kcc-note">{escape(FOOTNOTE.format(threshold=threshold))} {withheld} figure(s) withheld in this report.</p>'
+        f'<p class="kcc-note">{escape(FOOTNOTE.format(threshold=threshold))} {counted(withheld, "figure", "figures")} withheld in this report.</p>'
     )
 
 
@@ -662,13 +671,19 @@ def findings_appendix(findings: pd.DataFrame, summary: pd.DataFrame, titles: pd.
     return HTML(STYLESHEET + '<div class="kcc-appendix">' + "".join(entries) + "</div>")
 
 
+def _with_team(sentence: str, title: str, block: str) -> str:
+    """The team beside the title it qualifies, as in the indicator table ("… (Dover EHU): …"), not after the full stop."""
+    if block and sentence.startswith(title + ":"):
+        return f"{title} ({block}):{sentence[len(title) + 1 :]}"
+    return sentence
+
+
 def finding_list(sentences: pd.DataFrame, *, empty: str = "The checks found nothing to report for this area.") -> HTML:
     """Findings for directors: one plain sentence each (:meth:`kccperf.judge.reconcile.Reconciliation.in_words`),
     with the team where the finding is about one; no category, internal id, file or row number."""
     if sentences.empty:
         return HTML(f"<p>{escape(empty)}</p>")
-    team = sentences[FindingSentence.block].map(lambda b: f' <span class="kcc-block">{escape(b)}</span>' if b else "")
-    items = "".join(f"<li>{escape(r.sentence)}{t}</li>" for r, t in zip(sentences.itertuples(index=False), team, strict=True))
+    items = "".join(f"<li>{escape(_with_team(r.sentence, r.title, r.block))}</li>" for r in sentences.itertuples(index=False))
     return HTML(STYLESHEET + f'<ul class="kcc-findings">{items}</ul>')
 
 

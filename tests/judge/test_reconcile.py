@@ -187,3 +187,18 @@ def test_qa_and_the_pages_find_the_same_rating_disagreements(rec):
     )
     ks5 = f[(f["category"] == "rag_unchecked") & (f["indicator"] == "ks5_a_level_aps")]["explanation"]
     assert not ks5.empty and ks5.str.startswith("no target is published for 2022-23, the year the figure covers").all()
+
+
+def test_an_unexplained_rating_of_a_partly_reversed_indicator_says_why_the_reversal_is_not_its_cause():
+    from kccperf.judge.reconcile import NO_EXPLANATION, PARTLY_REVERSED, _partly_reversed
+
+    f = pd.DataFrame(
+        {
+            "indicator": ["a", "a", "b", "a"],
+            "category": ["rag", "dot", "rag", "rag"],
+            "explanation": [f"x; {NO_EXPLANATION}", f"y; {NO_EXPLANATION}", f"z; {NO_EXPLANATION}", "w; a cause found"],
+        }
+    )
+    out = _partly_reversed(f, pd.Series(["a"]))
+    assert out["explanation"].str.endswith(f"({PARTLY_REVERSED})").tolist() == [True, True, False, False]
+    assert _partly_reversed(f, pd.Series([], dtype=str)).equals(f)  # no indicator flipped: nothing added

@@ -323,3 +323,13 @@ def test_the_checks_table_leads_with_what_each_check_is_and_ends_with_its_qa_nam
 )
 def test_a_closest_to_target_comparison_says_why_it_is_better_or_worse(polarity, judgement, words):
     assert scorecard_views._versus(-4.7, judgement, "", "percent", False, "", polarity) == ("-4.7 pp", words, "")
+
+
+def test_a_finding_names_its_team_beside_the_title_and_counts_read_in_the_right_number():
+    words = pd.DataFrame(
+        {"area": "Dover", "block": ["Dover EHU", ""], "title": ["Caseload", "Audits"], "sentence": ["Caseload: x.", "Audits: y."]}
+    )
+    html = scorecard_views.finding_list(words).data
+    assert "<li>Caseload (Dover EHU): x.</li><li>Audits: y.</li>" in html
+    assert "1 figure withheld" in scorecard_views.suppression_note(5, 1).data
+    assert "(s)" not in scorecard_views.suppression_note(5, 3).data
