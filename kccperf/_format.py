@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 GENERATED_FORMAT = "%Y-%m-%d %H:%M UTC"
@@ -73,6 +74,35 @@ def covers_text(note: str, printed: str, shown: str) -> str:
         return note
     where = f"printed under {printed}, where it repeats the {shown} figure"
     return f"{where} (the sources page: {note})" if note else where
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_dates(text: str) -> str:
+    """ISO dates in ``text`` written as a reader reads them: ``2025-01-16`` becomes ``16 January 2025``.
+
+    Examples
+    --------
+    >>> long_dates("2025-01-16 (Cabinet Committee)")
+    '16 January 2025 (Cabinet Committee)'
+    """
+    return re.sub(
+        r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}", text
+    )
 
 
 def generated_at(when: float | None = None) -> str:

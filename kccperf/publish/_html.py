@@ -18,6 +18,8 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
+from .._format import long_dates
+
 STYLESHEET = """
 <style>
 .kcc-table{border-collapse:collapse;font-family:Arial,Helvetica,sans-serif;font-size:0.9rem;width:100%;color:#0b0c0c;table-layout:auto !important}
@@ -86,7 +88,7 @@ def provenance_footer(info: dict[str, str], parameters: dict[str, object], versi
     return HTML(
         STYLESHEET + '<footer class="kcc-footer">'
         f"<p>Source: {escape(info.get('title', ''))}, {escape(info.get('edition_label', ''))}, published "
-        f"{escape(info.get('publication_date', ''))} by {escape(info.get('producer', ''))}.</p>"
+        f"{escape(long_dates(info.get('publication_date', '')))} by {escape(info.get('producer', ''))}.</p>"
         # The parameters are for an analyst re-running the page; the page's own notes say what they mean.
         f"<p>Produced with kccperf {escape(version)} (run parameters, for analysts: {params}).</p></footer>"
     )

@@ -27,6 +27,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from .._format import long_dates
 from ..budget import BudgetTables, band_labels, edition_info, load_directorates, mismatches
 from ..schemas import (
     Abbreviation,
@@ -46,8 +47,7 @@ from ..schemas import (
     UnsecuredShare,
 )
 from ..scorecard.catalogue import load_abbreviations
-from ._html import STYLESHEET, data_table, escape
-from ._html import provenance_footer as _shared_footer
+from ._html import STYLESHEET, data_table, escape, provenance_footer
 from .figures import Chart, _small_table, smallest_font_px
 from .figures import png_bytes as _png
 
@@ -142,40 +142,6 @@ def sentence_case(labels: pd.Series, keep: frozenset[str] | None = None) -> pd.S
     lowered = text[shouted].str.replace(r"[A-Za-z][A-Za-z0-9]*", word, regex=True)
     first = lowered.str.replace(r"^([^A-Za-z]*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), regex=True)
     return labels.where(~shouted, first)
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_dates(text: str) -> str:
-    """ISO dates in ``text`` written as a reader reads them: ``2025-01-16`` becomes ``16 January 2025``.
-
-    Examples
-    --------
-    >>> long_dates("2025-01-16 (Cabinet Committee)")
-    '16 January 2025 (Cabinet Committee)'
-    """
-    return re.sub(
-        r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}", text
-    )
-
-
-def provenance_footer(info: dict[str, str], parameters: dict[str, object], version: str) -> HTML:
-    """The budget report's footer (the pages' shared footer), its publication date in words (:func:`long_dates`)."""
-    return _shared_footer({k: long_dates(str(v)) if k == "publication_date" else v for k, v in info.items()}, parameters, version)
 
 
 def _ref_ranges(refs: pd.Series) -> str:

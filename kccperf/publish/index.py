@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .._format import generated_at
+from .._format import generated_at, long_dates
 from ..judge.since import EditionChanges
 from ..schemas import Area, Assessed, Suppression
 from .since_views import since_summary
@@ -106,6 +106,11 @@ def earlier_rows(out_dir: Path, built: set[str], areas: pd.DataFrame, assessed: 
     return rows
 
 
+def _in_words(info: dict[str, str]) -> dict[str, str]:
+    """The edition's facts with the publication date as a reader reads it (9 December 2024)."""
+    return {**info, "publication_date": long_dates(str(info.get("publication_date", "")))} if info else info
+
+
 def index_html(rows: list[IndexRow], *, period: str, info: dict[str, str], generated: str) -> str:
     """The index page: one row per report, the edition's facts from ``info``, one generated-at line.
 
@@ -119,5 +124,5 @@ def index_html(rows: list[IndexRow], *, period: str, info: dict[str, str], gener
     return (
         _environment()
         .get_template("index.html.j2")
-        .render(rows=shown, note=note, period=period, info=info, generated_at=generated)
+        .render(rows=shown, note=note, period=period, info=_in_words(info), generated_at=generated)
     )

@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .._format import POLARITY_WORDS, counted, covers_text, format_gap, format_value
+from .._format import POLARITY_WORDS, counted, covers_text, format_gap, format_value, long_dates
 from ..judge.ratings import MISSED, rating_changes
 from ..schemas import (
     RAGS,
@@ -167,7 +167,7 @@ def report_heading(area: str, info: dict[str, str]) -> HTML:
     return HTML(
         f"<h2>{escape(area)}: {escape(info.get('edition_label', ''))} scorecard</h2>"
         f"<p>Figures as published in the {escape(info.get('title', 'scorecard'))} "
-        f"(published {escape(info.get('publication_date', ''))}).</p>"
+        f"(published {escape(long_dates(info.get('publication_date', '')))}).</p>"
     )
 
 

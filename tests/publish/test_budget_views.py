@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from kccperf import budget
+from kccperf._format import long_dates
 from kccperf.publish import budget_views, figures
 
 
@@ -443,7 +444,7 @@ def test_every_bridge_table_signs_its_changes(tables):
     ],
 )
 def test_dates_read_in_words(text, shown):
-    assert budget_views.long_dates(text) == shown
+    assert long_dates(text) == shown
 
 
 def test_the_budget_footer_gives_the_publication_date_in_words():

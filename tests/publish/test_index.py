@@ -73,7 +73,7 @@ def test_index_page():
     ]
     page = index_html(rows, period="2024-10", info=INFO, generated="2024-12-01 08:00 UTC")
     assert "<title>CYPE performance reports: October 2024</title>" in page and page.endswith("</html>\n")
-    assert "from the Directorate Scorecard, published 2024-12-09" in page
+    assert "from the Directorate Scorecard, published 9 December 2024" in page
     assert (
         '<tr><th scope="row">Dover</th><td><a href="dover.html">Dover: report</a> (data: <a href="dover.csv">CSV</a>, '
         '<a href="dover.xlsx">Excel</a>)</td><td class="num" data-label="RED">1</td><td class="num" data-label="AMBER">0</td>'

@@ -333,3 +333,9 @@ def test_a_finding_names_its_team_beside_the_title_and_counts_read_in_the_right_
     assert "<li>Caseload (Dover EHU): x.</li><li>Audits: y.</li>" in html
     assert "1 figure withheld" in scorecard_views.suppression_note(5, 1).data
     assert "(s)" not in scorecard_views.suppression_note(5, 3).data
+
+
+def test_the_heading_and_footer_give_the_publication_date_in_words():
+    info = {"title": "Scorecard", "edition_label": "October 2024", "publication_date": "2024-12-09"}
+    assert "(published 9 December 2024)" in scorecard_views.report_heading("Dover", info).data
+    assert "published 9 December 2024 by" in scorecard_views.provenance_footer(info, {}, "0.1").data
