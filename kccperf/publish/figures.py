@@ -170,13 +170,14 @@ class ChartSet:
     table inside ``<details>``.
     """
 
-    def __init__(self, charts: list[Chart], *, label: str, cls: str = "") -> None:
-        self.charts, self.label, self.cls = charts, label, cls
+    def __init__(self, charts: list[Chart], *, label: str, cls: str = "", note: str = "") -> None:
+        self.charts, self.label, self.cls, self.note = charts, label, cls, note
 
     def _repr_html_(self) -> str:
         items = "".join(chart._figure("kcc-figure kcc-panel") for chart in self.charts)
         cls = " ".join(["kcc-chart-grid", self.cls]).strip()
-        return f'<div class="{cls}" role="group" aria-label="{html.escape(self.label)}">{items}</div>'
+        note = f'<p class="kcc-note">{html.escape(self.note)}</p>' if self.note else ""
+        return f'<div class="{cls}" role="group" aria-label="{html.escape(self.label)}">{items}</div>{note}'
 
 
 def _panel_figure(width: float = 2.8, height: float = 2.1) -> tuple[Figure, object]:
@@ -312,8 +313,11 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
     shown = up_to_assessed_period(series[series[S.value].notna()], assessed).sort_values(S.period)
     has_values = shown.groupby([S.block, S.indicator])[S.value].count()
     keys = [k for k in a.index if has_values.get(k, 0) > 0]
+    note = _not_charted(series, a, [k for k in a.index if has_values.get(k, 0) == 0])
     if not keys:
-        return HTML("<p>No indicator has a series to chart.</p>")
+        return HTML(
+            "<p>No indicator has a series to chart.</p>" + (f'<p class="kcc-note">{html.escape(note)}</p>' if note else "")
+        )
     groups = dict(list(shown.groupby([S.block, S.indicator], sort=False)))
     panels = []
     for key in keys:
@@ -328,7 +332,23 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
         name = row[S.title] + (f" ({key[0]})" if key[0] else "")
         caption = _rag_badge(row[A.rating]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
         panels.append(_chart(fig, dpi, alt, name, table, caption_html=caption))
-    return ChartSet(panels, label=f"Trends for {area}")
+    return ChartSet(panels, label=f"Trends for {area}", note=note)
+
+
+def _not_charted(series: pd.DataFrame, shown: pd.DataFrame, keys: list) -> str:
+    """Sentences naming the figures the page shows that get no chart, and why (a reader would look for them)."""
+    rows = shown.loc[keys] if keys else shown.iloc[:0]
+    rows = rows[rows[A.value].notna()] if A.value in rows else rows.iloc[:0]
+    if rows.empty:
+        return ""
+    hidden = series[series[Suppression.suppressed].astype(bool)] if Suppression.suppressed in series else series.iloc[:0]
+    withheld = rows.index.isin(list(zip(hidden[S.block], hidden[S.indicator])))
+    names = pd.Series([t + (f" ({b})" if b else "") for (b, _), t in zip(rows.index, rows[S.title])])
+    parts = [
+        (withheld, "Not charted, because their earlier figures are withheld for small numbers (a chart would reveal them)"),
+        (~withheld, "Not charted, because the scorecard prints no earlier figure"),
+    ]
+    return " ".join(f"{lead}: {'; '.join(names[hit])}." for hit, lead in parts if hit.any())
 
 
 def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str) -> Figure:

@@ -375,3 +375,20 @@ def test_a_panel_s_title_is_seen_once_in_its_image_and_read_once_from_its_captio
                 chart.caption_html.count('<span class="kcc-caption-title">') == 1
                 and html.escape(chart.caption) in chart.caption_html
             )
+
+
+def test_a_figure_without_a_chart_is_named_with_the_reason(assessed):
+    view = kccperf.area_view(assessed, "Dover")
+    series = kccperf.load_series("2024-10", 5, area="Dover")
+    grid = figures.trend_grid(series, view, area="Dover")
+    assert grid.note.startswith("Not charted, because their earlier figures are withheld for small numbers")
+    assert "Percentage of EH Unit Case Audits rated good or outstanding (Dover EHU)" in grid.note
+    assert '<p class="kcc-note">Not charted' in grid._repr_html_()
+    # Kent's series are all charted: no note (the quiet case).
+    kent = figures.trend_grid(kccperf.load_series("2024-10", 5, area="Kent"), kccperf.area_view(assessed, "Kent"), area="Kent")
+    assert kent.note == "" and "kcc-note" not in kent._repr_html_()
+    # A figure with no series printed at all is named for that reason.
+    key = view[view[A.value].notna() & ~view[Suppression.suppressed]].iloc[0]
+    unprinted = series[~((series[S.block] == key[A.block]) & (series[S.indicator] == key[A.indicator]))]
+    note = figures.trend_grid(unprinted, view, area="Dover").note
+    assert f"Not charted, because the scorecard prints no earlier figure: {key[S.title]}" in note
