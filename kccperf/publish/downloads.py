@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._format import POLARITY_WORDS, covers_text, format_gap, format_value
@@ -361,16 +362,22 @@ def number_formats(sheet: Sheet) -> dict[str, str | pd.Series]:
     """Each shown numeric column's Excel number format, one for the column or one per row.
 
     The sheet's ``formats`` decide where given; any other number column is shown whole when every value is whole
-    (counts, ranks), else to at least one decimal. Only the display changes: each cell keeps its value.
+    (counts, ranks), else each value whole or to at least one decimal as it is (a count of 1,514 beside 20.6
+    posts). Only the display changes: each cell keeps its value.
 
     Examples
     --------
-    >>> number_formats(Sheet("x", pd.DataFrame({"rank": [1.0, None], "share": [12.34, 5.0], "t": ["a", "b"]}), ()))
-    {'rank': '#,##0', 'share': '#,##0.0##'}
+    >>> f = number_formats(Sheet("x", pd.DataFrame({"rank": [1.0, None], "share": [12.34, 5.0], "t": ["a", "b"]}), ()))
+    >>> f["rank"], f["share"].tolist()
+    ('#,##0', ['#,##0.0##', '#,##0'])
     """
     frame, shown = sheet.frame, _order(sheet)
     numbers = [c for c in frame.select_dtypes("number").columns if c in shown]
-    out: dict[str, str | pd.Series] = {c: WHOLE if (frame[c].dropna() % 1 == 0).all() else FRACTION for c in numbers}
+    whole = {c: frame[c] % 1 == 0 for c in numbers}
+    out: dict[str, str | pd.Series] = {
+        c: WHOLE if whole[c][frame[c].notna()].all() else pd.Series(np.where(whole[c], WHOLE, FRACTION), index=frame.index)
+        for c in numbers
+    }
     given = sheet.formats(frame) if sheet.formats is not None else {}
     return out | {c: f for c, f in given.items() if c in shown}
 

@@ -258,3 +258,12 @@ def test_a_range_sits_beside_the_target_and_polarity_is_in_words(full_run):
     assert (repeat["Target range: from"].value, repeat["Target range: to"].value) == (17.5, 22.5)
     assert {r["Polarity"].value for r in rows} <= {"Higher is better", "Lower is better", "Closest to target is best"}
     assert repeat["Polarity"].value == "Closest to target is best"
+
+
+def test_whole_counts_show_no_decimals_beside_fractional_ones(full_run):
+    # Most numerators are counts (1,514); a few are posts in full-time equivalents (20.6).
+    _, rows = _sheet(full_run.out_dir / "kent-scorecard.xlsx", "Indicators")
+    cells = [r["Numerator"] for r in rows if isinstance(r["Numerator"].value, (int, float))]
+    whole = {c.number_format for c in cells if float(c.value).is_integer()}
+    part = {c.number_format for c in cells if not float(c.value).is_integer()}
+    assert whole == {"#,##0"} and part == {"#,##0.0##"}
