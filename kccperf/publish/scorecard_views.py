@@ -397,6 +397,36 @@ def _comparison(r, county: str, withheld: bool) -> tuple | None:
     return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context, r.polarity)
 
 
+def _assessment_row(r, trend: pd.Series | None, covers: str, printed: str, county: str) -> dict:
+    """One row of the indicator table, as its template shows it. ``printed`` is the period the figure was printed
+    under: a figure moved to the earlier period it repeats is rated against that period's target, which says so."""
+    withheld = bool(getattr(r, Suppression.suppressed, False))
+    target, floor = _target_and_floor(r)
+    if printed != r.period_label and target != "–":
+        # The scorecard printed the next year's target beside it: a reader comparing the two needs the year.
+        target += f" for {r.target_year}"
+    return {
+        "title": r.title,
+        "polarity": POLARITY_WORDS.get(r.polarity, ""),
+        "block": r.block + (f", a team shared with {r.shared_with}" if getattr(r, SharedTeam.shared_with, "") else ""),
+        "period": r.period_label,
+        "covers": covers_text(covers, printed, r.period_label),
+        "value": format_value(r.value, r.unit),
+        "withheld": withheld,
+        "trend": "–" if withheld or trend is None else sparkline(trend["values"], trend["periods"], unit=r.unit, title=r.title),
+        "target": target,
+        "floor": floor,
+        "rating": "Withheld" if withheld else r.rating,
+        "check": "" if withheld else check_words(r.rating_check, r.rating_check_reason),
+        "check_reason": "" if withheld else r.rating_check_reason,
+        "arrow": r.dot_arrow,
+        "versus": [
+            _comparison(r, county, withheld),
+            _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r), r.polarity),
+        ],
+    }
+
+
 def assessment_table(
     assessed: pd.DataFrame, series: pd.DataFrame, *, caption: str, county: str = "Kent", info: pd.DataFrame | None = None
 ) -> HTML:
@@ -425,35 +455,10 @@ def assessment_table(
     withheld_rows = assessed[Suppression.suppressed] if Suppression.suppressed in assessed else pd.Series(False, assessed.index)
     has_figure = assessed[A.value].notna() | withheld_rows.astype(bool)
     for r in assessed[has_figure].itertuples(index=False):
-        withheld = bool(getattr(r, Suppression.suppressed, False))
         t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
-        target, floor = _target_and_floor(r)
-        floors.add(floor)
-        rows.append(
-            {
-                "title": r.title,
-                "polarity": POLARITY_WORDS.get(r.polarity, ""),
-                "block": r.block + (f", a team shared with {r.shared_with}" if getattr(r, SharedTeam.shared_with, "") else ""),
-                "period": r.period_label,
-                "covers": covers_text(
-                    covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), r.period_label
-                ),
-                "notes": numbers.get(r.indicator, []),
-                "value": format_value(r.value, r.unit),
-                "withheld": withheld,
-                "trend": "–" if withheld or t is None else sparkline(t["values"], t["periods"], unit=r.unit, title=r.title),
-                "target": target,
-                "floor": floor,
-                "rating": "Withheld" if withheld else r.rating,
-                "check": "" if withheld else check_words(r.rating_check, r.rating_check_reason),
-                "check_reason": "" if withheld else r.rating_check_reason,
-                "arrow": r.dot_arrow,
-                "versus": [
-                    _comparison(r, county, withheld),
-                    _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r), r.polarity),
-                ],
-            }
-        )
+        row = _assessment_row(r, t, covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), county)
+        rows.append(row | {"notes": numbers.get(r.indicator, [])})
+        floors.add(row["floor"])
     missing = assessed[~has_figure]
     names = missing[S.title] + missing[S.block].map(lambda b: f" ({b})" if b else "")
     folded = names.groupby(missing[I.service], sort=False).agg(list)

@@ -339,3 +339,14 @@ def test_the_heading_and_footer_give_the_publication_date_in_words():
     info = {"title": "Scorecard", "edition_label": "October 2024", "publication_date": "2024-12-09"}
     assert "(published 9 December 2024)" in scorecard_views.report_heading("Dover", info).data
     assert "published 9 December 2024 by" in scorecard_views.provenance_footer(info, {}, "0.1").data
+
+
+def test_a_moved_figure_s_target_names_its_year(assessed, scorecard):
+    # Attainment 8 is shown at 2022-23, the year it covers, against that year's target (51.0), not the 2023-24
+    # target the scorecard printed beside it: the cell says which year, and an unmoved figure's does not.
+    view = kccperf.area_view(assessed, "Dover")
+    table = scorecard_views.assessment_table(view, scorecard[scorecard.area == "Dover"], caption="Dover").data
+    row = table.split("Average score at KS4 in Attainment 8<", 1)[1].split("</tr>", 1)[0]
+    assert ">51.0 for 2022-23<" in row
+    monthly = table.split("Percentage of CYP registered to EHE", 1)[1].split("</tr>", 1)[0]
+    assert ">60.0%<" in monthly and " for 20" not in monthly
