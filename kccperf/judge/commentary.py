@@ -51,7 +51,7 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     >>> c.loc[c.indicator == "cic_kcc_foster_care", "sentence"].item()  # doctest: +NORMALIZE_WHITESPACE
     'Percentage of CIC Foster Care in KCC Foster Care/Rel & Friends placements (exc UASC) was 73.1% in Oct-24:
     RED, below the floor standard of 75.0% (target 85.0%); it improved from 72.7% in Sep-24;
-    England average not published, benchmark group not published.'
+    no England figure for this period, no benchmark-group figure for this period.'
     """
     needed = (
         S.area,
@@ -180,12 +180,12 @@ def commentary(assessed: pd.DataFrame, *, county: str = "Kent") -> pd.DataFrame:
     england = np.where(
         a[S.england].notna(),
         england_name + " " + f[S.england] + np.where(eng_cmp != "", " (" + eng_cmp + " than " + england_name + ")", ""),
-        "England average not published",
+        "no England figure for this period",
     )
     regional = np.where(
         a[S.regional].notna(),
         regional_name + " " + f[S.regional] + np.where(reg_cmp != "", " (" + reg_cmp + " than " + regional_short + ")", ""),
-        "benchmark group not published",
+        "no benchmark-group figure for this period",
     )
     county_clause = np.where(
         a[A.county_value].notna() if A.county_value in a else False,

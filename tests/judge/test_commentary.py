@@ -89,3 +89,11 @@ def test_a_printed_rating_heads_its_draft_and_says_what_the_check_found(scorecar
 def test_without_printed_ratings_no_draft_mentions_them(drafted):
     _, c = drafted
     assert not c["sentence"].str.contains("printed", regex=False).any()
+
+
+def test_a_missing_comparator_is_said_for_the_period_not_as_never_published(scorecard):
+    # Dover's Attainment 8 covers 2022-23; the scorecard printed England's 2023-24 figure (46.3) beside it, which is
+    # published, but not for this period.
+    c = commentary(assess(scorecard))
+    sentence = c.loc[(c["area"] == "Dover") & (c["indicator"] == "ks4_attainment8"), "sentence"].item()
+    assert "no England figure for this period" in sentence and "not published" not in sentence.split("floor")[-1]
