@@ -607,7 +607,11 @@ def league(table: pd.DataFrame) -> HTML:
     shares = table[LT.green_share].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     return data_table(
         table.assign(**{LT.green_share: shares}),
-        caption="District league table: a team two districts share counts in each district's row, and once in the last row",
+        caption=(
+            "District league table: a team two districts share counts in each district's row, and once in the last row. "
+            "Best and worst quarter: how many of its indicators rank in the top or bottom quarter of the districts; "
+            "median rank: its middle rank across its indicators (1 is best)"
+        ),
         columns={
             A.area: "District",
             **{rag: rag for rag in RAGS},

@@ -350,3 +350,9 @@ def test_a_moved_figure_s_target_names_its_year(assessed, scorecard):
     assert ">51.0 for 2022-23<" in row
     monthly = table.split("Percentage of CYP registered to EHE", 1)[1].split("</tr>", 1)[0]
     assert ">60.0%<" in monthly and " for 20" not in monthly
+
+
+def test_the_league_table_says_what_its_rank_columns_mean(assessed):
+    html = scorecard_views.league(kccperf.league_table(assessed)).data
+    caption = html.split("<caption>", 1)[1].split("</caption>", 1)[0]
+    assert "median rank: its middle rank across its indicators (1 is best)" in caption and "Best and worst quarter" in caption
