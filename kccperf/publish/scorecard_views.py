@@ -44,6 +44,7 @@ from ..schemas import RatingCheck as RC
 from ..schemas import Scorecard as S
 from ..schemas import Target as T
 from ._html import STYLESHEET, data_table, escape, provenance_footer, render_table
+from .figures import AXIS_UNITS
 from .summary import rag_counts, up_to_assessed_period
 from .suppress import FOOTNOTE, MARKER
 
@@ -585,6 +586,8 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
         checks = pd.Series([f" ({w})" if w else "" for w in words], index=gaps.index)
         fmt[A.rating] = gaps[A.rating].astype(object).fillna("").astype(str) + checks
     rating = A.rating if A.rating in gaps else A.rag
+    # A gap is in percentage points or Attainment 8 points, Progress 8 in points: the unit beside the figures.
+    fmt[I.unit] = gaps[I.unit].map(AXIS_UNITS).fillna(gaps[I.unit])
     return data_table(
         gaps.assign(**fmt),
         caption="Vulnerable learners: gaps and Progress 8",
@@ -592,6 +595,7 @@ def vulnerable_table(gaps: pd.DataFrame) -> HTML:
             S.title: "Indicator",
             S.period_label: "Year",
             S.value: "Value",
+            I.unit: "Unit",
             A.dot_compared_value: "Previous year",
             A.direction: "Direction",
             T.target: "Target",

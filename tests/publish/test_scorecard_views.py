@@ -356,3 +356,10 @@ def test_the_league_table_says_what_its_rank_columns_mean(assessed):
     html = scorecard_views.league(kccperf.league_table(assessed)).data
     caption = html.split("<caption>", 1)[1].split("</caption>", 1)[0]
     assert "median rank: its middle rank across its indicators (1 is best)" in caption and "Best and worst quarter" in caption
+
+
+def test_the_vulnerable_learners_table_gives_each_figure_s_unit(assessed):
+    html = scorecard_views.vulnerable_table(kccperf.vulnerable_gaps(assessed)).data
+    row = html.split("Average score at KS4 in Attainment 8 - FSM gap", 1)[1].split("</tr>", 1)[0]
+    assert '<th scope="col">Unit</th>' in html and ">points<" in row
+    assert ">percentage points<" in html.split("Percentage of pupils at EYFS", 1)[1].split("</tr>", 1)[0]
