@@ -384,7 +384,7 @@ def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str)
             me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area
         )
         points = [mine, grey]
-    ax.set_xlabel("cases in the denominator", fontsize=7)
+    ax.set_xlabel("size of the group counted (children or cases)", fontsize=7)
     ax.set_ylabel("%", fontsize=7)
     ax.tick_params(labelsize=7)
     ax.ticklabel_format(axis="x", style="plain", useOffset=False)

@@ -215,6 +215,7 @@ def test_funnel_charts_keep_their_text_inside_and_show_no_denominators(assessed)
     fig = figures.funnel_figure(pts, me, area="Dover", title=figures._full_title(mine[S.title], mine[A.block]))
     assert clipped_texts(fig) == []
     assert {t.get_text() for t in fig.legends[0].get_texts()} >= {"95% limits", "99.8% limits", "county", "Dover"}
+    assert fig.axes[0].get_xlabel() == "size of the group counted (children or cases)"  # not "the denominator"
 
 
 def test_rag_heatmap_keeps_its_text_inside(assessed):
