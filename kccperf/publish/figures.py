@@ -388,6 +388,8 @@ def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str)
     ax.set_ylabel("%", fontsize=7)
     ax.tick_params(labelsize=7)
     ax.ticklabel_format(axis="x", style="plain", useOffset=False)
+    # Room above and below the outermost point, so the area's diamond never sits on the frame.
+    ax.margins(y=0.12)
     # Two rows, filled down the columns: the points (the long names share a column), the limits, the county.
     handles = [*points, *limits, county]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=6.5, frameon=False, columnspacing=1.5)

@@ -393,3 +393,15 @@ def test_a_figure_without_a_chart_is_named_with_the_reason(assessed):
     unprinted = series[~((series[S.block] == key[A.block]) & (series[S.indicator] == key[A.indicator]))]
     note = figures.trend_grid(unprinted, view, area="Dover").note
     assert f"Not charted, because the scorecard prints no earlier figure: {key[S.title]}" in note
+
+
+@pytest.mark.parametrize("area", ["Dover", "Thanet"])
+def test_no_funnel_point_sits_on_the_frame(assessed, area, saved_figures):
+    figures.funnel_grid(assessed, area=area)
+    assert saved_figures
+    for fig in saved_figures:
+        ax = fig.axes[0]
+        low, high = ax.get_ylim()
+        for points in ax.collections[2:]:  # the two limit collections come first, then the districts and the area
+            ys = points.get_offsets()[:, 1]
+            assert ((ys - low) >= 0.08 * (high - low)).all() and ((high - ys) >= 0.08 * (high - low)).all()
