@@ -400,6 +400,16 @@ def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str)
 _WHERE = {"": "no limits"}
 
 
+def _funnel_finding(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, county: str) -> str:
+    """What a funnel plot finds, in a few words for its caption: where the area lies, or how many districts lie
+    outside the limits on the county's page."""
+    if me.empty:
+        outside = int(pts[A.funnel].str.startswith("outside").sum())
+        return f"{outside} of {len(pts)} districts outside the 95% limits around {county}"
+    value, where = format_value(me[A.value].iloc[0], "percent"), _WHERE.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])
+    return f"{area}: {value}, {where}"
+
+
 def _funnel_alt(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, county: str) -> str:
     """What a funnel plot shows, in words: the area against the county, or on the county's page how many districts lie
     outside the limits."""
@@ -449,7 +459,9 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         table = _small_table(f"{name}: the districts", ["District", "Value", "Against the limits"], rows)
         alt = _funnel_alt(pts, me, area=area, county=county)
         line = title.replace("\n", " ")
-        caption = f'<span class="kcc-caption-title">{html.escape(line)}</span>'
+        # The title is drawn in the image (the hidden copy is for screen readers); the words say what it finds.
+        finding = _funnel_finding(pts, me, area=area, county=county)
+        caption = f'<span class="kcc-caption-title">{html.escape(line)}</span>{html.escape(finding)}'
         panels.append(_chart(fig, dpi, alt, line, table, caption_html=caption))
     # Wider columns than the trends': a funnel plot's legend stays at its own size (9 px and more) on a desktop.
     return ChartSet(panels, label=f"Funnel plots for {area}", cls="kcc-funnels")

@@ -398,9 +398,10 @@ def _comparison(r, county: str, withheld: bool) -> tuple | None:
     return _versus(r.county_gap, r.vs_county, r.sig_vs_county, r.unit, withheld, context, r.polarity)
 
 
-def _assessment_row(r, trend: pd.Series | None, covers: str, printed: str, county: str) -> dict:
-    """One row of the indicator table, as its template shows it. ``printed`` is the period the figure was printed
-    under: a figure moved to the earlier period it repeats is rated against that period's target, which says so."""
+def _assessment_row(r, trend: pd.Series | None, covers: str, printed: str, county: str) -> tuple[dict, str]:
+    """One row of the indicator table, as its template shows it, and its floor's text. ``printed`` is the period the
+    figure was printed under: a figure moved to the earlier period it repeats is rated against that period's target,
+    which says so."""
     withheld = bool(getattr(r, Suppression.suppressed, False))
     target, floor = _target_and_floor(r)
     if printed != r.period_label and target != "–":
@@ -425,7 +426,7 @@ def _assessment_row(r, trend: pd.Series | None, covers: str, printed: str, count
             _comparison(r, county, withheld),
             _versus(r.england_gap, r.vs_england, r.sig_vs_england, r.unit, withheld, _england_context(r), r.polarity),
         ],
-    }
+    }, floor
 
 
 def assessment_table(
@@ -457,9 +458,11 @@ def assessment_table(
     has_figure = assessed[A.value].notna() | withheld_rows.astype(bool)
     for r in assessed[has_figure].itertuples(index=False):
         t = trend.loc[(r.block, r.indicator)] if (r.block, r.indicator) in trend.index else None
-        row = _assessment_row(r, t, covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), county)
+        row, floor = _assessment_row(
+            r, t, covers.get(r.indicator, ""), printed.get((r.block, r.indicator), r.period_label), county
+        )
         rows.append(row | {"notes": numbers.get(r.indicator, [])})
-        floors.add(row["floor"])
+        floors.add(floor)
     missing = assessed[~has_figure]
     names = missing[S.title] + missing[S.block].map(lambda b: f" ({b})" if b else "")
     folded = names.groupby(missing[I.service], sort=False).agg(list)

@@ -405,3 +405,10 @@ def test_no_funnel_point_sits_on_the_frame(assessed, area, saved_figures):
         for points in ax.collections[2:]:  # the two limit collections come first, then the districts and the area
             ys = points.get_offsets()[:, 1]
             assert ((ys - low) >= 0.08 * (high - low)).all() and ((high - ys) >= 0.08 * (high - low)).all()
+
+
+def test_a_funnel_plot_s_caption_says_what_it_finds(assessed):
+    dover = figures.funnel_grid(assessed, area="Dover").charts
+    assert all(re.search(r"</span>Dover: [\d.]+%, (within|outside) (95|99\.8)% limits$", c.caption_html) for c in dover)
+    kent = figures.funnel_grid(assessed, area="Kent").charts
+    assert all(re.search(r"</span>\d+ of \d+ districts outside the 95% limits around Kent$", c.caption_html) for c in kent)
