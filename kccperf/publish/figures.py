@@ -400,12 +400,16 @@ def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str)
 _WHERE = {"": "no limits"}
 
 
+def _outside(pts: pd.DataFrame) -> int:
+    """How many districts lie outside the 95% limits (those outside the 99.8% limits included)."""
+    return int(pts[A.funnel].str.startswith("outside").sum())
+
+
 def _funnel_finding(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, county: str) -> str:
     """What a funnel plot finds, in a few words for its caption: where the area lies, or how many districts lie
     outside the limits on the county's page."""
     if me.empty:
-        outside = int(pts[A.funnel].str.startswith("outside").sum())
-        return f"{outside} of {len(pts)} districts outside the 95% limits around {county}"
+        return f"{_outside(pts)} of {len(pts)} districts outside the 95% limits around {county}"
     value, where = format_value(me[A.value].iloc[0], "percent"), _WHERE.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])
     return f"{area}: {value}, {where}"
 
@@ -415,8 +419,7 @@ def _funnel_alt(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, county: str) 
     outside the limits."""
     name, county_value = pts[S.title].iloc[0], format_value(pts[A.county_value].iloc[0], "percent")
     if me.empty:
-        outside = int(pts[A.funnel].str.startswith("outside").sum())
-        return f"Funnel plot of {name}: {len(pts)} districts against {county} {county_value}; {outside} outside the 95% limits."
+        return f"Funnel plot of {name}: {len(pts)} districts against {county} {county_value}; {_outside(pts)} outside the 95% limits."
     return (
         f"Funnel plot of {name}: {area} at {format_value(me[A.value].iloc[0], 'percent')} against {county} {county_value}, "
         f"{_WHERE.get(me[A.funnel].iloc[0], me[A.funnel].iloc[0])}; {len(pts) - len(me)} other districts in grey."
