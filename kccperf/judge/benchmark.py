@@ -3,7 +3,7 @@ among districts; Wilson confidence intervals, significance and funnel-plot limit
 
 Significance follows public-health benchmarking practice: an area is significantly
 better or worse than a comparator when the comparator's value lies outside the area's
-95% confidence interval (Wilson score interval, from statsmodels).
+95% confidence interval (Wilson score interval, computed as statsmodels computes it).
 """
 
 from __future__ import annotations
@@ -55,12 +55,31 @@ def wilson_interval(numerator, denominator, alpha: float = 0.05) -> tuple[np.nda
     lo = np.full(num.shape, np.nan)
     hi = np.full(num.shape, np.nan)
     if ok.any():
-        # Imported here: statsmodels takes half a second to import and most callers never need it.
-        from statsmodels.stats.proportion import proportion_confint
-
-        low, high = proportion_confint(num[ok], den[ok], alpha=alpha, method="wilson")
-        lo[ok], hi[ok] = np.asarray(low) * 100, np.asarray(high) * 100
+        low, high = _wilson(num[ok], den[ok], _upper_quantile(alpha / 2))
+        lo[ok], hi[ok] = low * 100, high * 100
     return lo, hi
+
+
+def _wilson(count: np.ndarray, nobs: np.ndarray, crit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval (fractions, within 0 to 1) for ``count`` of ``nobs`` with normal quantile ``crit``.
+
+    statsmodels' ``proportion_confint(method="wilson")``, operation for operation, so the bounds are the same to the
+    last bit; importing statsmodels (it imports scipy.stats) took a report's process 1.5 s.
+    """
+    q = count / nobs
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
+
+
+def _upper_quantile(tail: float) -> float:
+    """The standard normal quantile with ``tail`` above it, as ``scipy.stats.norm.isf`` gives it."""
+    from scipy.special import ndtri  # imported here: scipy.special takes a tenth of a second and few callers need it
+
+    return -ndtri(tail)
 
 
 def funnel_limits(p0_percent, n, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
