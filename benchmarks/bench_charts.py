@@ -4,10 +4,10 @@ Run from the repository: ``python -m benchmarks.bench_charts [--areas Sevenoaks,
 
 For each area it builds the district report's inputs once (the assessed edition, suppressed at 5, and the area's
 series), then times :func:`kccperf.publish.figures.trend_grid` and :func:`~kccperf.publish.figures.funnel_grid` as
-the report calls them: every panel drawn and saved as a quantised PNG. Each is called once to warm up (imports,
+the report calls them: every trend panel written as SVG, every funnel plot drawn and saved as a quantised PNG. Each is called once to warm up (imports,
 fonts, caches), then timed ``--repeat`` times in this process; the best wall time is printed, with its CPU time
-(steadier on a busy machine), the time per panel and the size of the PNGs. Sevenoaks has the most panels (two
-teams) and the longest titles; the county (Kent) has no funnel plots, which are drawn for districts only.
+(steadier on a busy machine), the time per panel and the size of the images. Sevenoaks has the most panels (two
+teams) and the longest titles; the county (Kent) has the most trend panels.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
     return *best, out
 
 
-def _png_kb(result) -> float:
-    """The size of a chart set's PNGs, in KB (0 for the message shown when there is nothing to chart)."""
-    return sum(len(c.png) for c in getattr(result, "charts", [])) / 1024
+def _image_kb(result) -> float:
+    """The size of a chart set's images, in KB (0 for the message shown when there is nothing to chart)."""
+    return sum(len(c.image) for c in getattr(result, "charts", [])) / 1024
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
 
     areas = [a.strip() for a in args.areas.split(",") if a.strip()]
     assessed, views = inputs(args.period, areas)
-    print(f"{'area':<12} {'chart':<7} {'panels':>6} {'wall s':>7} {'CPU s':>7} {'ms/panel':>8} {'PNG KB':>7}")
+    print(f"{'area':<12} {'chart':<7} {'panels':>6} {'wall s':>7} {'CPU s':>7} {'ms/panel':>8} {'img KB':>7}")
     for area in areas:
         view, series = views[area]
         charts = {
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
             wall, cpu, result = timed(fn, args.repeat)
             panels = len(getattr(result, "charts", []))
             per = f"{1000 * wall / panels:>8.0f}" if panels else f"{'-':>8}"
-            print(f"{area:<12} {name:<7} {panels:>6} {wall:>7.2f} {cpu:>7.2f} {per} {_png_kb(result):>7.0f}", flush=True)
+            print(f"{area:<12} {name:<7} {panels:>6} {wall:>7.2f} {cpu:>7.2f} {per} {_image_kb(result):>7.0f}", flush=True)
     print(f"load average over 1 min: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with it)")
 
 

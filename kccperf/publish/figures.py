@@ -27,29 +27,32 @@ from ..schemas import Indicator as I
 from ..schemas import Scorecard as S
 from ..schemas import Suppression
 from ..schemas import Target as T
+from . import svg
 from .summary import up_to_assessed_period
 from .suppress import MARKER
 
 RAG_FILL = {"RED": "#b10e1e", "AMBER": "#ffbf47", "GREEN": "#00703c"}
 RAG_TEXT = {"RED": "#ffffff", "AMBER": "#000000", "GREEN": "#ffffff"}
 _LINE = "#1d70b8"
+_RANGE = "#00703c"
 
 
 class Chart:
-    """A matplotlib chart as a PNG, with alt text, a visible caption and, optionally, its data as a small table.
+    """A chart as an image (a PNG from matplotlib, or an SVG), with alt text, a visible caption and, optionally, its
+    data as a small table.
 
     In a notebook it shows as an HTML ``<figure>`` (the PNG inline, ``alt`` on the image, the caption
     beneath, the table inside ``<details>``). It offers no separate ``image/png``: the executed notebook would
-    then keep every image twice. The caption is plain text unless ``caption_html`` is given (already escaped).
+    then keep every image twice. ``mime`` is the image's type. The caption is plain text unless ``caption_html`` is given (already escaped).
     ``min_font_px``, when given, is the height of the chart's smallest text in the PNG's own pixels
-    (:func:`smallest_font_px`); the image carries it as ``data-min-font-px``, so a page test can tell how large
+    (:func:`smallest_font_px`; an SVG's CSS pixels at its own size); the image carries it as ``data-min-font-px``, so a page test can tell how large
     that text is once the browser has scaled the image to the screen. A ``scroll`` chart (one too wide to shrink
     to a phone's width and stay readable) keeps its own size inside a box that scrolls sideways by itself.
     """
 
     def __init__(
         self,
-        png: bytes,
+        image: bytes,
         alt: str,
         caption: str,
         table: str = "",
@@ -57,16 +60,17 @@ class Chart:
         caption_html: str = "",
         min_font_px: float | None = None,
         scroll: bool = False,
+        mime: str = "image/png",
     ) -> None:
-        self.png, self.alt, self.caption, self.table = png, alt, caption, table
+        self.image, self.mime, self.alt, self.caption, self.table = image, mime, alt, caption, table
         self.caption_html = caption_html or html.escape(caption)
         self.min_font_px, self.scroll = min_font_px, scroll
 
     def _figure(self, cls: str) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
+        data = base64.b64encode(self.image).decode("ascii")
         details = f"<details><summary>The figures</summary>{self.table}</details>" if self.table else ""
         font = f' data-min-font-px="{self.min_font_px:.2f}"' if self.min_font_px is not None else ""
-        img = f'<img src="data:image/png;base64,{data}"{font} alt="{html.escape(self.alt)}"/>'
+        img = f'<img src="data:{self.mime};base64,{data}"{font} alt="{html.escape(self.alt)}"/>'
         if self.scroll:
             # Focusable and named, so a keyboard can scroll it and a screen reader says what it holds.
             label = html.escape(f"{self.caption.split('.')[0]} (scrolls sideways)")
@@ -140,6 +144,13 @@ def _chart(fig: Figure, dpi: int, alt: str, caption: str, table: str = "", **kwa
     """The figure drawn once as a PNG, as a :class:`Chart` that records its smallest text."""
     png = png_bytes(fig, dpi)
     return Chart(png, alt, caption, table, min_font_px=smallest_font_px(fig, dpi, drawn=True), **kwargs)
+
+
+def _svg_chart(panel: svg.Plot, alt: str, caption: str, table: str = "", **kwargs) -> Chart:
+    """The panel as a :class:`Chart` (an SVG image) that records its smallest text, in CSS pixels at its own size."""
+    d = panel.drawing
+    smallest = min((label.size for label in d.labels), default=0.0) * d.dpi / 72
+    return Chart(panel.svg(), alt, caption, table, min_font_px=smallest, mime="image/svg+xml", **kwargs)
 
 
 def _short(title: str, n: int = 48) -> str:
@@ -267,36 +278,48 @@ def _trend_words(values: np.ndarray, labels: list[str], unit: str) -> str:
     return f"{verb} from {format_value(first, unit)} in {labels[0]} to {format_value(last, unit)} in {labels[-1]}"
 
 
-def trend_figure(s: pd.DataFrame, row: pd.Series, block: str = "") -> tuple[Figure, str]:
+def trend_panel(s: pd.DataFrame, row: pd.Series, block: str = "", *, dpi: int = 110) -> tuple[svg.Plot, str]:
     """One indicator's printed series with its target (dashed), floor (dotted) or target range (shaded), and a legend.
 
     ``s`` is the series (rows of one block and indicator, in period order, with a value); ``row`` is its
-    assessed row and ``block`` its team, if any. Returns the figure and the chart's alt text, which states the trend.
+    assessed row and ``block`` its team, if any. Returns the panel, drawn as SVG (:mod:`.svg`) for an image at
+    ``dpi``, and the chart's alt text, which states the trend.
     """
-    fig, ax = _panel_figure()
     unit = row.get(I.unit, "") or ""
-    x = np.arange(len(s))
     y = s[S.value].to_numpy(float)
-    ax.plot(x, y, color=_LINE, marker="o", markersize=3, linewidth=1.5, label="value")
-    lines = []
-    for col, style, label in ((A.target, "--", "target"), (A.floor, ":", "floor")):
+    keys, refs, lines, band = [svg.Key("value", "line", _LINE, dot=True)], [], [], None
+    for col, dash, label in ((A.target, svg.DASHED, "target"), (A.floor, svg.DOTTED, "floor")):
         if row[A.polarity] != "T" and pd.notna(row[col]):
-            ax.axhline(row[col], color="#0b0c0c", linestyle=style, linewidth=1, label=label)
+            refs.append((row[col], dash))
+            keys.append(svg.Key(label, "line", svg.INK, dash=dash))
             lines.append(f"{label} {format_value(row[col], unit)}")
     if row[A.polarity] == "T" and pd.notna(row[T.range_low]):
-        ax.axhspan(row[T.range_low], row[T.range_high], color="#00703c", alpha=0.15, label="target range")
-        lines.append(f"target range {format_value(row[T.range_low], unit)} to {format_value(row[T.range_high], unit)}")
+        band = (row[T.range_low], row[T.range_high])
+        keys.append(svg.Key("target range", "band", _RANGE, opacity=0.15))
+        lines.append(f"target range {format_value(band[0], unit)} to {format_value(band[1], unit)}")
     labels = list(s[S.period_label])
-    ax.set_xticks([x[0], x[-1]] if len(x) > 1 else [x[0]], [labels[0], labels[-1]] if len(x) > 1 else [labels[0]], fontsize=7)
-    ax.set_xlim(-0.4, max(len(x) - 0.6, 0.4))
-    ax.tick_params(axis="y", labelsize=7)
-    ax.set_ylabel(AXIS_UNITS.get(unit, ""), fontsize=7)
-    # At most three entries: one row, at a fixed place (an "outside" legend needs constrained layout).
-    fig.legend(loc="lower center", ncol=4, fontsize=6.5, frameon=False, handlelength=2.2)
-    _fit_panel(fig, ax, _full_title(row[S.title], block), legend_rows=1)
+    ends = [(0, labels[0]), (len(y) - 1, labels[-1])] if len(y) > 1 else [(0, labels[0])]
+    p = svg.plot(
+        2.8 * 72,
+        2.1 * 72,
+        title=_full_title(row[S.title], block),
+        xlim=(-0.4, max(len(y) - 0.6, 0.4)),
+        ylim=svg.padded([*y, *(v for v, _ in refs), *(band or ())]),
+        keys=keys,
+        y_label=AXIS_UNITS.get(unit, ""),
+        x_ticks=ends,
+        dpi=dpi,
+    )
+    if band:
+        p.band(*band, color=_RANGE, opacity=0.15)
+    for value, dash in refs:
+        p.hline(value, dash=dash)
+    xs, ys = [p.x(i) for i in range(len(y))], [p.y(v) for v in y]
+    p.drawing.polyline(xs, ys, color=_LINE, width=1.5)
+    p.drawing.dots(xs, ys, r=1.5, color=_LINE)
     alt = f"Line chart: {row[S.title]}{f' ({block})' if block else ''} {_trend_words(y, labels, unit)}"
     alt += (", against a " + " and a ".join(lines) if lines else "") + "."
-    return fig, alt
+    return p, alt
 
 
 def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: int = 110) -> HTML | ChartSet:
@@ -322,7 +345,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
     panels = []
     for key in keys:
         s, row = groups[key], a.loc[key]
-        fig, alt = trend_figure(s, row, key[0])
+        panel, alt = trend_panel(s, row, key[0], dpi=dpi)
         unit = row.get(I.unit, "") or ""
         table = _small_table(
             f"{row[S.title]}: {area}",
@@ -331,7 +354,7 @@ def trend_grid(series: pd.DataFrame, assessed: pd.DataFrame, *, area: str, dpi: 
         )
         name = row[S.title] + (f" ({key[0]})" if key[0] else "")
         caption = _rag_badge(row[A.rating]) + f'<span class="kcc-caption-title">{html.escape(name)}</span>'
-        panels.append(_chart(fig, dpi, alt, name, table, caption_html=caption))
+        panels.append(_svg_chart(panel, alt, name, table, caption_html=caption))
     return ChartSet(panels, label=f"Trends for {area}", note=note)
 
 

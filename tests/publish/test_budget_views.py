@@ -258,7 +258,7 @@ def test_budget_charts_record_a_smallest_text_readable_on_a_phone(tables, direct
         ),
     ]
     for chart in charts:
-        width = Image.open(io.BytesIO(chart.png)).width
+        width = Image.open(io.BytesIO(chart.image)).width
         assert chart.min_font_px == pytest.approx(budget_views.MIN_FONT * budget_views.DPI / 72)
         assert chart.min_font_px * 370 / width >= 9, (chart.caption, width)
         assert f'data-min-font-px="{chart.min_font_px:.2f}"' in chart._repr_html_()
