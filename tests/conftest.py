@@ -68,6 +68,22 @@ def saved_figures(monkeypatch) -> list[Figure]:
     return saved
 
 
+@pytest.fixture
+def saved_panels(monkeypatch) -> list:
+    """The SVG panels (:class:`kccperf.publish.svg.Plot`) finished while the test runs, each as its image is made."""
+    from kccperf.publish import svg
+
+    saved: list = []
+    original = svg.Plot.svg
+
+    def record(self):
+        saved.append(self)
+        return original(self)
+
+    monkeypatch.setattr(svg.Plot, "svg", record)
+    return saved
+
+
 MONTHLY_HEADER = [
     "Integrated Children's Services Monthly Indicators\t\tPolarity\tData Period\tQPR\tMonthly Trends\t\t\t\t\t\t"
     "Latest Month\t\t\tDOT\tTarget 2024-25\tRAG 2024-25\tKent Outturn 2023-24\tTarget 2023-24\tRAG 2023-24\t"

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -35,6 +34,7 @@ RAG_FILL = {"RED": "#b10e1e", "AMBER": "#ffbf47", "GREEN": "#00703c"}
 RAG_TEXT = {"RED": "#ffffff", "AMBER": "#000000", "GREEN": "#ffffff"}
 _LINE = "#1d70b8"
 _RANGE = "#00703c"
+_GREY, _GREY_EDGE = "#b1b4b6", "#505a5f"
 
 
 class Chart:
@@ -191,68 +191,6 @@ class ChartSet:
         return f'<div class="{cls}" role="group" aria-label="{html.escape(self.label)}">{items}</div>{note}'
 
 
-def _panel_figure(width: float = 2.8, height: float = 2.1) -> tuple[Figure, object]:
-    # No layout engine: _fit_panel sets the margins from the text instead. Constrained layout measures every
-    # artist in a layout-only draw before each save, which cost as much as the drawing itself.
-    fig = Figure(figsize=(width, height))
-    return fig, fig.subplots()
-
-
-# The text around a panel, in points (7 pt text, 6.5 pt legend, matplotlib's default ticks and pads).
-_EDGE = 3.0  # a gap between any text and the edge of the image
-_TITLE_LINE = 9.1  # each line of a 7 pt title (line spacing 1.2, with its descent)
-_TITLE_PAD = 6.0
-_TICKS = 7.0  # tick length and the pad between tick and label
-_TEXT = 8.5  # one line of 7 pt text, with its descent
-_LABEL_PAD = 4.0  # between the tick labels and the axis label
-_LEGEND_EDGE = 3.25  # the legend's border pad from the bottom of the figure
-_LEGEND_ROW = 10.9  # each row of a 6.5 pt legend, with its spacing and border
-_GAP = 4.0  # between the legend and the x tick labels
-
-
-def _text_width(text: str, size: float = 7.0) -> float:
-    """The width of a line of text in points, from DejaVu Sans' advances rounded up (no renderer needed)."""
-    return size * sum(0.34 if c in ".,:;' " else 0.84 if c in "−%" else 0.64 for c in text)
-
-
-def _widest_tick_label(axis) -> float:
-    """The widest label among the ticks the axis will draw, in points: its locator and formatter, without a draw."""
-    lo, hi = sorted(axis.get_view_interval())
-    slack = 1e-9 * max(hi - lo, 1.0)
-    locs = [v for v in axis.get_major_locator()() if lo - slack <= v <= hi + slack]
-    return max((_text_width(label) for label in axis.get_major_formatter().format_ticks(locs)), default=0.0)
-
-
-def _fit_panel(fig: Figure, ax, title: str, *, legend_rows: int, x_label: bool = False) -> None:
-    """Place the axes between the title above and the legend below, without a layout pass.
-
-    The margins come from what the text needs: the lines of ``title`` (already wrapped), the rows of the figure
-    legend placed at the bottom centre, the widest y tick label (the ticks are known once the data are plotted)
-    and, with ``x_label``, an x axis label. The y label and the title are placed by hand too: left to themselves,
-    matplotlib measures every tick label again at each draw to place them. The title starts at the left edge,
-    above the y label, so it has the panel's whole width.
-    """
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # no offset text above the axis
-    width, height = (72 * v for v in fig.get_size_inches())
-    below = _TICKS + _TEXT + (_LABEL_PAD + _TEXT if x_label else 0.0)
-    bottom = _LEGEND_EDGE + legend_rows * _LEGEND_ROW + _GAP + below
-    top = _EDGE + (title.count("\n") + 1) * _TITLE_LINE + _TITLE_PAD
-    # The number of ticks follows the length of the axis: set the height before reading the y ticks, and the
-    # left margin before reading the x ticks (the last x label may be centred on the right end of the axis).
-    fig.subplots_adjust(bottom=bottom / height, top=1 - top / height)
-    y_ticks = _widest_tick_label(ax.yaxis)
-    left = _EDGE + _TEXT + _LABEL_PAD + y_ticks + _TICKS
-    fig.subplots_adjust(left=left / width)
-    right = _EDGE + _widest_tick_label(ax.xaxis) / 2
-    fig.subplots_adjust(right=1 - right / width)
-    ax_width, ax_height = width - left - right, height - top - bottom
-    ax.yaxis.set_label_coords(-(y_ticks + _TICKS + _LABEL_PAD) / ax_width, 0.5)
-    if x_label:
-        ax.xaxis.set_label_coords(0.5, -(_TICKS + _TEXT + _LABEL_PAD) / ax_height)
-    # Setting y tells matplotlib the title is placed: it no longer checks at each draw for text above the axes.
-    ax.set_title(title, fontsize=7, loc="left", x=-(left - _EDGE) / ax_width, y=1.0, pad=_TITLE_PAD)
-
-
 def _full_title(title: str, block: str, width: int = 38) -> str:
     """The whole title, with the team in brackets, wrapped to lines of ``width`` characters."""
     return textwrap.fill(title + (f" ({block})" if block else ""), width, break_on_hyphens=False)
@@ -374,50 +312,52 @@ def _not_charted(series: pd.DataFrame, shown: pd.DataFrame, keys: list) -> str:
     return " ".join(f"{lead}: {'; '.join(names[hit])}." for hit, lead in parts if hit.any())
 
 
-def funnel_figure(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str) -> Figure:
+def funnel_panel(pts: pd.DataFrame, me: pd.DataFrame, *, area: str, title: str, dpi: int = 110) -> svg.Plot:
     """One funnel plot: the districts' values against their denominators, the county line and the 95% and 99.8% limits.
 
     ``pts`` holds every district's point and ``me`` the chosen area's (none on the county's page, where every
-    district is drawn alike); ``title`` is already wrapped.
+    district is drawn alike); ``title`` is already wrapped. Drawn as SVG (:mod:`.svg`) for an image at ``dpi``.
     """
-    fig, ax = _panel_figure(3.4, 2.6)
     p0 = pts[A.county_value].iloc[0]
     n = np.linspace(max(pts[S.denominator].min() * 0.8, 1), pts[S.denominator].max() * 1.1, 120)
-    limits = []
-    for z, style, label in ((Z_95, "--", "95% limits"), (Z_998, ":", "99.8% limits")):
-        # Each pair of limits is one artist: a line collection of the lower and the upper curve.
-        lo, hi = funnel_limits(p0, n, z)
-        curves = LineCollection([np.column_stack([n, lo]), np.column_stack([n, hi])], label=label)
-        curves.set(colors="#505a5f", linestyles=style, linewidths=1)
-        limits.append(ax.add_collection(curves))
-    county = ax.axhline(p0, color="#0b0c0c", linewidth=1, label="county")
+    limits = [(funnel_limits(p0, n, z), dash) for z, dash in ((Z_95, svg.DASHED), (Z_998, svg.DOTTED))]
     others = pts.drop(index=me.index)
-    grey = ax.scatter(
-        others[S.denominator],
-        others[A.value],
-        s=14,
-        color="#b1b4b6",
-        edgecolor="#505a5f",
-        zorder=3,
-        label="other districts" if len(me) else "districts",
-    )
-    points = [grey]
+    x, y = pts[S.denominator].to_numpy(float), pts[A.value].to_numpy(float)
+    curves = np.concatenate([np.concatenate(pair) for pair, _ in limits])
+    keys = [svg.Key("other districts" if len(me) else "districts", "dot", _GREY, edge=_GREY_EDGE)]
     if len(me):
-        mine = ax.scatter(
-            me[S.denominator], me[A.value], s=60, marker="D", color=_LINE, edgecolor="#0b0c0c", zorder=4, label=area
+        keys.insert(0, svg.Key(area, "diamond", _LINE, edge=svg.INK))
+    keys += [
+        svg.Key("95% limits", "line", _GREY_EDGE, dash=svg.DASHED),
+        svg.Key("99.8% limits", "line", _GREY_EDGE, dash=svg.DOTTED),
+    ]
+    keys.append(svg.Key("county", "line", svg.INK))
+    p = svg.plot(
+        3.4 * 72,
+        2.6 * 72,
+        title=title,
+        xlim=svg.padded([n[0], n[-1], *x]),
+        # Room above and below the outermost point, so the area's diamond never sits on the frame.
+        ylim=svg.padded([*curves, *y, p0], 0.12),
+        keys=keys,
+        y_label="%",
+        x_label="size of the group counted (children or cases)",
+        legend_columns=3,
+        dpi=dpi,
+    )
+    xs = [p.x(v) for v in n]
+    for (lo, hi), dash in limits:
+        for curve in (lo, hi):
+            p.drawing.polyline(xs, [p.y(v) for v in curve], color=_GREY_EDGE, width=1.0, dash=dash)
+    p.hline(p0)
+    p.drawing.dots(
+        [p.x(v) for v in others[S.denominator]], [p.y(v) for v in others[A.value]], r=1.9, color=_GREY, edge=_GREY_EDGE
+    )
+    if len(me):
+        p.drawing.dots(
+            [p.x(v) for v in me[S.denominator]], [p.y(v) for v in me[A.value]], r=3.9, color=_LINE, edge=svg.INK, shape="diamond"
         )
-        points = [mine, grey]
-    ax.set_xlabel("size of the group counted (children or cases)", fontsize=7)
-    ax.set_ylabel("%", fontsize=7)
-    ax.tick_params(labelsize=7)
-    ax.ticklabel_format(axis="x", style="plain", useOffset=False)
-    # Room above and below the outermost point, so the area's diamond never sits on the frame.
-    ax.margins(y=0.12)
-    # Two rows, filled down the columns: the points (the long names share a column), the limits, the county.
-    handles = [*points, *limits, county]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=6.5, frameon=False, columnspacing=1.5)
-    _fit_panel(fig, ax, title, legend_rows=2, x_label=True)
-    return fig
+    return p
 
 
 _WHERE = {"": "no limits"}
@@ -477,7 +417,7 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         me = pts[(pts[A.area] == area) & (pts[A.block] == block)]
         name = pts[S.title].iloc[0]
         title = _full_title(name, block, 54)
-        fig = funnel_figure(pts, me, area=area, title=title)
+        panel = funnel_panel(pts, me, area=area, title=title, dpi=dpi)
         rows = [
             (r.area + (f" ({r.block})" if r.block else ""), format_value(r.value, "percent"), _WHERE.get(r.funnel, r.funnel))
             for r in pts.itertuples(index=False)
@@ -488,7 +428,7 @@ def funnel_grid(assessed: pd.DataFrame, *, area: str, county: str = "Kent", limi
         # The title is drawn in the image (the hidden copy is for screen readers); the words say what it finds.
         finding = _funnel_finding(pts, me, area=area, county=county)
         caption = f'<span class="kcc-caption-title">{html.escape(line)}</span>{html.escape(finding)}'
-        panels.append(_chart(fig, dpi, alt, line, table, caption_html=caption))
+        panels.append(_svg_chart(panel, alt, line, table, caption_html=caption))
     # Wider columns than the trends': a funnel plot's legend stays at its own size (9 px and more) on a desktop.
     return ChartSet(panels, label=f"Funnel plots for {area}", cls="kcc-funnels")
 

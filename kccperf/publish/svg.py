@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from matplotlib.ticker import MaxNLocator
 
@@ -235,9 +235,9 @@ class Plot:
 
     def svg(self) -> bytes:
         """The finished image: the frame is drawn last, over the data, as matplotlib draws its spines."""
-        a = self.area
-        self.drawing.rect(a.x0, a.y0, a.x1 - a.x0, a.y1 - a.y0, stroke=INK)
-        return self.drawing.svg()
+        a, d = self.area, replace(self.drawing, parts=list(self.drawing.parts))
+        d.rect(a.x0, a.y0, a.x1 - a.x0, a.y1 - a.y0, stroke=INK)
+        return d.svg()
 
 
 def plot(
@@ -275,9 +275,12 @@ def plot(
         # The x ticks depend on the plot's width: guess it with the last label half outside, then check.
         guess = nice_ticks(*xlim, (width - left - _EDGE - 20) * 2 / 3)
         x_ticks = list(zip(guess, tick_labels(guess)))
-    last = max((text_width(t) for v, t in x_ticks if abs(v - xlim[1]) < 0.5 * (xlim[1] - xlim[0])), default=0.0)
-    right = width - _EDGE - last / 2
-    p = Plot(d, Box(left, top, right, bottom), xlim, ylim)
+    p = Plot(d, Box(left, top, width - _EDGE, bottom), xlim, ylim)
+    # A label centred on a tick near the right end would run off the image: narrow the plot until none does.
+    for _ in range(2):
+        over = max((p.x(v) + text_width(t) / 2 - (width - _EDGE) for v, t in x_ticks), default=0.0)
+        p.area = Box(left, top, p.area.x1 - max(over, 0.0), bottom)
+    right = p.area.x1
     for i, line in enumerate(lines):
         d.text(_EDGE, _EDGE + _ASCENT * TEXT_PT + i * _TITLE_LINE, line, size=TEXT_PT, role="title")
     for v, t in zip(y_values, y_text):

@@ -233,10 +233,10 @@ def test_funnel_charts_keep_their_text_inside_and_show_no_denominators(assessed)
     mine = d[d[A.area] == "Dover"].iloc[0]
     pts = d[d[A.indicator] == mine[A.indicator]].drop_duplicates([A.block, A.value, S.denominator])
     me = pts[(pts[A.area] == "Dover") & (pts[A.block] == mine[A.block])]
-    fig = figures.funnel_figure(pts, me, area="Dover", title=figures._full_title(mine[S.title], mine[A.block]))
-    assert clipped_texts(fig) == []
-    assert {t.get_text() for t in fig.legends[0].get_texts()} >= {"95% limits", "99.8% limits", "county", "Dover"}
-    assert fig.axes[0].get_xlabel() == "size of the group counted (children or cases)"  # not "the denominator"
+    panel = figures.funnel_panel(pts, me, area="Dover", title=figures._full_title(mine[S.title], mine[A.block]))
+    assert svg_problems(panel) == []
+    assert set(_texts(panel, "legend")) >= {"95% limits", "99.8% limits", "county", "Dover"}
+    assert _texts(panel, "axis") == ["%", "size of the group counted (children or cases)"]  # not "the denominator"
 
 
 def test_rag_heatmap_keeps_its_text_inside(assessed):
@@ -291,15 +291,13 @@ def test_no_trend_panel_clips_or_overlaps_its_text(area, assessed):
 
 
 @pytest.mark.parametrize("area", ["Folkestone and Hythe", "Tunbridge Wells", "Sevenoaks"])
-def test_no_funnel_plot_clips_or_overlaps_its_text(area, assessed, saved_figures):
+def test_no_funnel_plot_clips_or_overlaps_its_text(area, assessed, saved_panels):
     """The longest district names in the legend, and titles of up to three lines."""
     figures.funnel_grid(assessed, area=area)
-    assert saved_figures
-    for fig in saved_figures:
-        title = fig.axes[0].get_title(loc="left")
-        assert (clipped_texts(fig), overlapping_texts(fig)) == ([], []), title
-        legend = [t.get_text() for t in fig.legends[0].get_texts()]
-        assert legend == [area, "other districts", "95% limits", "99.8% limits", "county"]
+    assert saved_panels
+    for panel in saved_panels:
+        assert svg_problems(panel) == [], _texts(panel, "title")
+        assert _texts(panel, "legend") == [area, "other districts", "95% limits", "99.8% limits", "county"]
 
 
 _LONG = (
@@ -376,15 +374,10 @@ def test_the_county_page_places_its_districts_on_funnel_plots(assessed):
         rows = chart.table.count("<tr>") - 1
         assert f": {rows} districts against Kent" in chart.alt
         assert re.search(r"; \d+ outside the 95% limits\.$", chart.alt)
-    fig = figures.funnel_figure(
-        *(lambda pts: (pts, pts.iloc[:0]))(
-            assessed[(assessed[A.indicator] == "eyfs_gld") & (assessed[A.area] != "Kent")].dropna(subset=[A.ci_low])
-        ),
-        area="Kent",
-        title="EYFS",
-    )
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["districts", "95% limits", "99.8% limits", "county"]
-    assert clipped_texts(fig) == []
+    pts = assessed[(assessed[A.indicator] == "eyfs_gld") & (assessed[A.area] != "Kent")].dropna(subset=[A.ci_low])
+    panel = figures.funnel_panel(pts, pts.iloc[:0], area="Kent", title="EYFS")
+    assert _texts(panel, "legend") == ["districts", "95% limits", "99.8% limits", "county"]
+    assert svg_problems(panel) == []
 
 
 def test_a_panel_s_title_is_seen_once_in_its_image_and_read_once_from_its_caption(sevenoaks, assessed):
@@ -416,15 +409,23 @@ def test_a_figure_without_a_chart_is_named_with_the_reason(assessed):
 
 
 @pytest.mark.parametrize("area", ["Dover", "Thanet"])
-def test_no_funnel_point_sits_on_the_frame(assessed, area, saved_figures):
+def test_no_funnel_point_sits_on_the_frame(assessed, area, saved_panels):
     figures.funnel_grid(assessed, area=area)
-    assert saved_figures
-    for fig in saved_figures:
-        ax = fig.axes[0]
-        low, high = ax.get_ylim()
-        for points in ax.collections[2:]:  # the two limit collections come first, then the districts and the area
-            ys = points.get_offsets()[:, 1]
-            assert ((ys - low) >= 0.08 * (high - low)).all() and ((high - ys) >= 0.08 * (high - low)).all()
+    assert saved_panels
+    for panel in list(saved_panels):  # (making an image records it again)
+        a = panel.area
+        image = panel.svg().decode("utf-8")
+        # The districts' circles and the area's diamond (its corners listed top, right, bottom, left) in the plot;
+        # the legend's samples lie below it.
+        ys = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', image)]
+        ys += [
+            (float(top) + float(bottom)) / 2
+            for top, bottom in re.findall(r'<polygon points="[\d.]+,([\d.]+) [\d.,]+ [\d.]+,([\d.]+)', image)
+        ]
+        ys = [y for y in ys if y <= a.y1 + 1]
+        assert len(ys) >= 10
+        height = a.y1 - a.y0
+        assert all(y - a.y0 >= 0.08 * height and a.y1 - y >= 0.08 * height for y in ys), _texts(panel, "title")
 
 
 def test_a_funnel_plot_s_caption_says_what_it_finds(assessed):

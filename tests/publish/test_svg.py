@@ -130,8 +130,8 @@ MEASURE = """() => [...document.querySelectorAll('svg')].map(s => ({
 
 
 def test_in_a_browser_no_panel_text_leaves_the_image_or_lies_on_the_plot_or_on_other_text(browser):
-    """The estimate that lays the panels out, checked against the fonts a browser draws with (Kent's and Sevenoaks'
-    trends, and worst cases: long titles, a team, a target range)."""
+    """The estimate that lays the panels out, checked against the fonts a browser draws with: Kent's and Sevenoaks'
+    trends (long titles, teams, target ranges) and funnel plots with the longest district names."""
     import kccperf
     from kccperf.publish import figures
 
@@ -140,14 +140,16 @@ def test_in_a_browser_no_panel_text_leaves_the_image_or_lies_on_the_plot_or_on_o
     for area in ("Kent", "Sevenoaks"):
         grid = figures.trend_grid(kccperf.load_series("2024-10", 5, area=area), kccperf.area_view(assessed, area), area=area)
         images += [c.image.decode("utf-8") for c in grid.charts]
+    for area in ("Kent", "Folkestone and Hythe", "Tunbridge Wells"):  # funnel plots: the longest names in the legend
+        images += [c.image.decode("utf-8") for c in figures.funnel_grid(assessed, area=area).charts]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_content("<!doctype html><html><body>" + "".join(images) + "</body></html>")
     found = page.evaluate(MEASURE)
     page.close()
-    assert len(found) == len(images) > 60
+    assert len(found) == len(images) > 80
     problems = []
     for n, panel in enumerate(found):
-        scale = 308 / panel["width"]  # CSS pixels per point (the image is 308 px wide, at 110 dpi)
+        scale = 110 / 72  # CSS pixels per point: the panels are drawn for 110 dpi
         # The browser gives CSS pixels from the image's corner: back to points.
         boxes = [(t["text"], svg.Box(t["x0"] / scale, t["y0"] / scale, t["x1"] / scale, t["y1"] / scale)) for t in panel["texts"]]
         f = panel["frame"]
