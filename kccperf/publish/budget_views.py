@@ -89,7 +89,7 @@ def _figure(height: float, width: float = CHART_WIDTH) -> Figure:
 def _chart(fig: Figure, alt: str, caption: str, table: str) -> Chart:
     """The figure as a :class:`Chart` that records its smallest text, in the PNG's pixels."""
     png = _png(fig)
-    return Chart(png, alt, caption, table, min_font_px=smallest_font_px(fig))
+    return Chart(png, alt, caption, table, min_font_px=smallest_font_px(fig, drawn=True))  # drawn by _png
 
 
 def _rows(n: int, per_row: int) -> list[np.ndarray]:
