@@ -148,9 +148,13 @@ def _chart(fig: Figure, dpi: int, alt: str, caption: str, table: str = "", **kwa
 
 def _svg_chart(panel: svg.Plot, alt: str, caption: str, table: str = "", **kwargs) -> Chart:
     """The panel as a :class:`Chart` (an SVG image) that records its smallest text, in CSS pixels at its own size."""
-    d = panel.drawing
+    return _drawing_chart(panel.drawing, alt, caption, table, image=panel.svg(), **kwargs)
+
+
+def _drawing_chart(d: svg.Drawing, alt: str, caption: str, table: str = "", image: bytes = b"", **kwargs) -> Chart:
+    """A drawing (or ``image``, its finished SVG) as a :class:`Chart` that records its smallest text, in CSS pixels."""
     smallest = min((label.size for label in d.labels), default=0.0) * d.dpi / 72
-    return Chart(panel.svg(), alt, caption, table, min_font_px=smallest, mime="image/svg+xml", **kwargs)
+    return Chart(image or d.svg(), alt, caption, table, min_font_px=smallest, mime="image/svg+xml", **kwargs)
 
 
 def _short(title: str, n: int = 48) -> str:
@@ -494,42 +498,52 @@ def short_titles(titles: Sequence[str], width: int = 64) -> list[str]:
     return short
 
 
-def rag_heatmap_figure(grid: pd.DataFrame, titles: pd.Series) -> Figure:
-    """The RAG grid (:func:`rag_grid`) drawn as coloured, lettered cells; full indicator titles, wrapped."""
-    areas = list(grid.columns)
-    codes = {"RED": 0, "AMBER": 1, "GREEN": 2}
-    fig = Figure(figsize=(1.0 + 0.55 * len(areas) + 4.5, 0.3 * len(grid) + 1.8), layout="tight")
-    ax = fig.subplots()
-    colours = np.array([[0.69, 0.05, 0.12], [1.0, 0.75, 0.28], [0.0, 0.44, 0.24], [0.95, 0.95, 0.94]])
-    img = np.array([[colours[codes.get(v, 3)] for v in row] for row in grid.to_numpy()])
-    ax.imshow(img, aspect="auto")
-    for i, row in enumerate(grid.to_numpy()):
-        for j, v in enumerate(row):
+_NOT_RATED = "#f3f2f1"
+_CELL_W, _CELL_H, _HEAT_PT = 39.6, 21.6, 8.5  # a cell 0.55 by 0.3 inches; labels and letters 8.5 pt
+
+
+def rag_heatmap_drawing(grid: pd.DataFrame, titles: pd.Series, *, dpi: int = 80) -> svg.Drawing:
+    """The RAG grid (:func:`rag_grid`) drawn as SVG: coloured cells lettered R, A or G (c where withheld), each row
+    labelled by its indicator's title (shortened where long, the full titles in the table beside the chart) and
+    each column by its area, turned 45 degrees beneath the grid."""
+    areas, rows = list(grid.columns), short_titles([titles[i] for i in grid.index])
+    pad, edge, turn = 4.0, 3.0, 2**-0.5
+    # A column's label runs down and to the left of its column's centre, at 45 degrees.
+    reach = [(svg.text_width(a, _HEAT_PT) + 0.93 * _HEAT_PT) * turn for a in areas]
+    left = edge + max(
+        max(svg.text_width(r, _HEAT_PT) for r in rows) + pad, *(r - (j + 0.5) * _CELL_W for j, r in enumerate(reach))
+    )
+    top, bottom = edge, edge + len(rows) * _CELL_H
+    d = svg.Drawing(left + len(areas) * _CELL_W + edge, bottom + pad + max(reach) + edge, dpi)
+    for i, (label, values) in enumerate(zip(rows, grid.to_numpy())):
+        y = top + i * _CELL_H
+        d.text(left - pad, y + _CELL_H / 2 + 0.35 * _HEAT_PT, label, size=_HEAT_PT, role="row", anchor="end")
+        for j, v in enumerate(values):
+            x = left + j * _CELL_W
+            # White gaps between the cells, as a grid's lines.
+            d.rect(x + 0.5, y + 0.5, _CELL_W - 1, _CELL_H - 1, fill=RAG_FILL.get(v, _NOT_RATED))
             if v:
-                ax.text(j, i, v[0], ha="center", va="center", fontsize=8.5, fontweight="bold", color=RAG_TEXT.get(v, "#0b0c0c"))
-    ax.set_xticks(range(len(areas)), areas, rotation=45, ha="right", fontsize=8.5)
-    ax.set_yticks(range(len(grid)), short_titles([titles[i] for i in grid.index]), fontsize=8.5)
-    ax.set_xticks(np.arange(-0.5, len(areas)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.tick_params(which="minor", length=0)
-    return fig
+                centre = (x + _CELL_W / 2, y + _CELL_H / 2 + 0.35 * _HEAT_PT)
+                d.text(*centre, v[0], size=_HEAT_PT, role="cell", anchor="middle", bold=True, color=RAG_TEXT.get(v, svg.INK))
+    for j, area in enumerate(areas):
+        d.text(left + (j + 0.5) * _CELL_W, bottom + pad, area, size=_HEAT_PT, role="column", anchor="end", angle=45)
+    return d
 
 
 def rag_heatmap(assessed: pd.DataFrame, *, county: str = "Kent", order: list[str] | None = None) -> HTML | Chart:
     """A grid of the RAG each report shows by indicator (rows) and area (columns), each cell coloured and lettered R, A or G."""
     grid, titles = rag_grid(assessed, county=county, order=order)
-    fig = rag_heatmap_figure(grid, titles)
+    drawing = rag_heatmap_drawing(grid, titles)
     areas = list(grid.columns)
     alt = (
         f"A grid of RAG ratings (as published where printed): {len(grid)} indicators down the side, {len(areas)} areas across the top. "
         "Each cell is red, amber or green and carries the letter R, A or G; grey cells are not rated, and a grey cell "
         "marked c is withheld (small numbers). Where a district has several team blocks the cell shows the worst of them."
     )
-    chart = figure_html(
-        fig,
-        alt=alt,
-        caption="RAG by indicator and area, as the scorecard printed it (computed from the figures where it printed none). Letters R, A, G "
+    chart = _drawing_chart(
+        drawing,
+        alt,
+        "RAG by indicator and area, as the scorecard printed it (computed from the figures where it printed none). Letters R, A, G "
         "repeat the colour; a grey cell is not rated (no figure, or no target to rate it against); c marks a figure "
         "withheld for small numbers; a district with several teams shows its worst.",
     )

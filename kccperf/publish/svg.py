@@ -145,22 +145,39 @@ class Drawing:
         )
         self.parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="{fill}"{extra}/>')
 
-    def text(self, x: float, y: float, text: str, *, size: float, role: str, anchor: str = "start", upright: bool = True) -> None:
-        """``text`` with its baseline at ``y``; ``anchor`` is where ``x`` falls (start, middle, end); ``upright=False``
-        turns it to read upwards, ``x`` then being its baseline."""
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float,
+        role: str,
+        anchor: str = "start",
+        angle: float = 0.0,
+        bold: bool = False,
+        color: str = "",
+    ) -> None:
+        """``text`` with its baseline at ``y``; ``anchor`` is where ``x`` falls (start, middle, end). ``angle`` turns
+        it anticlockwise about that point, in degrees (90: reading upwards)."""
         width = text_width(text, size)
-        start = {"start": 0.0, "middle": width / 2, "end": width}[anchor]
-        if upright:
-            box = Box(x - start, y - _ASCENT * size, x - start + width, y + _DESCENT * size)
-            turn = ""
-        else:
-            box = Box(x - _ASCENT * size, y - width + start, x + _DESCENT * size, y + start)
-            turn = f' transform="rotate(-90 {_n(x)} {_n(y)})"'
-        self.labels.append(Label(text, size, role, box))
+        start = -{"start": 0.0, "middle": width / 2, "end": width}[anchor]
+        corners = [
+            (start, -_ASCENT * size),
+            (start + width, -_ASCENT * size),
+            (start, _DESCENT * size),
+            (start + width, _DESCENT * size),
+        ]
+        c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        # Anticlockwise on the page is clockwise in SVG's downward y.
+        turned = [(x + dx * c + dy * s, y - dx * s + dy * c) for dx, dy in corners]
+        xs, ys = [u for u, _ in turned], [v for _, v in turned]
+        self.labels.append(Label(text, size, role, Box(min(xs), min(ys), max(xs), max(ys))))
         how = f' text-anchor="{anchor}"' if anchor != "start" else ""
-        self.parts.append(
-            f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"{how}{turn}>{html.escape(text, quote=False)}</text>'
-        )
+        how += f' transform="rotate({_n(-angle)} {_n(x)} {_n(y)})"' if angle else ""
+        how += ' font-weight="bold"' if bold else ""
+        how += f' fill="{color}"' if color else ""
+        self.parts.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"{how}>{html.escape(text, quote=False)}</text>')
 
     def svg(self) -> bytes:
         """The drawing as a standalone SVG document (UTF-8)."""
@@ -297,7 +314,7 @@ def plot(
             size=TEXT_PT,
             role="axis",
             anchor="middle",
-            upright=False,
+            angle=90,
         )
     if x_label:
         below = bottom + _TICKS + _TEXT + _LABEL_PAD + _ASCENT * TEXT_PT

@@ -239,9 +239,20 @@ def test_funnel_charts_keep_their_text_inside_and_show_no_denominators(assessed)
     assert _texts(panel, "axis") == ["%", "size of the group counted (children or cases)"]  # not "the denominator"
 
 
-def test_rag_heatmap_keeps_its_text_inside(assessed):
+def test_rag_heatmap_keeps_its_text_inside_and_apart(assessed):
     grid, titles = figures.rag_grid(assessed)
-    assert clipped_texts(figures.rag_heatmap_figure(grid, titles)) == []
+    d = figures.rag_heatmap_drawing(grid, titles)
+    canvas = svg.Box(0, 0, d.width, d.height)
+    assert [x.text for x in d.labels if not x.box.inside(canvas)] == []
+    rows, columns = ([x for x in d.labels if x.role == role] for role in ("row", "column"))
+    assert len(rows) == len(grid) and [x.text for x in columns] == list(grid.columns)
+    # Turned labels have wide boxes, which overlap their neighbours' though the text does not: not compared.
+    labels = [x for x in d.labels if x.role != "column"]
+    clashes = [(a.text, b.text) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.box.overlaps(b.box)]
+    clashes += [(a.text, b.text) for a in rows for b in columns if a.box.overlaps(b.box)]
+    assert clashes == []
+    # Every rated cell carries its letter.
+    assert len([x for x in d.labels if x.role == "cell"]) == int((grid != "").sum().sum())
 
 
 @pytest.mark.parametrize("directorate", ["CYPE", "ALL"])
