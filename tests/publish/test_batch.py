@@ -256,3 +256,17 @@ def test_offered_workers_are_adopted_by_the_count_they_come_with(monkeypatch, of
     local = batch._LocalPool(needed)
     assert (local._pool is pool, local._warm == warm, pool.ended) == (adopted, adopted, not adopted)
     assert local._pool is (pool if adopted else opened) and not batch._OFFERED
+
+
+def test_a_warmed_worker_keeps_what_it_loaded_out_of_the_collectors_sight(monkeypatch):
+    """Each report's namespace reset collects garbage: it must not walk the worker's modules and templates again."""
+    import gc
+
+    from kccperf.publish import batch
+
+    monkeypatch.setattr(batch, "_warm", lambda: 1 / 0)  # a failed warm-up is only a missed head start: frozen all the same
+    try:
+        batch._warm_up()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
