@@ -63,3 +63,31 @@ def test_a_missing_notebook_is_named_before_anything_runs(tmp_path, monkeypatch)
     with pytest.raises(batch.ParameterError, match=r"gone\.ipynb does not exist; restore"):
         build_reports("2024-10", "all", out_dir=tmp_path)
     assert not (tmp_path / "2024-10" / "index.html").exists()
+
+
+def test_downloads_are_written_meanwhile_and_moved_beside_their_page(tmp_path):
+    import pandas as pd
+
+    from kccperf.publish.downloads import report_download
+
+    work, dest = tmp_path / ".work", tmp_path / "2024-10"
+    work.mkdir()
+    dest.mkdir()
+    writer = batch._DownloadWriter()
+    try:
+        placers = writer.start({"dover": report_download(pd.DataFrame({"indicator": ["x"], "value": [1.0]}))}, work)
+        placers["dover"](dest)
+    finally:
+        writer.close()
+    assert sorted(p.name for p in dest.iterdir()) == ["dover.csv", "dover.xlsx"] and not list(work.iterdir())
+    assert (dest / "dover.csv").read_text().startswith("indicator,value")
+
+
+def test_a_download_that_fails_to_write_fails_its_placing(tmp_path):
+    writer = batch._DownloadWriter()
+    try:
+        placers = writer.start({"dover": None}, tmp_path)  # not a Download: writing it raises
+        with pytest.raises(AttributeError):
+            placers["dover"](tmp_path / "gone")
+    finally:
+        writer.close()
