@@ -393,13 +393,23 @@ def _apply_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str | pd.Serie
             cell.number_format = f
 
 
+_text_length = np.frompyfunc(lambda value: len(str(value)), 1, 1)
+
+
 def _widths(frame: pd.DataFrame, widest: int) -> list[float]:
-    """Each column's width in characters: its text's 95th-percentile length, at least its heading's longest word."""
+    """Each column's width in characters: its text's 95th-percentile length, at least its heading's longest word.
+
+    None for a sheet with no rows: its columns keep the spreadsheet's own width.
+    """
+    if frame.empty:
+        return []
     numbers = frame.select_dtypes("number").columns
     # Excel shows a float to at most 15 significant digits: 6.800000000000001 is seen as -6.8.
     shown = frame.assign(**{str(c): frame[c].round(3) for c in numbers}) if len(numbers) else frame
-    text = shown.astype(object).where(shown.notna(), "").astype(str)
-    lengths = text.apply(lambda s: s.str.len().quantile(0.95)).fillna(0).to_numpy()
+    # Each cell's length as text (a blank is empty), all at once, then every column's 95th percentile at once
+    # (column by column through pandas' string methods took 40 ms a workbook).
+    cells = np.where(shown.isna().to_numpy(), 0, _text_length(shown.to_numpy(dtype=object)))
+    lengths = pd.DataFrame(cells.astype("int64")).quantile(0.95).fillna(0).to_numpy()
     words = [max(len(w) for w in str(h).split()) if str(h).split() else 4 for h in frame.columns]
     return [float(min(widest, math.ceil(max(8, w, n)) + 2)) for w, n in zip(words, lengths)]
 

@@ -306,3 +306,18 @@ def test_a_budget_workbook_says_in_words_what_the_page_says_in_words(tmp_path, b
     assert {"Annual", "Lifetime"} <= set(risks["Exposure basis"])
     # The CSV keeps the codes, for code.
     assert {"annual", "lifetime"} <= set(budget_cype.csv["exposure_basis"])
+
+
+def test_a_columns_width_is_its_texts_95th_percentile_length_and_an_empty_sheet_keeps_the_default():
+    from kccperf.publish.downloads import _widths
+
+    frame = pd.DataFrame(
+        {
+            "value": [1.23456, None, 3.0],  # shown as 1.235 and 3.0: lengths 5, 0, 3 -> 4.8 -> 5 characters
+            "title": ["x", None, "a much longer text here"],  # 1, 0, 23 -> 20.8 -> 21
+            "period covered": pd.array([2024, None, 1], dtype="Int64"),  # the heading's longest word: 7, under 8
+        }
+    )
+    assert _widths(frame, widest=50) == [10.0, 23.0, 10.0]
+    assert _widths(frame, widest=12) == [10.0, 12.0, 10.0]
+    assert _widths(frame.iloc[:0], widest=50) == []
