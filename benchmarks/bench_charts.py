@@ -7,7 +7,8 @@ series), then times :func:`kccperf.publish.figures.trend_grid` and :func:`~kccpe
 the report calls them: every trend panel written as SVG, every funnel plot drawn and saved as a quantised PNG. Each is called once to warm up (imports,
 fonts, caches), then timed ``--repeat`` times in this process; the best wall time is printed, with its CPU time
 (steadier on a busy machine), the time per panel and the size of the images. Sevenoaks has the most panels (two
-teams) and the longest titles; the county (Kent) has the most trend panels.
+teams) and the longest titles; the county (Kent) has the most trend panels, and its row adds the county view's heat
+map (every area's ratings).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 
 def _image_kb(result) -> float:
     """The size of a chart set's images, in KB (0 for the message shown when there is nothing to chart)."""
-    return sum(len(c.image) for c in getattr(result, "charts", [])) / 1024
+    return sum(len(c.image) for c in getattr(result, "charts", [result] if hasattr(result, "image") else [])) / 1024
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,10 +64,12 @@ def main(argv: list[str] | None = None) -> None:
             "trend": partial(figures.trend_grid, series, view, area=area),
             "funnel": partial(figures.funnel_grid, assessed, area=area),
         }
+        if area == "Kent":  # the county view's heat map of every area's ratings
+            charts["heat"] = partial(figures.rag_heatmap, assessed)
         for name, fn in charts.items():
             wall, cpu, result = timed(fn, args.repeat)
-            panels = len(getattr(result, "charts", []))
-            per = f"{1000 * wall / panels:>8.0f}" if panels else f"{'-':>8}"
+            panels = len(getattr(result, "charts", [result] if hasattr(result, "image") else []))
+            per = f"{1000 * wall / panels:>8.1f}" if panels else f"{'-':>8}"
             print(f"{area:<12} {name:<7} {panels:>6} {wall:>7.2f} {cpu:>7.2f} {per} {_image_kb(result):>7.0f}", flush=True)
     print(f"load average over 1 min: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with it)")
 

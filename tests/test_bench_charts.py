@@ -11,9 +11,9 @@ def test_the_smallest_run_prints_each_chart_set_time():
     res = run_benchmark("bench_charts", "--areas", "Dover", "--repeat", "1")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert lines[0].split() == ["area", "chart", "panels", "wall", "s", "CPU", "s", "ms/panel", "PNG", "KB"]
+    assert lines[0].split() == ["area", "chart", "panels", "wall", "s", "CPU", "s", "ms/panel", "img", "KB"]
     for line, chart in zip(lines[1:3], ("trend", "funnel")):
-        figures = re.fullmatch(rf"Dover\s+{chart}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)", line)
+        figures = re.fullmatch(rf"Dover\s+{chart}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)", line)
         assert figures, line
         assert int(figures.group(1)) > 0 and all(float(x) > 0 for x in figures.groups()[1:])
     assert lines[3].startswith("load average")

@@ -45,7 +45,8 @@ def pdf_pages_and_split_images(pdf: bytes) -> tuple[int, int]:
     """
     objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(<<.*?)(?:stream|endobj)", pdf, re.S)}
     pages = [body for body in objects.values() if re.search(rb"/Type /Page\b(?!s)", body)]
-    images = {n for n, body in objects.items() if b"/Subtype /Image" in body}
+    # The 1-pixel edge markers of split_charts are left out: a page's resources can name one it does not draw.
+    images = {n for n, body in objects.items() if b"/Subtype /Image" in body and not re.search(rb"/Width 1\b", body)}
     uses = Counter()
     for body in pages:
         found = re.search(rb"/XObject\s*<<(.*?)>>", body, re.S)
@@ -105,3 +106,47 @@ def unreadable_charts(charts: list[dict]) -> list[str]:
         if shown_px < MIN_TEXT_PX:
             out.append(f"{c['alt']}: smallest text {shown_px:.1f} px ({c['shown']:.0f} of {c['natural']} px wide)")
     return out
+
+
+# Vector (SVG) charts are drawn into the PDF's page content, not kept as image objects, so a split one is not found
+# by its image. Each chart's figure gets two 1-pixel PNG markers, absolutely placed (nothing else moves) 2 pixels
+# inside its top and bottom edges (so that neither lies on a page's edge), coloured with the figure's number and
+# which edge: a figure is split when its markers are drawn on more than one page.
+MARK_CHART_EDGES = """() => {
+  const dot = (r, g, b) => { const c = document.createElement('canvas'); c.width = c.height = 1;
+    const x = c.getContext('2d'); x.fillStyle = `rgb(${r},${g},${b})`; x.fillRect(0, 0, 1, 1); return c.toDataURL(); };
+  const figures = [...new Set([...document.querySelectorAll('figure img')].map(img => img.closest('figure')))];
+  figures.forEach((figure, n) => {
+    figure.style.position = 'relative';
+    for (const [edge, side] of [[0, 'top'], [255, 'bottom']]) {
+      const m = document.createElement('img');
+      m.src = dot(n >> 8, n & 255, edge); m.alt = '';
+      Object.assign(m.style, {position: 'absolute', left: '2px', [side]: '2px', width: '1px', height: '1px', border: '0'});
+      figure.appendChild(m);
+    }
+  });
+  return figures.length;
+}"""
+
+
+def split_charts(pdf: bytes) -> list[int]:
+    """The numbers of the chart figures (in page order) whose top and bottom edge markers (:data:`MARK_CHART_EDGES`)
+    are drawn on more than one page, or of which only one edge is drawn."""
+    from pypdf import PdfReader
+
+    seen: dict[int, set[int]] = {}
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        contents = page.get_contents()
+        drawn = contents.get_data() if contents is not None else b""
+        for image in page.images:
+            pixels = image.image.convert("RGB")
+            # A page's resources may name an image it does not draw: only those the page's content draws count.
+            name = image.name.rsplit(".", 1)[0]
+            if pixels.size != (1, 1) or f"/{name} Do".encode() not in drawn:
+                continue
+            r, g, b = pixels.getpixel((0, 0))
+            if b in (0, 255):
+                seen.setdefault(r * 256 + g, set()).add((b, number))
+    # Split: the edges are drawn on more than one page (a split box is painted, clipped, on each of its pages), or one
+    # edge is not drawn at all.
+    return sorted(n for n, drawn in seen.items() if len({page for _, page in drawn}) > 1 or len({e for e, _ in drawn}) < 2)

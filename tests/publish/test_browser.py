@@ -12,12 +12,14 @@ import pytest
 from ._browser import (
     CHART_SIZES,
     LEADS,
+    MARK_CHART_EDGES,
     MAX_BYTES,
     MAX_PRINTED_PAGES,
     WIDTHS,
     _print,
     pdf_pages_and_split_images,
     require_chromium,
+    split_charts,
     stranded_leads,
     unreadable_charts,
 )
@@ -119,17 +121,34 @@ def test_every_report_in_a_browser(full_run, browser, width):
 def test_the_split_image_check_finds_a_split_image(browser, full_run):
     """A chart forced taller than a page must be found split, or the print test below could never fail."""
     page = browser.new_page()
-    page.goto((full_run.out_dir / "dover.html").as_uri())
+    page.goto((full_run.out_dir / "budget-2025-26-cype.html").as_uri())  # the district pages' charts are SVG
     page.evaluate(
-        "() => { const i = document.images[0]; i.style.height = '1400px'; i.style.maxHeight = 'none'; i.style.width = '300px'; }"
+        "() => { const i = [...document.images].find(i => i.src.startsWith('data:image/png'));"
+        " i.style.height = '1400px'; i.style.maxHeight = 'none'; i.style.width = '300px'; }"
     )
     pages, split = pdf_pages_and_split_images(_print(page))
     page.close()
     assert split >= 1 and pages > 1
 
 
+def test_the_split_chart_check_finds_a_split_vector_chart(browser, full_run):
+    """The same for an SVG chart, which the PDF draws as page content, not as an image: its figure's edge markers
+    are printed on two pages."""
+    page = browser.new_page()
+    page.goto((full_run.out_dir / "dover.html").as_uri())
+    page.emulate_media(media="print")
+    page.evaluate(
+        "() => { const i = [...document.images].find(i => i.src.startsWith('data:image/svg+xml'));"
+        " i.style.height = '1400px'; i.style.maxHeight = 'none'; i.style.width = '300px'; }"
+    )
+    assert page.evaluate(MARK_CHART_EDGES) > 20
+    split = split_charts(_print(page))
+    page.close()
+    assert 0 in split
+
+
 def test_printed_pages_split_no_chart_strand_no_heading_and_districts_take_at_most_eight_pages(full_run, browser):
-    """No chart split across pages, no caption, header row or introduction left at a page's foot, on every page
+    """No chart split across pages (a PNG found by its image, an SVG by markers at its figure's edges), no caption, header row or introduction left at a page's foot, on every page
     (the county view's heat map, taller than a page, is scaled to fit one); a district report takes at most 8 pages."""
     problems = {}
     for path in sorted(full_run.out_dir.glob("*.html")):
@@ -139,13 +158,15 @@ def test_printed_pages_split_no_chart_strand_no_heading_and_districts_take_at_mo
         page.goto(path.as_uri())
         page.emulate_media(media="print")
         leads = page.evaluate(LEADS)
+        charts = page.evaluate(MARK_CHART_EDGES)
         pdf = _print(page)
         page.close()
         pages, split = pdf_pages_and_split_images(pdf)
+        split_vector = split_charts(pdf)
         stranded = stranded_leads(pdf, leads)
         district = path.stem not in ("kent", "kent-scorecard") and not path.stem.startswith("budget")
-        if split or stranded or (district and pages > MAX_PRINTED_PAGES):
-            problems[path.name] = (pages, split, stranded)
+        if split or split_vector or stranded or (district and pages > MAX_PRINTED_PAGES) or not charts:
+            problems[path.name] = (pages, split, split_vector, stranded, charts)
     assert not problems, problems
 
 
