@@ -98,8 +98,9 @@ def _store_series(period: str, threshold: int, name: str, key: str, data_dir) ->
 
 
 def prepare_edition(period: str | None = None, suppress_threshold: int = 5, *, data_dir=None) -> pd.DataFrame:
-    """Compute and keep what the reports of an edition share: the assessed edition, its series, its reconciliation and
-    what changed since the edition before.
+    """Compute and keep what the reports of an edition share: the assessed edition, its series, its reconciliation
+    (with the indicator information and the quality log it reads, which the reports show too) and what changed since
+    the edition before.
 
     The batch calls this once per edition before its workers start. Returns the assessed edition.
     """

@@ -14,7 +14,17 @@ from .. import schemas
 from .._paths import data_root
 from ..errors import ParameterError, ScorecardFileError, read_utf8
 from ..schemas import Anomaly, Headline, History, Published, PublishedHistory, Revision, Scorecard, ScorecardEdition, Table
-from .cache import derived_key, edition_key, history_key, read_cached, read_history, write_cached, write_history
+from .cache import (
+    derived_key,
+    edition_key,
+    history_key,
+    read_cached,
+    read_derived,
+    read_history,
+    write_cached,
+    write_derived,
+    write_history,
+)
 from .catalogue import load_catalogue
 from .history import extend_series, revision_anomalies, revisions
 from .reader import ScorecardTable, read_scorecard
@@ -409,15 +419,26 @@ def load_quality_log(period: str | None = None, *, area: str | None = None, data
     >>> "wrong_code" in set(log["category"])
     True
     """
+    period = resolve_period(period, data_dir)
+    # Every report of an edition shows its own rows (the metadata pages' codes take 0.05 s to check each time):
+    # the whole log is kept in the cache of derived results, keyed by the editions' files and the library's source.
+    name, key = f"{period}-quality-log", results_key(period, data_dir=data_dir)
+    cached = read_derived(name, key, ("all",), data_dir)
+    if cached is not None:
+        return _filter_area(cached[0], area, data_dir, Anomaly.area)
+    log = _quality_log(period, data_dir)
+    write_derived(name, key, {"all": log}, data_dir)
+    return _filter_area(log, area, data_dir, Anomaly.area)
+
+
+def _quality_log(period: str, data_dir) -> pd.DataFrame:
     from .metadata import metadata_anomalies
 
-    period = resolve_period(period, data_dir)
     _, _, anomalies = _edition(period, data_dir)
     pages = metadata_anomalies(scorecard_dir(period, data_dir), data_dir)
     revised = load_revisions(period, data_dir=data_dir)
     extra = [f for f in (pages, revision_anomalies(revised).astype(anomalies.dtypes.to_dict())) if len(f)]
-    anomalies = pd.concat([anomalies, *extra], ignore_index=True) if extra else anomalies.copy()
-    return _filter_area(anomalies, area, data_dir, Anomaly.area)
+    return pd.concat([anomalies, *extra], ignore_index=True) if extra else anomalies.copy()
 
 
 def load_headline(period: str | None = None, *, data_dir=None) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from ..schemas import (
     MetadataSection,
     SourceRaw,
 )
+from .cache import read_derived, write_derived
 from .catalogue import _read_reference, load_catalogue, normalise_title
 from .periods import KIND_OF_PERIOD_TYPE, Period
 
@@ -362,9 +363,21 @@ def load_indicator_info(period: str | None = None, *, data_dir=None) -> pd.DataF
     >>> info.loc["ks4_attainment8", ["covers", "period_covered"]].tolist()
     ['2022-23 DfE published', '2022-23']
     """
-    from .editions import scorecard_dir
+    from .editions import results_key, scorecard_dir
 
     folder = scorecard_dir(period or _latest_period(data_dir), data_dir)
+    # Every report of an edition asks for it (0.1 s each): kept in the cache of derived results, keyed by the
+    # editions' files, the reference files and the library's source, so a changed page is read again.
+    name, key = f"{folder.name}-indicator-info", results_key(folder.name, data_dir=data_dir)
+    cached = read_derived(name, key, ("all",), data_dir)
+    if cached is not None:
+        return cached[0]
+    info = _indicator_info(folder, data_dir)
+    write_derived(name, key, {"all": info}, data_dir)
+    return info
+
+
+def _indicator_info(folder: Path, data_dir) -> pd.DataFrame:
     raw, joined, _ = _joined(folder, data_dir)
     cat = load_catalogue(data_dir)
     ind = cat.indicators[[Indicator.indicator, Indicator.title, Indicator.period_type]]

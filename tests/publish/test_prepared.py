@@ -106,7 +106,8 @@ def test_a_changed_raw_file_is_never_served_stale(tmp_path, monkeypatch, history
     kccperf.reconcile("2024-11", data_dir=data)
     after = set(_derived(tmp_path / "cache"))
     assert not before & after, "every result has a new key and the stale entries are removed"
-    assert len(after) == len(before) == 4  # assessed, and the reconciliation's three frames
+    # assessed, the reconciliation's three frames, and the indicator info and quality log it reads
+    assert len(after) == len(before) == 6
 
 
 def test_reconciliation_read_back_equals_the_computed_one(cache):
@@ -116,7 +117,7 @@ def test_reconciliation_read_back_equals_the_computed_one(cache):
     kccperf.reconcile(PERIOD)
     stored = _derived(cache)
     read = kccperf.reconcile(PERIOD)
-    assert _derived(cache) == stored and len(stored) == 3
+    assert _derived(cache) == stored and len(stored) == 5  # with the indicator info and quality log it read
     pd.testing.assert_frame_equal(read.findings, computed.findings, check_exact=True)
     pd.testing.assert_frame_equal(read.agreed, computed.agreed, check_exact=True)
     pd.testing.assert_series_equal(read.titles, computed.titles, check_exact=True)
@@ -128,6 +129,7 @@ def test_prepare_edition_stores_everything_a_report_reads(cache):
     names = set(_derived(cache))
     assert any("-assessed-5-" in n for n in names) and any("-reconcile-" in n for n in names)
     assert any(n.startswith(f"{PERIOD}-series-5-") and "-dover." in n for n in names)
+    assert any(n.startswith(f"{PERIOD}-indicator-info-") for n in names) and any("-quality-log-" in n for n in names)
 
 
 def _page(tmp_path: Path, name: str) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 import kccperf
@@ -137,3 +138,16 @@ def test_check_parameters_rejects_bad_values():
         kccperf.check_parameters(area="Kent", period=202410)
     with pytest.raises(ParameterError, match="area 'Atlantis'"):
         kccperf.check_parameters(area="Atlantis", period="2024-10")
+
+
+def test_quality_log_read_back_from_the_cache_is_the_computed_one(tmp_path, monkeypatch):
+    from kccperf.scorecard.editions import _quality_log
+
+    monkeypatch.setenv("KCCPERF_CACHE", str(tmp_path))
+    computed = _quality_log("2024-10", None)
+    cold = kccperf.load_quality_log("2024-10")
+    assert len(list((tmp_path / "derived").glob("2024-10-quality-log-*.parquet"))) == 1
+    for frame in (cold, kccperf.load_quality_log("2024-10")):
+        pd.testing.assert_frame_equal(frame, computed, check_exact=True)
+    dover = kccperf.load_quality_log("2024-10", area="dover")
+    pd.testing.assert_frame_equal(dover, computed[computed["area"] == "Dover"].reset_index(drop=True), check_exact=True)

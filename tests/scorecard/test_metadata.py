@@ -50,6 +50,18 @@ def test_indicator_info_is_one_row_per_catalogue_indicator():
     assert load_indicator_info().equals(info)  # the newest edition by default
 
 
+def test_indicator_info_read_back_from_the_cache_is_the_computed_one(tmp_path, monkeypatch):
+    from kccperf.scorecard.metadata import _indicator_info
+
+    monkeypatch.setenv("KCCPERF_CACHE", str(tmp_path))
+    cold = load_indicator_info("2024-10")
+    stored = sorted(p.name for p in (tmp_path / "derived").glob("2024-10-indicator-info-*.parquet"))
+    warm = load_indicator_info("2024-10")
+    assert len(stored) == 1
+    for frame in (cold, warm):
+        pd.testing.assert_frame_equal(frame, _indicator_info(EDITION, None), check_exact=True)
+
+
 @pytest.mark.parametrize(
     ("indicator", "covers", "period", "release"),
     [
