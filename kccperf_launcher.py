@@ -160,6 +160,9 @@ def main() -> int:
     signals.install()
     started = False
     prestarted = None
+    # pandera imports hypothesis (a test tool) at the command's first validation, 0.12 s, for example-data strategies
+    # the command never uses: importing it fails, as if it were not installed (the workers do the same).
+    sys.modules.setdefault("hypothesis", None)
     try:
         prestarted = _prestart(sys.argv)
         from kccperf.cli import main as run_command

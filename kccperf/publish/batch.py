@@ -212,9 +212,15 @@ def _worker_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda _signum, _frame: os._exit(128 + signal.SIGTERM))
     threading.Thread(target=_watch_parent, args=(parent,), name="kccperf-parent-watch", daemon=True).start()
-    # nbformat imports jsonschema, which imports the optional rfc3987_syntax whenever it is installed and builds its
-    # 38 grammars (1.5 s of a worker's start) for IRI format checks. Notebook validation checks no formats.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # importing it now fails, as if it were not installed
+
+
+# Optional modules that libraries import whenever they are installed, for features no report uses:
+# - rfc3987_syntax: nbformat imports jsonschema, which imports it and builds its 38 grammars (1.5 s of a worker's
+#   start) for IRI format checks. Notebook validation checks no formats.
+# - hypothesis (a test tool): pandera imports it at the first validation (0.12 s) for its example-data strategies.
+UNUSED_IMPORTS = ("rfc3987_syntax", "hypothesis")
 
 
 def _watch_parent(parent: int) -> None:
