@@ -1,8 +1,10 @@
-"""Charts for the reports, each returned as an HTML figure with alt text and an embedded PNG.
+"""Charts for the reports, each returned as an HTML figure with alt text and an embedded image.
 
-Figures are drawn on ``matplotlib.figure.Figure`` objects (not pyplot), so nothing is
-shown twice in a notebook and nothing depends on global state. Each chart says in its
-alt text what it shows; RAG is printed as a letter as well as a colour.
+The trend panels, funnel plots and the county heat map are written as SVG (:mod:`.svg`): a page holds up to 60 panels,
+and drawn with matplotlib they were most of a report's time. Other figures (:func:`figure_html`, and the budget
+charts) are drawn on ``matplotlib.figure.Figure`` objects (not pyplot), so nothing is shown twice in a notebook and
+nothing depends on global state, and embedded as PNG. Each chart says in its alt text what it shows; RAG is printed
+as a letter as well as a colour.
 """
 
 from __future__ import annotations
