@@ -876,7 +876,7 @@ class _Plan:
     """What a run builds: the reports, the data each one's downloads hold, and what the index needs."""
 
     tasks: list[ReportTask]
-    downloads: dict[str, Download]
+    downloads: dict[str, Callable[[], Download]]  # each report's downloads, made as they are written
     assessed: pd.DataFrame
     info: dict[str, str]
     changes: EditionChanges | None = None
@@ -906,7 +906,9 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
     ]
     # The workbooks say in words what each figure covers, as the pages do: from the sources page and the printed figures.
     covers = (load_indicator_info(period, data_dir=data_dir), load_scorecard(period, data_dir=data_dir))
-    downloads = {t.slug: report_download(area_view(assessed, t.area), *covers) for t in tasks}
+    # What each download holds is worked out here (bad data stops the run before anything is written); laying it out
+    # for reading is left to the thread that writes it (:class:`_DownloadWriter`), while the first reports render.
+    downloads = {t.slug: partial(report_download, area_view(assessed, t.area), *covers) for t in tasks}
     if every:
         tasks.append(
             ReportTask(
@@ -917,7 +919,7 @@ def _plan(period: str, names: list[str], every: bool, area_template: Path, thres
                 "Kent and districts",
             )
         )
-        downloads["kent-scorecard"] = report_download(assessed, *covers)
+        downloads["kent-scorecard"] = partial(report_download, assessed, *covers)
         tasks.extend(_budget_tasks(nb_dir, downloads, data_dir))
     for t in tasks:
         if not Path(t.template).is_file():
@@ -950,7 +952,8 @@ def _budget_tasks(nb_dir: Path, downloads: dict, data_dir) -> list[ReportTask]:
                     f"Budget {year}: {who}",
                 )
             )
-            downloads[slug] = budget_download(
+            downloads[slug] = partial(
+                budget_download,
                 risk_scores(risks_for(tables.risks, directorate)),
                 revenue_bridge(tables.figures, directorate),
                 capital_profile(tables.figures, tables.projects, directorate=directorate),
@@ -976,17 +979,21 @@ class _DownloadWriter:
     def __init__(self) -> None:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="kccperf-downloads")
 
-    def start(self, downloads: Mapping[str, Download], work: Path) -> dict[str, Callable[[Path], None]]:
-        """Begin writing ``downloads`` (in the order of the reports) into ``work``; for each report, what moves its
-        files into a folder once they are written (raising as writing them did, if it failed)."""
+    def start(self, downloads: Mapping[str, Callable[[], Download]], work: Path) -> dict[str, Callable[[Path], None]]:
+        """Begin making and writing ``downloads`` (in the order of the reports) into ``work``; for each report, what
+        moves its files into a folder once they are written (raising as making or writing them did, if it failed)."""
         return {
-            slug: partial(_move_downloads, self._thread.submit(_write_downloads, download, work, slug), work, slug)
-            for slug, download in downloads.items()
+            slug: partial(_move_downloads, self._thread.submit(_make_downloads, make, work, slug), work, slug)
+            for slug, make in downloads.items()
         }
 
     def close(self) -> None:
         """Finish the download being written; drop those not begun."""
         self._thread.shutdown(wait=True, cancel_futures=True)
+
+
+def _make_downloads(make: Callable[[], Download], work: Path, slug: str) -> None:
+    _write_downloads(make(), work, slug)
 
 
 def _move_downloads(written: Future, work: Path, slug: str, dest: Path) -> None:

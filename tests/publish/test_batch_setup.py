@@ -75,7 +75,8 @@ def test_downloads_are_written_meanwhile_and_moved_beside_their_page(tmp_path):
     dest.mkdir()
     writer = batch._DownloadWriter()
     try:
-        placers = writer.start({"dover": report_download(pd.DataFrame({"indicator": ["x"], "value": [1.0]}))}, work)
+        frame = pd.DataFrame({"indicator": ["x"], "value": [1.0]})
+        placers = writer.start({"dover": lambda: report_download(frame)}, work)
         placers["dover"](dest)
     finally:
         writer.close()
@@ -86,7 +87,7 @@ def test_downloads_are_written_meanwhile_and_moved_beside_their_page(tmp_path):
 def test_a_download_that_fails_to_write_fails_its_placing(tmp_path):
     writer = batch._DownloadWriter()
     try:
-        placers = writer.start({"dover": None}, tmp_path)  # not a Download: writing it raises
+        placers = writer.start({"dover": lambda: None}, tmp_path)  # not a Download: writing it raises
         with pytest.raises(AttributeError):
             placers["dover"](tmp_path / "gone")
     finally:
