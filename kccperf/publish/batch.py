@@ -747,9 +747,8 @@ def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: 
         for _ in pool.completed(warm, stop):
             pass  # a warm-up failure is only a missed head start; the reports still run
         say(f"building {_many(sum(len(plan.tasks) for plan in plans), 'report')} …")
-        owner = {}
-        for run, plan, work, placer in zip(runs, plans, works, placers):
-            owner.update({pool.render(t, work, st, generated): (run, placer) for t in plan.tasks})
+        queue = [(t, work, run, placer) for run, plan, work, placer in zip(runs, plans, works, placers) for t in plan.tasks]
+        owner = {pool.render(t, work, st, generated): (run, placer) for t, work, run, placer in _longest_first(queue)}
         for done, (future, r) in enumerate(pool.completed(list(owner), stop), start=1):
             run, placer = owner[future]
             # A backfill names the edition: the same area appears once per edition.
@@ -770,6 +769,18 @@ def _run_batch(runs: list[ReportRun], plan_fns: list, st: _Settings, say, stop: 
             shutil.rmtree(work, ignore_errors=True)
     stop.check()  # a signal after the last report still says the run was interrupted
     return runs
+
+
+# The notebooks that take longest, first: a budget view reads the budget and draws matplotlib charts, and the county
+# view reads every area. Started last, one of them would keep a worker busy while the others sit idle at the end.
+_LONGEST = (BUDGET_TEMPLATE, COUNTY_TEMPLATE)
+
+
+def _longest_first(queue: list[tuple]) -> list[tuple]:
+    """The queue of ``(task, ...)`` with the longest notebooks first, otherwise in the plan's order (progress lines
+    follow completion anyway, and the index keeps the plan's order)."""
+    rank = {name: i for i, name in enumerate(_LONGEST)}
+    return sorted(queue, key=lambda item: rank.get(Path(item[0].template).name, len(rank)))
 
 
 def _many(n: int, thing: str) -> str:

@@ -270,3 +270,20 @@ def test_a_warmed_worker_keeps_what_it_loaded_out_of_the_collectors_sight(monkey
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("templates", "first"),
+    [
+        (["district_report.ipynb", "kent_scorecard.ipynb", "budget_risk.ipynb"], ["budget_risk.ipynb", "kent_scorecard.ipynb"]),
+        (["district_report.ipynb", "district_report.ipynb"], ["district_report.ipynb"]),  # only areas: the plan's order
+    ],
+)
+def test_the_longest_notebooks_are_started_first_and_the_rest_keep_the_plan_s_order(templates, first):
+    from kccperf.publish import batch
+
+    queue = [(batch.ReportTask(f"/nb/{name}", {}, f"r{i}", f"R{i}", f"R{i}"), i) for i, name in enumerate(templates)]
+    ordered = batch._longest_first(queue)
+    assert [t.template.rsplit("/", 1)[1] for t, _ in ordered][: len(first)] == first
+    areas = [i for t, i in ordered if t.template.endswith("district_report.ipynb")]
+    assert areas == sorted(areas) and len(ordered) == len(queue)
